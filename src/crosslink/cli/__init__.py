@@ -1,0 +1,18 @@
+"""The ``crosslink`` command line: one Typer app, one module of commands per stage."""
+
+from __future__ import annotations
+
+from crosslink.cli import (  # noqa: F401  (importing registers the commands)
+    extract,
+    network,
+    resolve,
+    simulate,
+    workspace,
+)
+from crosslink.cli.app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Commands of this stage register on crosslink.cli.app.app."""
