@@ -1,0 +1,104 @@
+"""The workspace's tables, as DDL. One place, so every stage agrees on them.
+
+Derived tables (entities, clusters, graphs) are rebuilt from statements plus
+judgements; the tables here are the ones that hold what cannot be rebuilt.
+"""
+
+from __future__ import annotations
+
+__all__ = ["DDL", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = "1"
+
+DDL = [
+    """
+    CREATE TABLE IF NOT EXISTS meta (
+        key VARCHAR PRIMARY KEY,
+        value VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS reports (
+        id VARCHAR PRIMARY KEY,
+        title VARCHAR,
+        originator VARCHAR,
+        originator_kind VARCHAR,
+        reported_at VARCHAR,
+        compartment VARCHAR,
+        protected_source BOOLEAN,
+        grading_scheme VARCHAR,
+        grading_source VARCHAR,
+        grading_info VARCHAR,
+        grading VARCHAR,
+        handling_code VARCHAR,
+        handling_conditions VARCHAR,
+        source_file VARCHAR,
+        source_sha256 VARCHAR,
+        ingest_id VARCHAR,
+        text VARCHAR
+    )
+    """,
+    # No primary key on statements: a PK index would slow bulk loads; writes
+    # deduplicate by anti-join on id instead (see Session.write_statements), and
+    # rows are inserted sorted by entity_id so zone maps prune lookups.
+    """
+    CREATE TABLE IF NOT EXISTS statements (
+        id VARCHAR NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        schema VARCHAR NOT NULL,
+        prop VARCHAR NOT NULL,
+        prop_type VARCHAR,
+        value VARCHAR NOT NULL,
+        original_value VARCHAR,
+        reason VARCHAR,
+        lang VARCHAR,
+        dataset VARCHAR,
+        origin VARCHAR,
+        first_seen TIMESTAMP,
+        last_seen TIMESTAMP,
+        report_id VARCHAR NOT NULL,
+        span_start INTEGER,
+        span_end INTEGER,
+        ingest_id VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS ingests (
+        id VARCHAR PRIMARY KEY,
+        source_file VARCHAR,
+        source_sha256 VARCHAR,
+        mapping_sha256 VARCHAR,
+        options_sha256 VARCHAR,
+        dataset VARCHAR,
+        username VARCHAR,
+        ingested_at TIMESTAMP,
+        rows BIGINT,
+        reports BIGINT,
+        entities BIGINT,
+        statements BIGINT,
+        uncleaned BIGINT
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS canonical (
+        entity_id VARCHAR PRIMARY KEY,
+        canonical_id VARCHAR NOT NULL,
+        schema VARCHAR,
+        confidence DOUBLE,
+        updated_at TIMESTAMP
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS audit_log (
+        seq BIGINT PRIMARY KEY,
+        logged_at TIMESTAMP NOT NULL,
+        username VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        purpose VARCHAR,
+        object VARCHAR,
+        detail VARCHAR,
+        prev_hash VARCHAR NOT NULL,
+        hash VARCHAR NOT NULL
+    )
+    """,
+]
