@@ -80,9 +80,7 @@ def parse_grading(written: str, scheme: str | None = None) -> Grading:
     return Grading(scheme or guessed, source, info, written.strip().upper())
 
 
-def grading_passes(
-    scheme: str | None, written: str | None, minimums: tuple[Grading, ...]
-) -> bool:
+def grading_passes(scheme: str | None, written: str | None, minimums: tuple[Grading, ...]) -> bool:
     """True when a report's grading is at least as good as the minimum for its scheme.
 
     A minimum without a scheme applies to any scheme whose written form has the same
@@ -131,7 +129,9 @@ class NetworkFilter:
     def describe(self) -> dict[str, object]:
         """A JSON-ready description, written into every report."""
         return {
-            "min_gradings": [f"{g.written} ({g.scheme or 'any scheme'})" for g in self.min_gradings],
+            "min_gradings": [
+                f"{g.written} ({g.scheme or 'any scheme'})" for g in self.min_gradings
+            ],
             "handling_codes": list(self.handling_codes),
             "since": self.since,
             "until": self.until,

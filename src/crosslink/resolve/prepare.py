@@ -22,7 +22,8 @@ __all__ = ["FEATURE_COLUMNS", "prepare_person_features"]
 
 #: Columns of the prepared feature table (besides ``unique_id`` / ``source_dataset``).
 FEATURE_COLUMNS: tuple[str, ...] = (
-    "first_name", "middle_name", "last_name", "full_name", "fn_key", "ln_key",
+    "first_name", "middle_name", "last_name", "full_name", "fn_prefix", "ln_prefix",
+    "fn_key", "ln_key",
     "name_key", "dob", "dob_y", "dob_m", "dob_d", "birth_place", "gender",
     "nationality", "address", "postal_code", "city", "phone", "email", "id_number",
     "passport_number",
@@ -151,6 +152,8 @@ def prepare_person_features(
         unique_id, source_dataset,
         first_name, middle_name, last_name,
         NULLIF(concat_ws(' ', first_name, last_name), '') AS full_name,
+        substr(first_name, 1, 2) AS fn_prefix,
+        substr(last_name, 1, 2) AS ln_prefix,
         fn_raw_key AS fn_key,
         ln_raw_key AS ln_key,
         COALESCE(
@@ -173,6 +176,6 @@ def prepare_person_features(
     con.execute(sql)
     counts = con.sql(
         "SELECT " + ", ".join(f"count({c})" for c in FEATURE_COLUMNS) + f" FROM {target}"  # noqa: S608
-    ).fetchone()
+    ).fetchall()[0]
     assert counts is not None
     return [c for c, n in zip(FEATURE_COLUMNS, counts, strict=True) if n]

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from crosslink.store.sql import one
+
 __all__ = ["ACTIONS", "AuditEntry", "append", "verify"]
 
 ACTIONS = ("collection", "alteration", "consultation", "disclosure", "combination", "erasure")
@@ -57,7 +59,7 @@ def append(
     """Append one entry, chained to the last. O(1): reads only the last entry."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    last = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    last = one(con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"))
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     # Naive UTC: DuckDB TIMESTAMP has no zone, and the digest must round-trip.
     at = datetime.now(UTC).replace(tzinfo=None)

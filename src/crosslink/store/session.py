@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from crosslink.model.statement import STATEMENT_SCHEMA
 from crosslink.store import audit
+from crosslink.store.sql import one
 
 __all__ = ["Clearance", "Session", "SOURCE_UNIT_ROLE"]
 
@@ -171,7 +172,7 @@ class Session:
                 self.con.unregister("_new_statements")
 
     def _count(self, table: str) -> int:
-        row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
+        row = one(self.con.execute(f"SELECT count(*) FROM {table}"))  # noqa: S608
         return int(row[0]) if row else 0
 
     # -- reads -------------------------------------------------------------
@@ -183,7 +184,7 @@ class Session:
     def summary(self) -> dict[str, object]:
         """Counts of what the workspace holds, as this session may see it."""
         con = self.con
-        row = con.execute(
+        row = one(con.execute(
             """
             SELECT
               (SELECT count(*) FROM visible_reports),
@@ -192,7 +193,7 @@ class Session:
               (SELECT count(*) FROM visible_statements WHERE reason IS NOT NULL),
               (SELECT count(*) FROM ingests)
             """
-        ).fetchone()
+        ))
         assert row is not None
         by_schema = con.execute(
             "SELECT schema, count(DISTINCT entity_id) AS n FROM visible_statements "
@@ -229,7 +230,7 @@ class Session:
                 [entity_id, entity_id, entity_id],
             ).fetchall()
         ]
-        table = self.con.execute(
+        table = self.con.sql(
             """
             SELECT s.entity_id, s.schema, s.prop, s.value, s.original_value, s.reason,
                    s.span_start, s.span_end, s.report_id, r.title AS report_title,
@@ -240,8 +241,8 @@ class Session:
             WHERE s.entity_id IN (SELECT unnest(?::VARCHAR[]))
             ORDER BY s.prop, s.value, r.reported_at, s.report_id
             """,
-            [members],
-        ).fetch_arrow_table()
+            params=[members],
+        ).to_arrow_table()
         self.audit("consultation", entity_id, statements=table.num_rows)
         return table
 
@@ -271,7 +272,7 @@ class Session:
             having = "HAVING bool_or(s.prop_type = 'name' AND s.value ILIKE ?)"
             params.append(f"%{name}%")
         params.append(limit)
-        return self.con.execute(
+        return self.con.sql(
             f"""
             SELECT s.entity_id, any_value(s.schema) AS schema,
                    string_agg(DISTINCT s.value, '; ' ORDER BY s.value)
@@ -287,4 +288,4 @@ class Session:
             LIMIT ?
             """,  # noqa: S608  (only fixed SQL fragments are interpolated)
             params,
-        ).fetch_arrow_table()
+        ).to_arrow_table()

@@ -15,6 +15,7 @@ import duckdb
 from crosslink.errors import CrosslinkError
 from crosslink.store.schema import DDL, SCHEMA_VERSION
 from crosslink.store.session import Clearance, Session
+from crosslink.store.sql import one
 
 __all__ = ["Workspace"]
 
@@ -60,7 +61,7 @@ class Workspace:
             )
         con = cls._connect(path)
         try:
-            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            row = one(con.execute("SELECT value FROM meta WHERE key = 'schema_version'"))
         except duckdb.CatalogException:
             con.close()
             raise CrosslinkError(f"{path}: not a crosslink workspace") from None

@@ -1,0 +1,123 @@
+"""Bank accounts (IBAN), crypto wallets (BTC, TRON/USDT) and handset IMEIs.
+
+Only checksum-valid values are accepted: IBAN mod-97 (python-stdnum), IMEI
+Luhn (python-stdnum), Bitcoin base58check and bech32 (python-stdnum), bech32m
+and TRON base58check (own code below: python-stdnum's ``bitcoin`` module only
+knows the bech32 constant of witness version 0, so taproot ``bc1p`` addresses
+fail there, and it has no TRON module; both are a few lines on top of its
+base58/bech32 helpers).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from stdnum import bitcoin, iban, imei
+
+from crosslink.extract._base import Candidate
+from crosslink.extract.labels import NOT_AN_ACCOUNT, NUMBER_LABELS
+
+__all__ = ["find", "valid_btc", "valid_tron"]
+
+# Two letters, two check digits, then 11-30 alphanumerics in optional groups,
+# possibly broken across a line. Check digits may carry OCR noise (O/l).
+IBAN_RE = re.compile(
+    r"(?<![A-Za-z0-9])([A-Z]{2}[0-9Ol]{2})((?:[ \t]?(?:\r?\n[ \t]*)?[A-Z0-9]){11,32})(?![a-z0-9])"
+)
+BTC58_RE = re.compile(r"(?<![A-Za-z0-9])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![A-Za-z0-9])")
+BECH32_RE = re.compile(r"(?<![A-Za-z0-9])(?:bc1[02-9ac-hj-np-z]{8,87}|BC1[02-9AC-HJ-NP-Z]{8,87})(?![A-Za-z0-9])")
+TRON_RE = re.compile(r"(?<![A-Za-z0-9])T[1-9A-HJ-NP-Za-km-z]{33}(?![A-Za-z0-9])")
+IMEI_RE = re.compile(r"(?<![\w+/.-])\d{2}(?:[ -]?\d){12,13}(?![\w/]|[.,-]\d)")
+
+# GSMA reporting-body identifiers seen as the first two IMEI digits. An unlabelled
+# 15-digit Luhn-valid number is an IMEI only with one of these (IMSIs start with an
+# MCC such as 234 or 208; one in ten random numbers passes Luhn).
+_RBI = frozenset({"01", "10", "30", "33", "35", "44", "45", "49", "50", "51", "52", "53", "54", "86", "91", "98", "99"})
+_BECH32M_CONST = 0x2BC830A3
+
+
+def valid_btc(addr: str) -> str | None:
+    """Normalised Bitcoin address (bech32 lower-cased) if its checksum holds."""
+    if addr[:3].lower() == "bc1":
+        addr = addr.lower()
+        if bitcoin.is_valid(addr):
+            return addr
+        # bech32m (BIP 350) for witness versions 1..16
+        try:
+            data = [bitcoin._bech32_alphabet.index(c) for c in addr[3:]]
+        except ValueError:
+            return None
+        if data and 1 <= data[0] <= 16:
+            hrp = [ord(c) >> 5 for c in "bc"] + [0] + [ord(c) & 31 for c in "bc"]
+            if bitcoin.bech32_checksum(hrp + data) == _BECH32M_CONST:
+                return addr
+        return None
+    return addr if bitcoin.is_valid(addr) else None
+
+
+def valid_tron(addr: str) -> str | None:
+    """TRON address if base58check holds and the version byte is 0x41."""
+    try:
+        raw = bitcoin.b58decode(addr)
+    except ValueError:
+        return None
+    if len(raw) != 25 or raw[0] != 0x41:
+        return None
+    if hashlib.sha256(hashlib.sha256(raw[:-4]).digest()).digest()[:4] != raw[-4:]:
+        return None
+    return addr
+
+
+def _ibans(text: str) -> list[Candidate]:
+    out = []
+    for m in IBAN_RE.finditer(text):
+        head = m.group(1)
+        head = head[:2] + head[2:].replace("O", "0").replace("l", "1")
+        body = m.group(2)
+        # positions of the alphanumerics of the body, so the span can be trimmed
+        pos = [m.start(2) + i for i, c in enumerate(body) if c.isalnum()]
+        chars = "".join(c for c in body if c.isalnum())
+        # the greedy match may run into following capitals: try the longest valid prefix
+        for n in range(len(chars), 10, -1):
+            cand = head + chars[:n]
+            if iban.is_valid(cand):
+                kind = NUMBER_LABELS.kind(text, m.start())
+                if kind in ("crime_ref", "passport", "container"):
+                    break
+                out.append(Candidate(m.start(), pos[n - 1] + 1, "iban", cand))
+                break
+    return out
+
+
+def _crypto(text: str) -> list[Candidate]:
+    out = []
+    for rx, kind in ((BTC58_RE, "btc"), (BECH32_RE, "btc"), (TRON_RE, "tron")):
+        for m in rx.finditer(text):
+            s = m.group()
+            val = valid_btc(s) if kind == "btc" else valid_tron(s)
+            if val is not None:
+                out.append(Candidate(m.start(), m.end(), "crypto", val, {"chain": kind}))
+    return out
+
+
+def _imeis(text: str) -> list[Candidate]:
+    out = []
+    for m in IMEI_RE.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if len(digits) != 15:
+            continue
+        kind = NUMBER_LABELS.kind(text, m.start())
+        if kind in NOT_AN_ACCOUNT:
+            continue
+        if kind != "imei" and digits[:2] not in _RBI:
+            continue
+        if not imei.is_valid(digits):
+            continue
+        out.append(Candidate(m.start(), m.end(), "imei", digits, {"labelled": kind == "imei"}))
+    return out
+
+
+def find(text: str, hint: str | None) -> list[Candidate]:
+    """IBAN, wallet and IMEI candidates. O(len(text)) scans; validators run per candidate."""
+    return _ibans(text) + _crypto(text) + _imeis(text)

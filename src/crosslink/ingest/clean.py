@@ -1,0 +1,95 @@
+"""Value cleaning with FollowTheMoney's property types, over distinct values.
+
+FtM cleans one value at a time in Python. Ingest therefore cleans each distinct
+(type, hint, raw value) once and joins the result back in SQL: the cost grows with
+the number of distinct values, not rows. Large sets are split across processes.
+
+Where FtM cannot clean a value it returns None and would drop it; crosslink keeps
+the raw value and says why (the ``reason`` column), so nothing is lost silently.
+Text-like types (name, string, text, identifier) are only whitespace-normalised,
+and that happens in SQL.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+import pyarrow as pa
+from followthemoney import registry
+
+__all__ = ["PYTHON_TYPES", "SQL_TYPES", "clean_values", "reason_for"]
+
+#: Types whose cleaning is whitespace normalisation only (done in SQL).
+SQL_TYPES = frozenset({"name", "string", "text", "identifier", "entity", "html", "json", "checksum"})
+
+#: Types cleaned value by value with FtM.
+PYTHON_TYPES = frozenset(
+    {"phone", "date", "iban", "email", "country", "url", "ip", "language", "gender", "number", "address", "topic", "mimetype"}
+)
+
+_PARALLEL_THRESHOLD = 200_000
+
+
+def reason_for(type_name: str, hint: str | None) -> str:
+    """Why FtM rejected a value, in words an analyst can act on."""
+    if type_name == "phone":
+        if hint:
+            return f"not a valid phone number (international, or national for country {hint})"
+        return "not a valid international phone number; national numbers need a country hint (country: in the mapping or --country)"
+    if type_name == "date":
+        if hint:
+            return f"not a date in the format {hint}, nor an ISO date"
+        return "not an ISO date (YYYY-MM-DD); give the column's format in the mapping, e.g. format: '%d/%m/%Y'"
+    if type_name == "iban":
+        return "not a valid IBAN (format or checksum)"
+    if type_name == "email":
+        return "not a valid e-mail address"
+    if type_name == "country":
+        return "not a recognised country name or code"
+    if type_name == "number":
+        return "not a number"
+    return f"not a valid {type_name} value"
+
+
+def _clean_chunk(args: tuple[str, str | None, list[str]]) -> list[str | None]:
+    type_name, hint, values = args
+    ftm_type = registry.get(type_name)
+    if ftm_type is None:
+        return list(values)
+    out: list[str | None] = []
+    # A column given a date format may still hold ISO dates: try both.
+    fallback = type_name == "date" and hint is not None
+    for value in values:
+        try:
+            cleaned = ftm_type.clean(value, format=hint)
+            if cleaned is None and fallback:
+                cleaned = ftm_type.clean(value)
+        except Exception:  # FtM raises on some malformed inputs instead of returning None
+            cleaned = None
+        out.append(cleaned)
+    return out
+
+
+def clean_values(type_name: str, hint: str | None, values: list[str]) -> pa.Table:
+    """Clean distinct raw values of one type: returns (raw, value, reason).
+
+    ``value`` is the cleaned form, or the raw input when cleaning failed, in which
+    case ``reason`` says why. O(len(values)) FtM calls, on two processes for big sets.
+    """
+    if len(values) >= _PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
+        workers = min(4, os.cpu_count() or 1)
+        size = -(-len(values) // (workers * 4))
+        chunks = [(type_name, hint, values[i : i + size]) for i in range(0, len(values), size)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            cleaned = [v for part in pool.map(_clean_chunk, chunks) for v in part]
+    else:
+        cleaned = _clean_chunk((type_name, hint, values))
+    reason = reason_for(type_name, hint)
+    return pa.table(
+        {
+            "raw": pa.array(values, pa.string()),
+            "value": pa.array([c if c is not None else v for c, v in zip(cleaned, values, strict=True)], pa.string()),
+            "reason": pa.array([None if c is not None else reason for c in cleaned], pa.string()),
+        }
+    )

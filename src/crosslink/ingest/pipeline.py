@@ -1,0 +1,343 @@
+"""Ingest one file into a workspace: rows -> reports and FtM statements.
+
+The whole file goes in or nothing does: everything happens inside one
+transaction, and any error rolls it back. Re-ingesting the same file with the
+same mapping and options is recognised (by content hash) and adds nothing; and
+statement ids are content-derived, so even a changed mapping cannot duplicate a
+fact already stated by the same report.
+
+The work is SQL over the rows table (see :mod:`crosslink.ingest.readers`): each
+mapped property becomes one ``SELECT`` in a ``UNION ALL``; values are cleaned per
+distinct value (:mod:`crosslink.ingest.clean`) and joined back. Cost is O(rows x
+mapped properties) in DuckDB plus O(distinct values) FtM calls.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from crosslink.errors import InputError
+from crosslink.ingest.clean import PYTHON_TYPES, clean_values
+from crosslink.ingest.mapping import EntitySpec, Mapping, PropSpec
+from crosslink.ingest.readers import detect_format, load_rows
+from crosslink.ingest.reports import ReportOptions, build_reports, merged_fields
+from crosslink.model.report import make_id
+from crosslink.model.statement import STATEMENT_SCHEMA
+from crosslink.store.session import Session
+from crosslink.store.sql import one
+
+__all__ = ["IngestResult", "file_sha256", "ingest_file", "ingest_rows", "statement_columns_sql"]
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class IngestResult:
+    """What one ingest did, for the summary the CLI prints."""
+
+    file: str
+    dataset: str
+    rows: int = 0
+    reports: int = 0
+    entities: int = 0
+    statements: int = 0
+    new_statements: int = 0
+    uncleaned: dict[str, int] = field(default_factory=dict)
+    mentions: int = 0
+    skipped: bool = False
+    seconds: float = 0.0
+
+    @property
+    def uncleaned_total(self) -> int:
+        return sum(self.uncleaned.values())
+
+
+def file_sha256(path: Path) -> str:
+    """Content hash, streamed in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _q(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
+def _cell(column: str) -> str:
+    """A cell as trimmed text, NULL when blank."""
+    return f"nullif(trim({_q(column)}), '')"
+
+
+def _entity_id_expr(entity: EntitySpec, dataset: str, params: list[object]) -> str:
+    """make_id(dataset, schema, *keys), or NULL when every key cell is blank.
+
+    Keyed by schema (not the mapping's local entity name) so that two files of one
+    dataset that key a Person by the same nominal number describe the same entity.
+    """
+    keys = [_cell(k) for k in entity.keys]
+    params.extend([dataset, entity.schema])
+    parts = ", ".join(f"chr(31), coalesce({k}, '')" for k in keys)
+    return (
+        f"CASE WHEN coalesce({', '.join(keys)}) IS NULL THEN NULL "
+        f"ELSE sha1(concat(chr(31), ?, chr(31), ?, {parts})) END"
+    )
+
+
+def _value_expr(prop: PropSpec, ids: dict[str, str], params: list[object]) -> str:
+    if prop.entity is not None:
+        return ids[prop.entity]
+    if prop.literal is not None:
+        params.append(prop.literal)
+        return "?::VARCHAR"
+    if len(prop.columns) == 1:
+        return _cell(prop.columns[0])
+    params.append(prop.join)
+    return f"nullif(concat_ws(?, {', '.join(_cell(c) for c in prop.columns)}), '')"
+
+
+def _hint(prop: PropSpec, options: ReportOptions) -> str | None:
+    if prop.type == "phone":
+        return prop.country or options.country
+    if prop.type == "date":
+        return prop.format
+    return None
+
+
+def _raw_statements_sql(
+    mapping: Mapping, options: ReportOptions, rows_table: str
+) -> tuple[str, list[object]]:
+    """One SELECT per mapped property, UNION ALL'd into (row, entity, prop, raw) rows."""
+    selects: list[str] = []
+    params: list[object] = []
+    for entity in mapping.entities:
+        for prop in entity.properties:
+            local: list[object] = []
+            # Entity ids are expanded inline; each use appends its own parameters.
+            id_params: list[object] = []
+            own_id = _entity_id_expr(entity, mapping.dataset, id_params)
+            ref_params: list[object] = []
+            ids: dict[str, str] = {}
+            if prop.entity is not None:
+                target = next(e for e in mapping.entities if e.name == prop.entity)
+                ids[prop.entity] = _entity_id_expr(target, mapping.dataset, ref_params)
+            value = _value_expr(prop, ids, local)
+            value_params = ref_params if prop.entity is not None else local
+            raw = "unnest(string_split(v, ?))" if prop.split else "v"
+            split_params: list[object] = [prop.split] if prop.split else []
+            selects.append(
+                f"""
+                SELECT _row, eid AS entity_id, ?::VARCHAR AS schema, ?::VARCHAR AS prop,
+                       ?::VARCHAR AS prop_type, {raw} AS raw, ?::VARCHAR AS hint, _report AS report_id
+                FROM (SELECT _row, _report, {own_id} AS eid, {value} AS v FROM {rows_table})
+                WHERE eid IS NOT NULL AND v IS NOT NULL
+                """  # noqa: S608
+            )
+            params.extend([entity.schema, prop.prop, prop.type])
+            params.extend(split_params)
+            params.append(_hint(prop, options))
+            params.extend(id_params)
+            params.extend(value_params)
+    return " UNION ALL ".join(selects), params
+
+
+def statement_columns_sql() -> str:
+    """The final projection onto STATEMENT_SCHEMA from a cleaned raw-statements relation
+    with columns entity_id, schema, prop, prop_type, raw, value, reason, report_id,
+    span_start, span_end; parameters: dataset, origin, seen, seen, ingest_id."""
+    return """
+        sha1(concat(chr(31), report_id, chr(31), entity_id, chr(31), prop, chr(31), value)) AS id,
+        entity_id, schema, prop, prop_type, value,
+        CASE WHEN raw IS DISTINCT FROM value THEN raw END AS original_value,
+        reason, NULL::VARCHAR AS lang, ?::VARCHAR AS dataset, ?::VARCHAR AS origin,
+        ?::TIMESTAMP AS first_seen, ?::TIMESTAMP AS last_seen, report_id,
+        span_start::INTEGER AS span_start, span_end::INTEGER AS span_end, ?::VARCHAR AS ingest_id
+    """
+
+
+def clean_raw(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
+    """Clean ``source`` (entity_id, schema, prop, prop_type, raw, hint, report_id, ...)
+    into ``target`` with added ``value`` and ``reason`` columns.
+
+    Text types are whitespace-normalised in SQL; other types are cleaned by FtM once
+    per distinct (type, hint, value).
+    """
+    con.execute("CREATE OR REPLACE TEMP TABLE _cleaned (prop_type VARCHAR, hint VARCHAR, raw VARCHAR, value VARCHAR, reason VARCHAR)")
+    groups = con.execute(
+        f"SELECT DISTINCT prop_type, hint FROM {source} WHERE prop_type IN (SELECT unnest(?::VARCHAR[]))",  # noqa: S608
+        [sorted(PYTHON_TYPES)],
+    ).fetchall()
+    for prop_type, hint in groups:
+        values = con.sql(
+            f"SELECT DISTINCT raw FROM {source} WHERE prop_type = ? AND hint IS NOT DISTINCT FROM ?",  # noqa: S608
+            params=[prop_type, hint],
+        ).to_arrow_table().column(0).to_pylist()
+        cleaned = clean_values(prop_type, hint, values)
+        con.register("_cleaned_part", cleaned)
+        con.execute(
+            "INSERT INTO _cleaned SELECT ?, ?, raw, value, reason FROM _cleaned_part", [prop_type, hint]
+        )
+        con.unregister("_cleaned_part")
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {target} AS
+        SELECT r.*,
+               coalesce(c.value, regexp_replace(trim(r.raw), '\\s+', ' ', 'g')) AS value,
+               c.reason
+        FROM {source} r
+        LEFT JOIN _cleaned c
+          ON r.prop_type = c.prop_type AND r.hint IS NOT DISTINCT FROM c.hint AND r.raw = c.raw
+        WHERE trim(r.raw) <> ''
+        """  # noqa: S608
+    )
+
+
+def already_ingested(session: Session, ingest_id: str) -> bool:
+    return one(session.con.execute("SELECT 1 FROM ingests WHERE id = ?", [ingest_id])) is not None
+
+
+def record_ingest(session: Session, result: IngestResult, *, ingest_id: str, sha: str,
+                  mapping_sha: str, options: ReportOptions) -> None:
+    session.con.execute(
+        "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            ingest_id, result.file, sha, mapping_sha,
+            hashlib.sha256(options.key().encode()).hexdigest(), result.dataset, session.user,
+            datetime.now(UTC).replace(tzinfo=None), result.rows, result.reports, result.entities,
+            result.new_statements, result.uncleaned_total,
+        ],
+    )
+    session.audit(
+        "collection", result.file, dataset=result.dataset, rows=result.rows,
+        reports=result.reports, statements=result.new_statements, ingest_id=ingest_id,
+    )
+
+
+def ingest_file(
+    session: Session,
+    path: str | Path,
+    mapping: Mapping | None = None,
+    options: ReportOptions | None = None,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Ingest one file. Formats that need no mapping (FtM streams, text) are dispatched
+    to their own modules; tabular files need ``mapping``."""
+    path = Path(path)
+    options = options or ReportOptions()
+    if not path.is_file():
+        raise InputError("no such file", file=str(path))
+    fmt = detect_format(path)
+    if fmt == "ftm":
+        from crosslink.ingest.ftm import ingest_ftm
+
+        return ingest_ftm(session, path, options, progress)
+    if fmt == "text":
+        from crosslink.ingest.text import ingest_text
+
+        return ingest_text(session, path, options, progress)
+    if mapping is None:
+        raise InputError(
+            f"{fmt.upper()} files need a mapping: --mapping MAP.yml (see examples/)", file=str(path)
+        )
+    return ingest_rows(session, path, fmt, mapping, options, progress)
+
+
+def ingest_rows(
+    session: Session,
+    path: Path,
+    fmt: str,
+    mapping: Mapping,
+    options: ReportOptions,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Ingest a tabular file (CSV, XLSX, JSON, JSONL) through a mapping."""
+    started = time.perf_counter()
+    say = progress or (lambda _message: None)
+    con = session.con
+    label = str(path)
+    dataset = options.dataset or mapping.dataset
+    if dataset != mapping.dataset:
+        mapping = Mapping(dataset, mapping.entities, mapping.report, mapping.csv, mapping.sha256, mapping.source)
+    sha = file_sha256(path)
+    ingest_id = make_id("ingest", sha, mapping.sha256, options.key())
+    result = IngestResult(file=label, dataset=dataset)
+    if already_ingested(session, ingest_id):
+        result.skipped = True
+        result.seconds = time.perf_counter() - started
+        return result
+
+    with session.transaction():
+        say("reading")
+        columns = load_rows(
+            con, path, fmt, "_rows",
+            delimiter=mapping.csv.get("delimiter"), encoding=mapping.csv.get("encoding", "utf-8"),
+        )
+        missing = sorted(mapping.columns() - set(columns))
+        if missing:
+            raise InputError(
+                f"mapping {mapping.source} needs column {missing[0]!r}, which the file does not have "
+                f"(columns: {', '.join(columns)})",
+                file=label, row=1, column=missing[0],
+            )
+        report_fields = merged_fields(mapping.report, options)
+        say("reports")
+        _, reports = build_reports(
+            con, rows_table="_rows", report_fields=report_fields, file_label=label,
+            source_sha256=sha, dataset=dataset, ingest_id=ingest_id,
+        )
+        say("mapping")
+        sql, params = _raw_statements_sql(mapping, options, "_rows")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _raw AS {sql}", params)  # noqa: S608
+        say("cleaning")
+        clean_raw(con, "_raw", "_clean")
+        now = datetime.now(UTC).replace(tzinfo=None)
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _final AS
+            SELECT {statement_columns_sql()}
+            FROM (SELECT *, NULL AS span_start, NULL AS span_end FROM _clean)
+            """,  # noqa: S608
+            [dataset, "ingest", now, now, ingest_id],
+        )
+        say("writing")
+        result.rows = _scalar(con, "SELECT count(*) FROM _rows")
+        result.reports = session.write_reports(reports)
+        result.statements = _scalar(con, "SELECT count(*) FROM _final")
+        result.entities = _scalar(con, "SELECT count(DISTINCT entity_id) FROM _final")
+        result.uncleaned = {
+            f"{schema}.{prop}": int(n)
+            for schema, prop, n in con.execute(
+                "SELECT schema, prop, count(*) FROM _final WHERE reason IS NOT NULL GROUP BY ALL ORDER BY ALL"
+            ).fetchall()
+        }
+        result.new_statements = session.write_statements("_final")
+        if reports.column("text").null_count < reports.num_rows:
+            say("extracting")
+            from crosslink.ingest.text import extract_report_mentions
+
+            result.mentions = extract_report_mentions(
+                session, reports, dataset=dataset, ingest_id=ingest_id, country_hint=options.country
+            )
+        record_ingest(session, result, ingest_id=ingest_id, sha=sha, mapping_sha=mapping.sha256, options=options)
+        for table in ("_rows", "_raw", "_clean", "_final", "_reports_raw", "_cleaned"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = one(con.execute(sql))
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def empty_statements() -> pa.Table:
+    return STATEMENT_SCHEMA.empty_table()

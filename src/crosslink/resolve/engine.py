@@ -1,0 +1,122 @@
+"""Train a Splink model on prepared features and score candidate pairs.
+
+The engine is Splink's Fellegi-Sunter implementation: u probabilities from
+random sampling, m probabilities from EM over the model's training rules, the
+prior from deterministic rules. Scores are explainable: each comparison's level
+and Bayes factor can be recovered for any pair (see :mod:`crosslink.resolve.explain`).
+
+Cost: blocking is a hash join per rule, so predict is O(n + candidate pairs);
+training samples at most ``max_u_pairs`` pairs for u and caps EM pairs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+from splink import DuckDBAPI, Linker
+
+from crosslink.resolve.model import ResolutionModel
+
+__all__ = ["Progress", "ScoredModel", "score_pairs", "train_linker"]
+
+#: Called with a short description of the step that is starting.
+Progress = Callable[[str], None]
+
+logger = logging.getLogger(__name__)
+
+# EM needs enough pairs to learn m well, not every pair.
+_EM_MAX_PAIRS = 2e6
+
+
+def _quiet_splink() -> None:
+    """Keep Splink's training chatter out of the analyst's terminal.
+
+    Splink logs warnings (untrained levels, sampling notes) with no handler, so
+    Python prints them raw to stderr; our own progress display replaces them.
+    """
+    splink_logger = logging.getLogger("splink")
+    if not any(isinstance(h, logging.NullHandler) for h in splink_logger.handlers):
+        splink_logger.addHandler(logging.NullHandler())
+    splink_logger.propagate = False
+
+
+@dataclass
+class ScoredModel:
+    """A trained linker and the table of scored pairs it predicted."""
+
+    linker: Linker
+    pairs_table: str
+    available: set[str]
+
+
+def train_linker(
+    con: duckdb.DuckDBPyConnection,
+    feature_tables: list[str],
+    model: ResolutionModel,
+    available: set[str],
+    *,
+    link_type: str = "dedupe_only",
+    progress: Progress | None = None,
+    seed: int = 42,
+) -> Linker:
+    """Build and train a linker over ``feature_tables`` (one for dedupe, two for link)."""
+    step = progress or (lambda _msg: None)
+    _quiet_splink()
+    db_api = DuckDBAPI(connection=con)
+    sdfs = [db_api.register(t) for t in feature_tables]
+    settings = model.settings(available, link_type)
+    linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings, log_level=None)
+    step("estimating the prior match probability")
+    rules = model.deterministic(available)
+    if rules:
+        try:
+            linker.training.estimate_probability_two_random_records_match(
+                rules, recall=model.deterministic_recall
+            )
+        except Exception as exc:  # noqa: BLE001 - Splink raises bare errors on empty matches
+            logger.info("prior estimation skipped: %s", exc)
+    step("estimating u probabilities (random pairs)")
+    linker.training.estimate_u_using_random_sampling(max_pairs=model.max_u_pairs, seed=seed)
+    for rule in model.em_rules(available):
+        step(f"estimating m probabilities (EM, {rule.get_blocking_rule('duckdb').blocking_rule_sql})")
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=_EM_MAX_PAIRS
+            )
+        except Exception as exc:  # noqa: BLE001 - e.g. a rule that blocks every comparison
+            logger.info("EM session skipped: %s", exc)
+    return linker
+
+
+def score_pairs(
+    con: duckdb.DuckDBPyConnection,
+    feature_tables: list[str],
+    model: ResolutionModel,
+    available: set[str],
+    *,
+    link_type: str = "dedupe_only",
+    threshold: float | None = None,
+    progress: Progress | None = None,
+) -> ScoredModel:
+    """Train, then predict pairs at or above ``threshold`` into a DuckDB table.
+
+    The pairs table has ``unique_id_l, unique_id_r, match_weight,
+    match_probability`` (and ``source_dataset_l/_r`` when linking).
+    """
+    step = progress or (lambda _msg: None)
+    linker = train_linker(
+        con, feature_tables, model, available, link_type=link_type, progress=progress
+    )
+    step("scoring candidate pairs")
+    cut = model.predict_threshold if threshold is None else threshold
+    predictions = linker.inference.predict(threshold_match_probability=cut)
+    return ScoredModel(linker=linker, pairs_table=predictions.physical_name, available=available)
+
+
+def model_parameters(linker: Linker) -> dict[str, Any]:
+    """The trained model as Splink's settings dict (m/u per level), for saving."""
+    return dict(linker.misc.save_model_to_json(out_path=None))
