@@ -1,1 +1,232 @@
-"""Commands of this stage register on crosslink.cli.app.app."""
+"""Workspace commands: init, ingest, entities, show, audit."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pyarrow as pa
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from crosslink.cli.app import app
+from crosslink.cli.common import (
+    OutputFormat,
+    PurposeOption,
+    UserOption,
+    WorkspaceOption,
+    console,
+    current_user,
+    user_errors,
+    workspace_path,
+)
+from crosslink.errors import InputError
+from crosslink.ingest import IngestResult, ReportOptions, ingest_file, load_mapping
+from crosslink.ingest.readers import FORMATS
+from crosslink.model.safe import csv_cell
+from crosslink.store import Workspace, verify
+from crosslink.store.lookup import find_selector
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Workspace file to create.")] = Path("crosslink.duckdb"),
+) -> None:
+    """Create a workspace (a DuckDB file)."""
+    with user_errors():
+        Workspace.create(path).close()
+    console.print(f"Workspace ready: [bold]{path}[/]")
+
+
+def _mapping_for(file: Path) -> Path | None:
+    """Find a mapping by convention: mappings/<stem>.yml beside the file or one level up."""
+    for folder in (file.parent / "mappings", file.parent.parent / "mappings"):
+        for suffix in (".yml", ".yaml"):
+            candidate = folder / f"{file.stem}{suffix}"
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """Files as given; a directory contributes its data files (recursively, sorted),
+    skipping mapping and truth folders."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                parts = set(child.relative_to(path).parts)
+                if child.is_file() and child.suffix.lower() in FORMATS and not parts & {"mappings", "truth"}:
+                    out.append(child)
+        else:
+            out.append(path)
+    return out
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="Files or directories to ingest.")],
+    mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="Mapping YAML (default: mappings/<file stem>.yml beside the file or one level up).")] = None,
+    grading: Annotated[str | None, typer.Option(help="Grading for the whole file, e.g. 1B, B2, 'A2 H1'.")] = None,
+    grading_scheme: Annotated[str | None, typer.Option(help="uk-3x5x2, uk-5x5x5, europol-4x4 or admiralty.")] = None,
+    handling: Annotated[str | None, typer.Option(help="Handling code: P, C, H0-H3 or 1-5.")] = None,
+    conditions: Annotated[str | None, typer.Option(help="Handling conditions (with C or H3).")] = None,
+    originator: Annotated[str | None, typer.Option(help="Force, agency or partner that supplied it.")] = None,
+    originator_kind: Annotated[str | None, typer.Option(help="force, agency, partner, open-source, other.")] = None,
+    compartment: Annotated[str | None, typer.Option(help="Compartment the material belongs to.")] = None,
+    title: Annotated[str | None, typer.Option(help="Report title.")] = None,
+    reported_at: Annotated[str | None, typer.Option(help="Report date (ISO).")] = None,
+    protected_source: Annotated[bool | None, typer.Option("--protected-source/--no-protected-source", help="Derived from a protected human source.")] = None,
+    country: Annotated[str | None, typer.Option(help="Country hint for national-format phone numbers, e.g. GB.")] = None,
+    dataset: Annotated[str | None, typer.Option(help="Dataset name (default: from the mapping or file).")] = None,
+    workspace: WorkspaceOption = None,
+    user: UserOption = None,
+    purpose: PurposeOption = None,
+    output: Annotated[OutputFormat, typer.Option("--format", help="table or json summary.")] = OutputFormat.table,
+) -> None:
+    """Ingest files into the workspace, each whole or not at all; re-running adds nothing."""
+    options = ReportOptions(
+        title=title, originator=originator, originator_kind=originator_kind, reported_at=reported_at,
+        compartment=compartment, protected_source=protected_source, grading=grading,
+        grading_scheme=grading_scheme, handling=handling, handling_conditions=conditions,
+        country=country, dataset=dataset,
+    )
+    results: list[IngestResult] = []
+    with user_errors():
+        targets = _expand(files)
+        if not targets:
+            raise InputError("nothing to ingest", file=" ".join(map(str, files)))
+        with Workspace.open(workspace_path(workspace), create=True) as ws:
+            session = ws.session(current_user(user), purpose or "ingest")
+            with Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                TextColumn("{task.completed}/{task.total} files"), TimeElapsedColumn(),
+                console=console, transient=True, disable=output != OutputFormat.table,
+            ) as progress:
+                task = progress.add_task("ingesting", total=len(targets))
+                for target in targets:
+                    def say(stage: str, target: Path = target) -> None:
+                        progress.update(task, description=f"{target.name}: {stage}")
+
+                    say("starting")
+                    chosen = mapping or (_mapping_for(target) if target.suffix.lower() not in (".ftm", ".ijson", ".txt") else None)
+                    spec = load_mapping(chosen) if chosen else None
+                    results.append(ingest_file(session, target, spec, options, say))
+                    progress.advance(task)
+            summary = session.summary()
+    if output == OutputFormat.json:
+        print(json.dumps({"files": [r.__dict__ for r in results], "workspace": {k: summary[k] for k in ("reports", "statements", "entities", "uncleaned")}}, default=str))
+        return
+    _print_results(results)
+    console.print(
+        f"Workspace now holds {summary['reports']} reports, {summary['statements']} statements, "
+        f"{summary['entities']} entities ({summary['uncleaned']} values kept uncleaned)."
+    )
+
+
+def _print_results(results: list[IngestResult]) -> None:
+    table = Table(title="Ingest", show_lines=False)
+    for name in ("file", "rows", "reports", "entities", "statements", "new", "mentions", "uncleaned", "s"):
+        table.add_column(name, justify="left" if name == "file" else "right")
+    for r in results:
+        if r.skipped:
+            table.add_row(r.file, "-", "-", "-", "-", "0", "-", "-", f"{r.seconds:.2f}", style="dim")
+            continue
+        table.add_row(
+            r.file, str(r.rows), str(r.reports), str(r.entities), str(r.statements),
+            str(r.new_statements), str(r.mentions), str(r.uncleaned_total), f"{r.seconds:.2f}",
+        )
+    console.print(table)
+    for r in results:
+        if r.skipped:
+            console.print(f"[dim]{r.file}: already ingested with the same mapping and options; nothing added.[/]")
+        for prop, count in r.uncleaned.items():
+            console.print(f"  [yellow]{r.file}[/]: {count} {prop} value(s) kept uncleaned (see `crosslink entities --uncleaned`)")
+
+
+def _emit(table: pa.Table, output: OutputFormat, title: str) -> None:
+    rows = table.to_pylist()
+    if output == OutputFormat.json:
+        print(json.dumps(rows, default=str, ensure_ascii=False))
+    elif output == OutputFormat.jsonl:
+        for row in rows:
+            print(json.dumps(row, default=str, ensure_ascii=False))
+    elif output == OutputFormat.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(table.column_names)
+        for row in rows:
+            writer.writerow([csv_cell(row[c]) for c in table.column_names])
+    else:
+        view = Table(title=title)
+        for name in table.column_names:
+            view.add_column(name, overflow="fold")
+        for row in rows:
+            view.add_row(*["" if row[c] is None else str(row[c]) for c in table.column_names])
+        console.print(view)
+
+
+@app.command()
+def entities(
+    schema: Annotated[str | None, typer.Option(help="FtM schema, e.g. Person.")] = None,
+    name: Annotated[str | None, typer.Option(help="Part of a name, any case.")] = None,
+    grading: Annotated[str | None, typer.Option(help="Only entities stated in reports with this grading, e.g. 1B.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
+    workspace: WorkspaceOption = None,
+    user: UserOption = None,
+    purpose: PurposeOption = None,
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """List entities with their names, reports and gradings."""
+    with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
+        session = ws.session(current_user(user), purpose)
+        table = session.entities(schema=schema, name=name, grading=grading, limit=limit)
+        session.audit("consultation", "entities", schema=schema, name=name, rows=table.num_rows)
+    _emit(table, output, "Entities")
+
+
+@app.command()
+def show(
+    key: Annotated[str, typer.Argument(help="Entity id, canonical id, or a selector (phone, e-mail, IBAN, plate...).")],
+    workspace: WorkspaceOption = None,
+    user: UserOption = None,
+    purpose: PurposeOption = None,
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """Every value about an entity, with the reports that state it, their grading and handling code."""
+    with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
+        session = ws.session(current_user(user), purpose)
+        table = session.statements_for(key)
+        title = f"Entity {key}"
+        if table.num_rows == 0:
+            table = find_selector(session, key)
+            title = f"Reports and entities stating {key}"
+        if table.num_rows == 0:
+            raise InputError(f"no entity or selector {key!r} in the workspace (or none you may see)")
+    _emit(table, output, title)
+
+
+@app.command()
+def audit(
+    verify_chain: Annotated[bool, typer.Option("--verify", help="Check the hash chain.")] = False,
+    limit: Annotated[int, typer.Option(help="Show the last N entries.")] = 20,
+    workspace: WorkspaceOption = None,
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """Show the audit log; --verify checks that no entry was altered or removed."""
+    with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
+        if verify_chain:
+            bad = verify(ws.con)
+            if bad is not None:
+                console.print(f"[bold red]audit log broken at entry {bad}[/]")
+                raise typer.Exit(1)
+            console.print("audit log intact")
+            return
+        table = ws.con.sql(
+            "SELECT seq, logged_at, username, action, purpose, object, detail FROM audit_log "
+            "ORDER BY seq DESC LIMIT ?", params=[limit]
+        ).to_arrow_table()
+    _emit(table, output, "Audit log")

@@ -25,7 +25,7 @@ SQL_TYPES = frozenset({"name", "string", "text", "identifier", "entity", "html",
 
 #: Types cleaned value by value with FtM.
 PYTHON_TYPES = frozenset(
-    {"phone", "date", "iban", "email", "country", "url", "ip", "language", "gender", "number", "address", "topic", "mimetype"}
+    {"iban", "phone", "date", "iban", "email", "country", "url", "ip", "language", "gender", "number", "address", "topic", "mimetype"}
 )
 
 _PARALLEL_THRESHOLD = 200_000
@@ -52,8 +52,22 @@ def reason_for(type_name: str, hint: str | None) -> str:
     return f"not a valid {type_name} value"
 
 
+def _clean_iban(value: str) -> str | None:
+    """FtM 4 types IBANs as plain identifiers and checks nothing; python-stdnum
+    validates the country format and the mod-97 checksum."""
+    from stdnum import iban
+    from stdnum.exceptions import ValidationError
+
+    try:
+        return str(iban.validate(value))
+    except ValidationError:
+        return None
+
+
 def _clean_chunk(args: tuple[str, str | None, list[str]]) -> list[str | None]:
     type_name, hint, values = args
+    if type_name == "iban":
+        return [_clean_iban(v) for v in values]
     ftm_type = registry.get(type_name)
     if ftm_type is None:
         return list(values)

@@ -16,6 +16,7 @@ import pyarrow as pa
 from followthemoney import model
 
 from crosslink.errors import InputError
+from crosslink.ingest.mapping import property_type
 from crosslink.ingest.pipeline import (
     IngestResult,
     Progress,
@@ -37,7 +38,7 @@ __all__ = ["ingest_ftm"]
 def _property_types() -> pa.Table:
     """(schema, prop, prop_type) for every FtM property, to validate and type statements."""
     rows = [
-        (schema.name, prop.name, prop.type.name)
+        (schema.name, prop.name, property_type(prop))
         for schema in model.schemata.values()
         for prop in schema.properties.values()
     ]

@@ -570,14 +570,19 @@ def from_adjacency_csv(path: Path, *, protected: set[str] | None = None) -> Netw
     except pa.ArrowInvalid as exc:
         raise InputError(f"cannot read CSV: {exc}", file=str(path)) from None
     if table.num_columns < 2:
-        raise InputError("an adjacency matrix needs a label column and node columns", file=str(path))
+        raise InputError(
+            "an adjacency matrix needs a label column and node columns", file=str(path)
+        )
     row_labels = table.column(0).cast(pa.string()).to_pylist()
     col_labels = [c.lstrip("\ufeff") for c in table.column_names[1:]]
     if sorted(map(str, row_labels)) != sorted(col_labels):
         raise InputError("row labels and column labels differ: not a square matrix", file=str(path))
     try:
         mat = np.column_stack(
-            [pc.fill_null(table.column(i).cast(pa.float64()), 0.0).to_numpy() for i in range(1, table.num_columns)]
+            [
+                pc.fill_null(table.column(i).cast(pa.float64()), 0.0).to_numpy()
+                for i in range(1, table.num_columns)
+            ]
         )
     except pa.ArrowInvalid as exc:
         raise InputError(f"non-numeric cell: {exc}", file=str(path)) from None

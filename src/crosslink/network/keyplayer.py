@@ -121,7 +121,9 @@ def removal_scores(g: ig.Graph, removed: Sequence[int] = ()) -> tuple[float, np.
         # block) hangs from the super-root.
         comp_of_block = memb[members[np.r_[0, np.cumsum(lengths)[:-1]]]]
         _, first_block = np.unique(comp_of_block, return_index=True)
-        t_edges = np.vstack([t_edges, np.column_stack([np.full(first_block.size, root), first_block])])
+        t_edges = np.vstack(
+            [t_edges, np.column_stack([np.full(first_block.size, root), first_block])]
+        )
         tree = ig.Graph(n=t_n, edges=t_edges, directed=False)
         order, layers, parents = tree.bfs(root)
         order = np.asarray(order, dtype=np.int64)

@@ -12,7 +12,9 @@ scores ``Karimi``/``Rahimi`` well. We therefore compare *keys*:
    groups learnt from a transliteration corpus, see :func:`learn_variant_groups`),
    then reduced to a phonetic code (Metaphone via jellyfish) so that vowel
    spellings (``ee``/``i``, ``ou``/``u``) and doubled consonants collapse;
-3. ``name key``: the sorted token keys, so given/family order does not matter.
+3. ``name key``: token keys concatenated per name part (so compound names split
+   differently still agree); the full-name key sorts the parts' keys, so given and
+   family name order does not matter.
 
 Every function here works on *distinct* values: callers collect distinct names
 with SQL, key them here, and join the keys back (O(distinct names)).
@@ -133,7 +135,11 @@ def token_key(token: str, variants: VariantTable) -> str:
 
 
 def name_key(clean: str | None, variants: VariantTable) -> str | None:
-    """Order-insensitive key of a cleaned name: sorted token keys joined by spaces."""
+    """Key of one cleaned name part: its token keys concatenated in order.
+
+    Concatenation (not a space-joined list) makes ``Tesfa Mariam`` and
+    ``Tesfamariam`` one key: sources split compound names differently.
+    """
     if not clean:
         return None
-    return " ".join(sorted(token_key(t, variants) for t in clean.split()))
+    return "".join(token_key(t, variants) for t in clean.split()) or None

@@ -12,6 +12,8 @@ Python.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 import pyarrow as pa
 
@@ -37,26 +39,18 @@ def _col(props: set[str], prop: str) -> str:
     return f'NULLIF(TRIM("{prop}"), \'\')' if prop in props else "CAST(NULL AS VARCHAR)"
 
 
-def _name_lookup(
-    con: duckdb.DuckDBPyConnection, source: str, props: set[str], variants: VariantTable
+def _lookup(
+    con: duckdb.DuckDBPyConnection, name: str, values_sql: str, fn: Callable[[str], str | None]
 ) -> None:
-    """Create temp table ``_xl_names(raw, clean, key)`` over distinct raw names."""
-    present = [p for p in _NAME_PROPS if p in props]
-    union = " UNION ".join(f'SELECT "{p}" AS raw FROM {source}' for p in present)
-    distinct = con.sql(f"SELECT DISTINCT raw FROM ({union}) WHERE raw IS NOT NULL").fetchall()  # noqa: S608
+    """Create temp table ``name(raw, val)`` applying ``fn`` to distinct values."""
+    distinct = con.sql(f"SELECT DISTINCT raw FROM ({values_sql}) WHERE raw IS NOT NULL").fetchall()  # noqa: S608
     raws = [r[0] for r in distinct]
-    cleans = [clean_name(r) for r in raws]
-    keys = [name_key(c, variants) for c in cleans]
     lookup = pa.table(
-        {
-            "raw": pa.array(raws, pa.string()),
-            "clean": pa.array(cleans, pa.string()),
-            "key": pa.array(keys, pa.string()),
-        }
+        {"raw": pa.array(raws, pa.string()), "val": pa.array([fn(r) for r in raws], pa.string())}
     )
-    con.register("_xl_names_arrow", lookup)
-    con.execute("CREATE OR REPLACE TEMP TABLE _xl_names AS SELECT * FROM _xl_names_arrow")
-    con.unregister("_xl_names_arrow")
+    con.register("_xl_lookup_arrow", lookup)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _xl_lookup_arrow")
+    con.unregister("_xl_lookup_arrow")
 
 
 def prepare_person_features(
@@ -74,45 +68,40 @@ def prepare_person_features(
     """
     cols = {r[0] for r in con.sql(f"DESCRIBE {source}").fetchall()}  # noqa: S608
     props = cols & set(PERSON_PROPERTIES)
-    if props & set(_NAME_PROPS):
-        _name_lookup(con, source, props, variants)
-    else:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _xl_names (raw VARCHAR, clean VARCHAR, key VARCHAR)"
-        )
+    present = [p for p in _NAME_PROPS if p in props] or ["unique_id"]
+    _lookup(
+        con, "_xl_clean",
+        " UNION ".join(f'SELECT "{p}" AS raw FROM {source}' for p in present),  # noqa: S608
+        clean_name,
+    )
 
-    def name_join(prop: str, alias: str) -> str:
+    def clean(prop: str) -> str:
         if prop not in props:
-            return ""
-        return f'LEFT JOIN _xl_names {alias} ON {alias}.raw = s."{prop}"'
-
-    def name_val(prop: str, alias: str, field: str) -> str:
-        return f"{alias}.{field}" if prop in props else "CAST(NULL AS VARCHAR)"
+            return "CAST(NULL AS VARCHAR)"
+        return f'(SELECT val FROM _xl_clean c WHERE c.raw = s."{prop}")'
 
     dataset = "s.source_dataset" if "source_dataset" in cols else "'input'"
     dob_raw = _col(props, "birthDate")
+    whole = clean("name")
     sql = f"""
-    CREATE OR REPLACE TABLE {target} AS
-    WITH named AS (
+    CREATE OR REPLACE TEMP TABLE _xl_named AS
+    SELECT *,
+        -- a whole "name" fills first/middle/last when those are missing
+        COALESCE(first_clean, CASE WHEN last_clean IS NULL
+                 THEN NULLIF(regexp_extract(whole_clean, '^(\\S+) ', 1), '') END) AS first_name,
+        COALESCE(middle_clean, CASE WHEN first_clean IS NULL AND last_clean IS NULL
+                 THEN NULLIF(regexp_extract(whole_clean, '^\\S+ (.+) \\S+$', 1), '') END) AS middle_name,
+        COALESCE(last_clean, CASE WHEN first_clean IS NULL
+                 THEN COALESCE(NULLIF(regexp_extract(whole_clean, ' (\\S+)$', 1), ''), whole_clean) END)
+          AS last_name
+    FROM (
         SELECT
             CAST(s.unique_id AS VARCHAR) AS unique_id,
             {dataset} AS source_dataset,
-            -- a whole "name" fills first/last when those are missing
-            COALESCE({name_val("firstName", "f", "clean")},
-                     NULLIF(regexp_extract({name_val("name", "n", "clean")}, '^(\\S+) ', 1), '')
-            ) AS first_name,
-            {name_val("middleName", "m", "clean")} AS middle_name,
-            COALESCE({name_val("lastName", "l", "clean")},
-                     NULLIF(regexp_extract({name_val("name", "n", "clean")}, ' (\\S+)$', 1), ''),
-                     CASE WHEN {name_val("firstName", "f", "clean")} IS NULL
-                          THEN {name_val("name", "n", "clean")} END
-            ) AS last_name,
-            COALESCE({name_val("firstName", "f", "key")},
-                     CASE WHEN {name_val("lastName", "l", "clean")} IS NULL
-                          THEN NULLIF(regexp_extract({name_val("name", "n", "clean")}, '^(\\S+) ', 1), '') END
-            ) AS fn_raw_key,
-            {name_val("lastName", "l", "key")} AS ln_raw_key,
-            {name_val("name", "n", "key")} AS whole_key,
+            {clean("firstName")} AS first_clean,
+            {clean("middleName")} AS middle_clean,
+            {clean("lastName")} AS last_clean,
+            {whole} AS whole_clean,
             {dob_raw} AS dob_raw,
             lower({_col(props, "birthPlace")}) AS birth_place,
             lower(left({_col(props, "gender")}, 1)) AS gender,
@@ -125,10 +114,21 @@ def prepare_person_features(
             NULLIF(regexp_replace(upper({_col(props, "idNumber")}), '[^0-9A-Z]', '', 'g'), '') AS id_number,
             NULLIF(regexp_replace(upper({_col(props, "passportNumber")}), '[^0-9A-Z]', '', 'g'), '') AS passport_number
         FROM {source} s
-        {name_join("firstName", "f")}
-        {name_join("middleName", "m")}
-        {name_join("lastName", "l")}
-        {name_join("name", "n")}
+    )
+    """
+    con.execute(sql)
+    _lookup(
+        con, "_xl_keys",
+        "SELECT first_name AS raw FROM _xl_named UNION SELECT last_name FROM _xl_named",
+        lambda value: name_key(value, variants),
+    )
+    sql = f"""
+    CREATE OR REPLACE TABLE {target} AS
+    WITH keyed AS (
+        SELECT n.*, fk.val AS fn_raw_key, lk.val AS ln_raw_key
+        FROM _xl_named n
+        LEFT JOIN _xl_keys fk ON fk.raw = n.first_name
+        LEFT JOIN _xl_keys lk ON lk.raw = n.last_name
     ), dated AS (
         SELECT *,
             -- y, m, d as parsed from ISO (possibly partial), YYYYMMDD or D/M/Y
@@ -146,7 +146,7 @@ def prepare_person_features(
                       TRY_CAST(regexp_extract(dob_raw, '^\\d{{1,2}}[/.-](\\d{{1,2}})', 1) AS INTEGER),
                       TRY_CAST(regexp_extract(dob_raw, '^(\\d{{1,2}})', 1) AS INTEGER)]
             END AS ymd
-        FROM named
+        FROM keyed
     )
     SELECT
         unique_id, source_dataset,
@@ -156,9 +156,7 @@ def prepare_person_features(
         substr(last_name, 1, 2) AS ln_prefix,
         fn_raw_key AS fn_key,
         ln_raw_key AS ln_key,
-        COALESCE(
-            NULLIF(array_to_string(list_sort(string_split(concat_ws(' ', fn_raw_key, ln_raw_key), ' ')), ' '), ''),
-            whole_key) AS name_key,
+        NULLIF(array_to_string(list_sort(list_filter([fn_raw_key, ln_raw_key], lambda x: x IS NOT NULL)), ' '), '') AS name_key,
         CASE WHEN ymd[1] BETWEEN 1800 AND 2200 THEN
             concat_ws('-', lpad(CAST(ymd[1] AS VARCHAR), 4, '0'),
                       CASE WHEN ymd[2] BETWEEN 1 AND 12 THEN lpad(CAST(ymd[2] AS VARCHAR), 2, '0') END,

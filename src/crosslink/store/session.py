@@ -287,5 +287,5 @@ class Session:
             ORDER BY reports DESC, statements DESC, s.entity_id
             LIMIT ?
             """,  # noqa: S608  (only fixed SQL fragments are interpolated)
-            params,
+            params=params,
         ).to_arrow_table()

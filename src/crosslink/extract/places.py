@@ -1,0 +1,85 @@
+"""Route places, normalised to one canonical English name across languages.
+
+``Dunkerque``, ``Duinkerke`` and ``دنكيرك`` are all ``Dunkirk``. The variant table
+is ``data/places.yml`` (crosslink's own). Places that are also common words or
+given names (``Jordan``, ``Deal``, ``Nice``, ``Van``) are read as places only
+when capitalised and right after a place cue ("in", "to", "from", "via"...), so
+"Jordan SMITH" is a person and "travelled to Jordan" a place.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from crosslink.extract._base import Candidate
+
+__all__ = ["find", "canonical_place", "load_places"]
+
+# lower-case forms that are ordinary words in English, German or French
+_LOWER_WORDS = frozenset({"kale", "hull", "stoke", "essen", "long", "van", "deal", "sale", "nice", "bath", "rye",
+                          "reading", "kos", "oran", "amman", "alger", "bari", "leeds", "berck", "chad", "niger",
+                          "holland", "turkey", "chine", "inde", "roma", "gent", "gand", "halab", "patra"})
+_CUE = re.compile(
+    r"(?:\b(?:in|to|from|via|near|at|towards|through|into|outside|around|reached|left|crossed|leaving|"
+    r"reach|visit(?:ed)?|travel(?:led)? to|arrived in|based in|lives in|living in|of)[ \t]+(?:the[ \t]+)?)$",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1)
+def load_places() -> tuple[dict[str, str], frozenset[str]]:
+    """(lower-cased variant -> canonical, lower-cased ambiguous variants). Cached."""
+    raw = yaml.safe_load(resources.files("crosslink.extract").joinpath("data/places.yml").read_text("utf-8"))
+    table: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for canon, spec in raw.items():
+        if isinstance(spec, dict):
+            variants = list(spec.get("variants") or [])
+            amb = bool(spec.get("ambiguous"))
+        else:
+            variants = list(spec or [])
+            amb = False
+        for v in [canon, *variants]:
+            table[v.lower()] = canon
+            if amb:
+                ambiguous.add(v.lower())
+    return table, frozenset(ambiguous)
+
+
+@lru_cache(maxsize=1)
+def _regex() -> re.Pattern[str]:
+    table, _ = load_places()
+    alts = sorted(table, key=len, reverse=True)
+    body = "|".join(re.escape(a).replace(r"\ ", r"[ \t]+").replace(r"\-", r"[- ]") for a in alts)
+    return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w]|-\w)", re.IGNORECASE)
+
+
+def canonical_place(name: str) -> str | None:
+    """Canonical English name of a route place written in any known variant."""
+    table, _ = load_places()
+    return table.get(" ".join(name.split()).lower())
+
+
+def find(text: str, hint: str | None) -> list[Candidate]:
+    """Place candidates. One O(len(text)) scan with a single alternation regex."""
+    table, ambiguous = load_places()
+    out = []
+    for m in _regex().finditer(text):
+        s = m.group()
+        key = re.sub(r"[ \t]+", " ", s).lower()
+        canon = table.get(key) or table.get(key.replace(" ", "-"))
+        if canon is None:
+            continue
+        if s.islower() and (key in _LOWER_WORDS or len(key) < 4):
+            continue
+        if key in ambiguous:
+            if not s[:1].isupper() or _CUE.search(text[max(0, m.start() - 30) : m.start()]) is None:
+                continue
+        elif len(s) <= 3 and not s.isupper() and not s[:1].isupper():
+            continue
+        out.append(Candidate(m.start(), m.end(), "location", canon))
+    return out
