@@ -35,12 +35,13 @@ ENTITY_PROPS = {"caller", "receiver", "payer", "beneficiary", "person", "associa
 class WorkspaceBuilder:
     """Writes reports and statements the way the store does (one row per property value)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, create: bool = True) -> None:
         self.con = con
         self._ids = count(1)
-        con.execute(REPORTS_DDL)
-        con.execute(STATEMENTS_DDL)
-        con.execute(CANONICAL_DDL)
+        if create:
+            con.execute(REPORTS_DDL)
+            con.execute(STATEMENTS_DDL)
+            con.execute(CANONICAL_DDL)
 
     def report(self, rid: str, grading: str, scheme: str, handling: str = "P",
                compartment: str | None = None, reported_at: str = "2024-01-01") -> None:
@@ -71,12 +72,15 @@ class WorkspaceBuilder:
     def merge(self, canonical_id: str, *entity_ids: str) -> None:
         for e in entity_ids:
             self.con.execute(
-                "INSERT INTO canonical (entity_id, canonical_id, schema) VALUES (?, ?, 'Person')",
+                "INSERT INTO canonical (entity_id, canonical_id, schema, confidence) "
+                "VALUES (?, ?, 'Person', 1.0)",
                 [e, canonical_id],
             )
 
 
-def build_small_workspace(con: duckdb.DuckDBPyConnection) -> WorkspaceBuilder:
+def build_small_workspace(
+    con: duckdb.DuckDBPyConnection, *, create: bool = True
+) -> WorkspaceBuilder:
     """Five people, two calls, a trip, a payment, an association and a shared phone.
 
     Known by construction:
@@ -85,7 +89,7 @@ def build_small_workspace(con: duckdb.DuckDBPyConnection) -> WorkspaceBuilder:
     - p2-p3: an association (R3, Europol B2); p3 is a migrant (never a target);
     - c4 and p5 share a phone -> a selector node between them (R1).
     """
-    w = WorkspaceBuilder(con)
+    w = WorkspaceBuilder(con, create=create)
     w.report("R1", "1A", "uk-3x5x2", "P", None, "2024-01-10")
     w.report("R2", "3E", "uk-3x5x2", "C", "SECRET", "2024-03-01")
     w.report("R3", "B2", "europol-4x4", "H1", None, "2024-02-01")
@@ -112,3 +116,14 @@ def small_workspace(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     build_small_workspace(con)
     yield con
     con.close()
+
+
+def two_cliques_with_bridge(size: int = 5) -> list[tuple[str, str]]:
+    """Two cliques a0..a{size-1}, b0..b{size-1}; only 'bridge' joins them (a0-bridge-b0)."""
+    edges = []
+    for p in ("a", "b"):
+        for i in range(size):
+            for j in range(i + 1, size):
+                edges.append((f"{p}{i}", f"{p}{j}"))
+    edges += [("a0", "bridge"), ("bridge", "b0")]
+    return edges

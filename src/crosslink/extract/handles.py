@@ -40,7 +40,7 @@ URL_RE = re.compile(
 AT_RE = re.compile(r"(?<![\w.@/])@(?P<user>[A-Za-z_][A-Za-z0-9_.]{2,31})")
 LABEL_RE = re.compile(
     r"(?<![\w])(?P<plat>snap(?:chat)?|sc|insta(?:gram)?|ig|telegram|tg|tik ?tok|facebook|fb|signal|"
-    r"viber|wickr(?: me)?|threema|twitter|kik|skype|line|wechat|imo)"
+    r"viber|wickr(?: me)?|threema|twitter|kik|skype|wechat)"
     r"(?:[ \t]+(?:id|name|handle|user(?:name)?|account|acc))?[ \t]*(?:[:=]|-(?!\w))[ \t]*(?P<user>@?[A-Za-z_][A-Za-z0-9_.]{2,31})",
     re.IGNORECASE,
 )

@@ -98,8 +98,9 @@ def ingest_ftm(
             """
             CREATE OR REPLACE TEMP TABLE _ftm_raw AS
             SELECT e._row, e.id AS entity_id, e.schema, k.prop,
-                   unnest(json_extract_string(e.properties, '$."' || replace(k.prop, '"', '') || '"[*]')) AS raw
-            FROM _entities e, (SELECT _row, unnest(json_keys(properties)) AS prop FROM _entities) k
+                   unnest(json_extract(e.properties, k.path)::VARCHAR[]) AS raw
+            FROM _entities e, (SELECT _row, prop, '$."' || replace(prop, '"', '') || '"' AS path
+                     FROM (SELECT _row, unnest(json_keys(properties)) AS prop FROM _entities)) k
             WHERE e._row = k._row
             """
         )

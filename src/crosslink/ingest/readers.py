@@ -125,16 +125,20 @@ def _load_csv(
         delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     enc = encoding.lower().replace("_", "-")
     enc = {"utf8": "utf-8", "latin1": "latin-1", "iso-8859-1": "latin-1"}.get(enc, enc)
+    header = _csv_header(path, delimiter, enc)
+    # Sniffing is off: the header names the columns and every field is text, so a
+    # malformed row is reported (with its line) instead of re-shaping the table.
+    columns = {name: "VARCHAR" for name in header}
     try:
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE {table} AS
             SELECT (row_number() OVER () + 1)::BIGINT AS {ROW_COLUMN}, *
-            FROM read_csv(?, header = true, all_varchar = true, delim = ?, quote = '"',
+            FROM read_csv(?, header = true, columns = ?, delim = ?, quote = '"',
                           escape = '"', strict_mode = true, null_padding = false,
-                          encoding = ?, auto_detect = true)
+                          encoding = ?, auto_detect = false)
             """,  # noqa: S608  (table is our own name)
-            [str(path), delimiter, enc],
+            [str(path), columns, delimiter, enc],
         )
     except duckdb.Error as exc:
         message = str(exc)
@@ -143,10 +147,24 @@ def _load_csv(
         if "Expected Number of Columns" in message or "columns" in message.lower():
             reason = "malformed row: wrong number of fields (check quoting and delimiters)"
         raise InputError(reason, file=str(path), row=line) from None
-    header = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
-    blank = [i + 1 for i, name in enumerate(header[1:]) if re.fullmatch(r"column\d+", name)]
-    if blank and len(blank) == len(header) - 1:
+
+
+def _csv_header(path: Path, delimiter: str, encoding: str) -> list[str]:
+    """The header row, parsed with the csv module (quotes and all)."""
+    import csv
+
+    with path.open(encoding=encoding, newline="") as handle:
+        header = next(csv.reader(handle, delimiter=delimiter), None)
+    if not header or all(not name.strip() for name in header):
         raise InputError("the first row must be a header naming the columns", file=str(path), row=1)
+    seen: set[str] = set()
+    for index, name in enumerate(header):
+        if not name.strip():
+            raise InputError("header cell is empty", file=str(path), row=1, column=f"#{index + 1}")
+        if name in seen:
+            raise InputError("column name appears twice in the header", file=str(path), row=1, column=name)
+        seen.add(name)
+    return header
 
 
 def _load_json(con: duckdb.DuckDBPyConnection, path: Path, table: str, fmt: str) -> None:

@@ -29,7 +29,9 @@ FALSE_WORDS = {"false", "no", "n", "0", "f", ""}
 class ReportOptions:
     """Report metadata given on the command line for a whole file.
 
-    A value given here overrides the mapping's value for the same field.
+    A value given here fills a field the mapping leaves open; it never overrides
+    what the mapping says (a directory ingest with --grading must not regrade files
+    whose mappings carry their own grading).
     """
 
     title: str | None = None
@@ -56,9 +58,9 @@ def merged_fields(mapping_fields: dict[str, ReportField], options: ReportOptions
         "grading", "grading_scheme", "handling", "handling_conditions",
     ):
         value = getattr(options, name)
-        if value is not None:
+        if value is not None and name not in merged:
             merged[name] = ReportField(literal=str(value))
-    if options.protected_source is not None:
+    if options.protected_source is not None and "protected_source" not in merged:
         merged["protected_source"] = ReportField(literal="true" if options.protected_source else "false")
     return merged
 
@@ -91,9 +93,11 @@ def build_reports(
     params: list[object] = []
     id_field = report_fields.get("id")
     if id_field is not None and id_field.column is not None:
+        # A report keyed by its own reference is the same report in any export that
+        # carries it: the id does not depend on the file's bytes.
         key = _expr(id_field, params)
-        params[:0] = [source_sha256, dataset]
-        report_expr = f"sha1(concat(chr(31), ?, chr(31), ?, chr(31), 'report', chr(31), coalesce({key}, '')))"
+        params[:0] = [dataset]
+        report_expr = f"sha1(concat(chr(31), ?, chr(31), 'report', chr(31), coalesce({key}, '')))"
     else:
         params.extend([source_sha256, dataset])
         report_expr = "sha1(concat(chr(31), ?, chr(31), ?, chr(31), 'report', chr(31), ''))"

@@ -42,16 +42,16 @@ pivot AS (
     coalesce(min(CASE WHEN s.prop IN ('caller', 'involved') THEN coalesce(c.canonical_id, s.value) END),
              min(CASE WHEN s.prop = 'callerNumber' THEN 'phone:' || s.value END)) AS entity,
     min(CASE WHEN s.prop IN ('x:cellSite', 'location') THEN s.value END) AS place,
-    min(CASE WHEN s.prop IN ('date', 'startDate') THEN TRY_CAST(s.value AS TIMESTAMP) END) AS at,
+    min(CASE WHEN s.prop IN ('date', 'startDate') THEN TRY_CAST(s.value AS TIMESTAMP) END) AS "at",
     list(DISTINCT s.id) AS statement_ids,
     list(DISTINCT s.report_id) FILTER (WHERE s.report_id IS NOT NULL) AS report_ids
   FROM st s LEFT JOIN canon c ON c.entity_id = s.value AND s.prop_type = 'entity'
   GROUP BY s.entity_id
 )
-SELECT entity, place, at, schema AS kind, obs_id, statement_ids, report_ids FROM pivot
-WHERE entity IS NOT NULL AND place IS NOT NULL AND at IS NOT NULL
-  AND ($since IS NULL OR at >= CAST($since AS TIMESTAMP))
-  AND ($until IS NULL OR at < CAST($until AS TIMESTAMP))
+SELECT entity, place, "at", schema AS kind, obs_id, statement_ids, report_ids FROM pivot
+WHERE entity IS NOT NULL AND place IS NOT NULL AND "at" IS NOT NULL
+  AND ($since IS NULL OR "at" >= CAST($since AS TIMESTAMP))
+  AND ($until IS NULL OR "at" < CAST($until AS TIMESTAMP))
 """
 
 
@@ -84,21 +84,21 @@ def observations_from_workspace(
 
 _PAIR_SQL = """
 WITH obs AS (
-  SELECT entity, place, at, statement_ids,
-         CAST(floor(epoch(at) / $w) AS BIGINT) AS bucket FROM observations
+  SELECT entity, place, "at", statement_ids,
+         CAST(floor(epoch("at") / $w) AS BIGINT) AS bucket FROM observations
 ),
 pairs AS (
-  SELECT a.entity AS a, b.entity AS b, a.place, least(a.at, b.at) AS at,
-         CAST(floor(epoch(least(a.at, b.at)) / $w) AS BIGINT) AS occasion,
+  SELECT a.entity AS a, b.entity AS b, a.place, least(a."at", b."at") AS "at",
+         CAST(floor(epoch(least(a."at", b."at")) / $w) AS BIGINT) AS occasion,
          list_concat(a.statement_ids, b.statement_ids) AS statement_ids
   FROM obs a JOIN obs b
     ON a.place = b.place AND b.bucket BETWEEN a.bucket - 1 AND a.bucket + 1
    AND a.entity < b.entity
-  WHERE abs(epoch(a.at) - epoch(b.at)) <= $w
+  WHERE abs(epoch(a."at") - epoch(b."at")) <= $w
 )
 SELECT a, b, count(DISTINCT (place, occasion)) AS times,
        list_sort(list_distinct(list(place))) AS places,
-       min(at) AS first_seen, max(at) AS last_seen,
+       min("at") AS first_seen, max("at") AS last_seen,
        list_sort(list_distinct(flatten(list(statement_ids)))) AS statement_ids
 FROM pairs GROUP BY a, b
 HAVING count(DISTINCT (place, occasion)) >= $min_times

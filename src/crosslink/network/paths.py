@@ -10,6 +10,7 @@ frontiers meet; sub-millisecond at a million nodes) and igraph's BFS otherwise.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,7 +94,9 @@ def _vertex_path(net: Network, a: int, b: int, engine: str) -> list[int]:
             return []
         inner = [int(x) for x in bfs.getPath()]
         return [a, *inner, b]
-    path = net.graph().get_shortest_path(a, to=b, output="vpath")
+    with warnings.catch_warnings():  # igraph warns when b is unreachable; we return []
+        warnings.simplefilter("ignore", RuntimeWarning)
+        path = net.graph().get_shortest_path(a, to=b, output="vpath")
     return [int(x) for x in path]
 
 

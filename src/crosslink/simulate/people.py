@@ -268,7 +268,8 @@ def generate_people(
         for j, pre in enumerate(options):
             sub = rows[which == j]
             modulus = 10 ** (length[c] - len(pre))
-            counter = np.arange(sub.shape[0], dtype=np.int64) + id_offset * 3 + int(offsets[c])
+            start = int(rng.integers(0, modulus)) + int(offsets[c]) + id_offset * 3
+            counter = np.arange(sub.shape[0], dtype=np.int64) + start
             scrambled = (counter % modulus) * (_PHONE_MULT % modulus) % modulus
             nsn[sub] = int(pre) * modulus + scrambled
     phone_cc = pa.array(cc_list, type=pa.string()).take(pa.array(country))

@@ -66,7 +66,7 @@ class Session:
     def _define_views(self) -> None:
         con = self.con
         con.execute("CREATE OR REPLACE TEMP TABLE _clearance (compartment VARCHAR)")
-        if self.clearance.compartments is not None:
+        if self.clearance.compartments:
             con.executemany(
                 "INSERT INTO _clearance VALUES (?)",
                 [[c] for c in sorted(self.clearance.compartments)],

@@ -1,0 +1,348 @@
+"""Entity-resolution benchmark: crosslink vs Splink's documented configuration.
+
+Prints, per data set, pairwise precision/recall/F1, cluster-level F1, wall time
+and peak memory for crosslink and for a Splink baseline built the way Splink's
+documentation builds it (connected-components clustering at 0.95), side by side
+with crosslink/baseline ratios. Each run is a fresh subprocess, so peak memory
+is that run's own.
+
+    .venv/bin/python bench/bench_resolve.py                 # real sets + 100k simulated
+    .venv/bin/python bench/bench_resolve.py --sizes 100000 1000000
+    .venv/bin/python bench/bench_resolve.py --only febrl4 fake_1000
+
+Data: ``../shared/data/entity_resolution`` (relative to the repo) and
+``crosslink.simulate.person_records`` (namesakes, transliteration noise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO.parent / "shared" / "data" / "entity_resolution"
+
+# ---------------------------------------------------------------- loading
+
+
+def _csv(path: Path, sep: str | None = None) -> pa.Table:
+    con = duckdb.connect()
+    kwargs: dict[str, Any] = {"header": True, "all_varchar": True}
+    if sep:
+        kwargs["sep"] = sep
+    rel = con.read_csv(str(path), **kwargs)
+    cols = ", ".join(f'NULLIF(TRIM("{c}"), \'\') AS "{c.strip()}"' for c in rel.columns)
+    con.register("t", rel)
+    return con.sql(f"SELECT {cols} FROM t").to_arrow_table()  # noqa: S608
+
+
+def _props(table: pa.Table, mapping: dict[str, str | list[str]], id_col: str) -> pa.Table:
+    """Select/rename columns into unique_id + Person properties (joined if several)."""
+    out = {"unique_id": table.column(id_col)}
+    for prop, cols in mapping.items():
+        cols = [cols] if isinstance(cols, str) else cols
+        if len(cols) == 1:
+            out[prop] = table.column(cols[0])
+        else:
+            rows = zip(*[table.column(c).to_pylist() for c in cols], strict=True)
+            out[prop] = pa.array([" ".join(v for v in r if v) or None for r in rows], pa.string())
+    return pa.table(out)
+
+
+def _truth_from_pairs(ids: list[str], pairs: list[tuple[str, str]]) -> dict[str, str]:
+    parent = {i: i for i in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        if a in parent and b in parent:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[ra] = rb
+    return {i: find(i) for i in ids}
+
+
+def load(name: str, size: int = 0) -> dict[str, Any]:
+    """A task: kind ('dedupe'|'link'), tables, truth (id -> entity) or gold pairs."""
+    febrl_map = {
+        "firstName": "given_name", "lastName": "surname",
+        "address": ["street_number", "address_1", "address_2"], "city": "suburb",
+        "postalCode": "postcode", "birthDate": "date_of_birth", "idNumber": "soc_sec_id",
+    }
+    if name == "febrl4":
+        a = _csv(DATA / "febrl" / "dataset4a.csv")
+        b = _csv(DATA / "febrl" / "dataset4b.csv")
+        left, right = _props(a, febrl_map, "rec_id"), _props(b, febrl_map, "rec_id")
+        gold = {(x, y) for x in left.column("unique_id").to_pylist()
+                for y in [x.replace("-org", "-dup-0")]}
+        return {"kind": "link", "left": left, "right": right, "gold": gold,
+                "raw": (a, b)}
+    if name == "febrl3":
+        t = _csv(DATA / "febrl" / "dataset3.csv")
+        recs = _props(t, febrl_map, "rec_id")
+        truth = {i: i.split("-")[1] for i in recs.column("unique_id").to_pylist()}
+        return {"kind": "dedupe", "records": recs, "truth": truth, "raw": t}
+    if name == "fake_1000":
+        t = _csv(DATA / "splink_fake_1000" / "fake_1000.csv")
+        recs = _props(t, {"firstName": "first_name", "lastName": "surname",
+                          "birthDate": "dob", "city": "city", "email": "email"}, "unique_id")
+        truth = dict(zip(t.column("unique_id").to_pylist(), t.column("cluster").to_pylist(), strict=True))
+        return {"kind": "dedupe", "records": recs, "truth": truth, "raw": t}
+    if name == "census":
+        t = _csv(DATA / "census" / "a.csv", sep=";")
+        recs = _props(t, {"firstName": "first_name", "lastName": "last_name",
+                          "middleName": "middle_name", "address": "street_address",
+                          "postalCode": "zip_code"}, "id")
+        g = _csv(DATA / "census" / "gold.csv", sep=";")
+        pairs = list(zip(g.column("id1").to_pylist(), g.column("id2").to_pylist(), strict=True))
+        ids = recs.column("unique_id").to_pylist()
+        return {"kind": "dedupe", "records": recs, "truth": _truth_from_pairs(ids, pairs), "raw": t}
+    if name == "ncvr":
+        m = {"firstName": "first_name", "middleName": "middle_name", "lastName": "last_name",
+             "gender": "gender_code", "address": "res_street_address", "city": "res_city_desc",
+             "postalCode": "zip_code"}
+        a = _csv(DATA / "ncvr_1700" / "a.csv", sep=";")
+        b = _csv(DATA / "ncvr_1700" / "b.csv", sep=";")
+        g = _csv(DATA / "ncvr_1700" / "gold.csv", sep=";")
+        gold = set(zip(g.column("id1").to_pylist(), g.column("id2").to_pylist(), strict=True))
+        return {"kind": "link", "left": _props(a, m, "ncid"), "right": _props(b, m, "ncid"),
+                "gold": gold, "raw": (a, b)}
+    if name.startswith("sim"):
+        from crosslink.simulate import person_records
+
+        t = person_records(max(1, int(size / 2.0)), seed=7, records_per_person=2.0)
+        recs = _props(t, {"firstName": "first_name", "lastName": "last_name",
+                          "birthDate": "birth_date", "nationality": "nationality",
+                          "phone": "phone", "email": "email",
+                          "passportNumber": "passport_number", "city": "city"}, "record_id")
+        truth = dict(zip(t.column("record_id").to_pylist(), t.column("true_id").to_pylist(), strict=True))
+        return {"kind": "dedupe", "records": recs, "truth": truth, "raw": t}
+    raise ValueError(name)
+
+
+# ---------------------------------------------------------------- metrics
+
+
+def dedupe_metrics(pred: dict[str, str], truth: dict[str, str]) -> dict[str, float]:
+    """Pairwise P/R/F1 and cluster-level F1 (exact cluster matches), in SQL."""
+    con = duckdb.connect()
+    ids = list(truth)
+    con.register("t", pa.table({"id": ids, "p": [pred.get(i, i) for i in ids],
+                                "t": [truth[i] for i in ids]}))
+    row = con.sql(
+        """WITH pc AS (SELECT p, count(*) n FROM t GROUP BY p),
+                tc AS (SELECT t, count(*) n FROM t GROUP BY t),
+                pt AS (SELECT p, t, count(*) n FROM t GROUP BY p, t)
+           SELECT (SELECT sum(n*(n-1)/2) FROM pt), (SELECT sum(n*(n-1)/2) FROM pc),
+                  (SELECT sum(n*(n-1)/2) FROM tc),
+                  (SELECT count(*) FROM pt JOIN pc USING (p) JOIN tc USING (t)
+                     WHERE pt.n = pc.n AND pt.n = tc.n),
+                  (SELECT count(*) FROM pc), (SELECT count(*) FROM tc)"""
+    ).fetchall()[0]
+    tp, npred, ntrue, exact, npc, ntc = (float(x or 0) for x in row)
+    p = tp / npred if npred else 1.0
+    r = tp / ntrue if ntrue else 1.0
+    cp, cr = exact / npc, exact / ntc
+    return {"P": p, "R": r, "F1": 2 * p * r / (p + r) if p + r else 0.0,
+            "cF1": 2 * cp * cr / (cp + cr) if cp + cr else 0.0}
+
+
+def link_metrics(pred: set[tuple[str, str]], gold: set[tuple[str, str]]) -> dict[str, float]:
+    tp = len(pred & gold)
+    p = tp / len(pred) if pred else 1.0
+    r = tp / len(gold) if gold else 1.0
+    return {"P": p, "R": r, "F1": 2 * p * r / (p + r) if p + r else 0.0, "cF1": float("nan")}
+
+
+# ---------------------------------------------------------------- runners
+
+
+def run_crosslink(task: dict[str, Any]) -> Any:
+    from crosslink.resolve import dedupe_records, link_records
+
+    if task["kind"] == "dedupe":
+        out = dedupe_records(task["records"])
+        return dict(zip(out.column("unique_id").to_pylist(), out.column("cluster_id").to_pylist(), strict=True))
+    out = link_records(task["left"], task["right"])
+    return set(zip(out.column("left_id").to_pylist(), out.column("right_id").to_pylist(), strict=True))
+
+
+def run_splink(task: dict[str, Any], name: str) -> Any:
+    """Splink configured as its documentation does for this kind of data."""
+    import logging
+
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    logging.getLogger("splink").addHandler(logging.NullHandler())
+    logging.getLogger("splink").propagate = False
+    con = duckdb.connect()
+
+    def prep(t: pa.Table, ds: str) -> pa.Table:
+        con.register("x", t)
+        cols = set(t.column_names)
+        extra = []
+        if "birthDate" in cols:
+            # documented DateOfBirthComparison wants ISO strings
+            extra.append("""CASE WHEN regexp_matches(birthDate, '^\\d{8}$')
+                THEN substr(birthDate,1,4)||'-'||substr(birthDate,5,2)||'-'||substr(birthDate,7,2)
+                ELSE birthDate END AS dob""")
+        if {"firstName", "lastName"} <= cols:
+            extra.append("firstName || ' ' || lastName AS name_concat")
+        out = con.sql(
+            "SELECT *, " + ", ".join(extra or ["1 AS one"]) + f", '{ds}' AS source_dataset FROM x"  # noqa: S608
+        ).to_arrow_table()
+        con.unregister("x")
+        return out
+
+    if name == "febrl4":
+        comparisons = [
+            cl.NameComparison("firstName").configure(term_frequency_adjustments=True),
+            cl.NameComparison("lastName").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison("dob", input_is_string=True, invalid_dates_as_null=True),
+            cl.DamerauLevenshteinAtThresholds("idNumber", [1, 2]),
+            cl.ExactMatch("address").configure(term_frequency_adjustments=True),
+            cl.DamerauLevenshteinAtThresholds("postalCode", [1, 2]).configure(term_frequency_adjustments=True),
+        ]
+        rules = [block_on("firstName", "lastName"), "l.firstName = r.lastName and l.lastName = r.firstName",
+                 block_on("dob"), block_on("idNumber"), block_on("address"), block_on("postalCode")]
+        det, em = [block_on("idNumber"), block_on("firstName", "lastName", "dob")], [block_on("dob"), block_on("postalCode")]
+    elif name == "febrl3":
+        comparisons = [
+            cl.NameComparison("firstName"), cl.NameComparison("lastName"),
+            cl.DateOfBirthComparison("dob", input_is_string=True, invalid_dates_as_null=True),
+            cl.DamerauLevenshteinAtThresholds("idNumber", [2]),
+            cl.ExactMatch("postalCode").configure(term_frequency_adjustments=True),
+        ]
+        rules = [block_on("idNumber"), block_on("firstName"), block_on("lastName"), block_on("dob"), block_on("postalCode")]
+        det, em = [block_on("idNumber"), block_on("firstName", "lastName", "dob")], [block_on("dob"), block_on("postalCode")]
+    elif name in ("census", "ncvr"):
+        comparisons = [cl.NameComparison("firstName"), cl.NameComparison("lastName"),
+                       cl.ExactMatch("middleName").configure(term_frequency_adjustments=True),
+                       cl.LevenshteinAtThresholds("address", [1, 3]),
+                       cl.ExactMatch("postalCode").configure(term_frequency_adjustments=True)]
+        if name == "ncvr":
+            comparisons += [cl.ExactMatch("gender"), cl.ExactMatch("city").configure(term_frequency_adjustments=True)]
+        rules = [block_on("firstName"), block_on("lastName"), block_on("postalCode")]
+        det, em = [block_on("firstName", "lastName", "postalCode")], [block_on("lastName"), block_on("postalCode")]
+    else:  # fake_1000 and simulated: the getting-started / 50k-synthetic settings
+        comparisons = [
+            cl.ForenameSurnameComparison("firstName", "lastName", forename_surname_concat_col_name="name_concat"),
+            cl.DateOfBirthComparison("dob", input_is_string=True, invalid_dates_as_null=True),
+            cl.ExactMatch("city").configure(term_frequency_adjustments=True),
+            cl.EmailComparison("email"),
+        ]
+        if name.startswith("sim"):
+            comparisons += [cl.ExactMatch("phone"), cl.ExactMatch("passportNumber"),
+                            cl.ExactMatch("nationality").configure(term_frequency_adjustments=True)]
+        rules = [block_on("firstName", "dob"), block_on("lastName")]
+        if name.startswith("sim"):
+            rules = [block_on("firstName", "lastName"), block_on("lastName", "dob"), block_on("firstName", "dob"), block_on("email")]
+        det, em = [block_on("firstName", "lastName", "dob")], [block_on("firstName", "lastName"), block_on("dob")]
+
+    db = DuckDBAPI(connection=con)
+    link = task["kind"] == "link"
+    if link:
+        sdfs = [db.register(prep(task["left"], "left")), db.register(prep(task["right"], "right"))]
+    else:
+        sdfs = [db.register(prep(task["records"], "input"))]
+    settings = SettingsCreator(link_type="link_only" if link else "dedupe_only", unique_id_column_name="unique_id",
+                               comparisons=comparisons, blocking_rules_to_generate_predictions=rules)
+    linker = Linker(sdfs if link else sdfs[0], settings, log_level=None)
+    linker.training.estimate_probability_two_random_records_match(det, recall=0.7)
+    prior = linker._settings_obj._probability_two_random_records_match
+    if not 0 < prior < 1:  # the deterministic rule found nothing usable
+        linker._settings_obj._probability_two_random_records_match = 1e-3
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
+    for rule in em:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+        except Exception:  # noqa: BLE001, S112
+            continue
+    preds = linker.inference.predict(threshold_match_probability=0.5)
+    if link:
+        rows = con.sql(
+            f"""SELECT CASE WHEN source_dataset_l='left' THEN unique_id_l ELSE unique_id_r END,
+                       CASE WHEN source_dataset_l='left' THEN unique_id_r ELSE unique_id_l END
+                FROM {preds.physical_name} WHERE match_probability >= 0.95"""  # noqa: S608
+        ).fetchall()
+        return {(a, b) for a, b in rows}
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(preds, threshold_match_probability=0.95)
+    rows = con.sql(f"SELECT unique_id, cluster_id FROM {clusters.physical_name}").fetchall()  # noqa: S608
+    return {str(a): str(b) for a, b in rows}
+
+
+def _child(name: str, size: int, method: str, queue: Any) -> None:
+    sys.path.insert(0, str(REPO / "src"))
+    task = load(name, size)
+    start = time.perf_counter()
+    pred = run_crosslink(task) if method == "crosslink" else run_splink(task, name)
+    wall = time.perf_counter() - start
+    metrics = (link_metrics(pred, task["gold"]) if task["kind"] == "link"
+               else dedupe_metrics(pred, task["truth"]))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    n = task["left"].num_rows + task["right"].num_rows if task["kind"] == "link" else task["records"].num_rows
+    queue.put({**metrics, "wall": wall, "peak_mb": peak_mb, "n": n})
+
+
+def measure(name: str, size: int, method: str) -> dict[str, Any]:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(name, size, method, queue))
+    proc.start()
+    proc.join()
+    if proc.exitcode != 0:
+        return {"error": f"exit {proc.exitcode}"}
+    result: dict[str, Any] = queue.get()
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--sizes", nargs="*", type=int, default=[100_000])
+    parser.add_argument("--skip-baseline-above", type=int, default=2_000_000,
+                        help="Do not run the Splink baseline above this many records.")
+    args = parser.parse_args(argv)
+    tasks: list[tuple[str, int]] = [(n, 0) for n in ("febrl4", "febrl3", "fake_1000", "census", "ncvr")]
+    tasks += [(f"sim{s}", s) for s in args.sizes]
+    if args.only:
+        tasks = [t for t in tasks if t[0] in args.only]
+    head = f"{'data set':<12}{'records':>9} | {'method':<9}{'P':>7}{'R':>7}{'F1':>7}{'clusterF1':>10}{'wall s':>8}{'peak MB':>9}"
+    print(head)
+    print("-" * len(head))
+    fmt: Callable[[float], str] = lambda v: "   n/a" if v != v else f"{v:7.4f}"  # noqa: E731
+    for name, size in tasks:
+        results = {"crosslink": measure(name, size, "crosslink")}
+        if size <= args.skip_baseline_above:
+            results["splink"] = measure(name, size, "splink")
+        for method, r in results.items():
+            if "error" in r:
+                print(f"{name:<12}{'':>9} | {method:<9} {r['error']}")
+                continue
+            print(f"{name:<12}{r['n']:>9} | {method:<9}{fmt(r['P'])}{fmt(r['R'])}{fmt(r['F1'])}"
+                  f"{fmt(r['cF1']):>10}{r['wall']:8.1f}{r['peak_mb']:9.0f}")
+        if all("error" not in r for r in results.values()) and "splink" in results:
+            c, s = results["crosslink"], results["splink"]
+            ratio = lambda a, b: f"{a / b:7.2f}" if b else "    inf"  # noqa: E731
+            print(f"{'':<12}{'':>9} | {'ratio':<9}{ratio(c['P'], s['P'])}{ratio(c['R'], s['R'])}"
+                  f"{ratio(c['F1'], s['F1'])}{'':>10}{ratio(c['wall'], s['wall']):>8}"
+                  f"{ratio(c['peak_mb'], s['peak_mb']):>9}")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,259 @@
+"""People and aliases, without a statistical NER model.
+
+Intelligence writing gives strong cues and this module reads them:
+
+- the UK convention of the family name in capitals: ``Ahmed KARIMI``,
+  ``Mohammed Ali AL-HASHIMI``;
+- comma-inverted names: ``KARIMI, Ahmed``, ``Karimi, Ahmed``;
+- sentence case ``Ahmed Karimi`` when a token is a known given or family name
+  (``data/names.yml``), a title or role word precedes ("Mr", "suspect",
+  "driver", "brother"), or a DOB/age/aka follows;
+- lower-case chat (``tell karwan rasuli``): known given name followed by a known
+  family name, or a known given name right after a chat cue ("tell", "ask").
+
+Values are "Given Family" in normal capitalisation (``KARIMI, Ahmed`` ->
+``Ahmed Karimi``; ``AL-HASHIMI`` -> ``Al-Hashimi``; ``O'BRIEN`` -> ``O'Brien``).
+Aliases follow "aka", "also known as", "nicknamed", "alias" or "goes by".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from crosslink.extract._base import Candidate, window_before
+from crosslink.extract.places import load_places
+
+__all__ = ["find", "nice_name"]
+
+_UP = "A-ZÀ-ÖØ-Þ"
+_LO = "a-zß-öø-ÿ\u0100-\u024f\u1e00-\u1eff"
+CAP = rf"[{_UP}][{_LO}]+(?:[-'’][{_UP}{_LO}][{_LO}]+)*"
+CAPS = rf"(?:[{_UP}]')?[{_UP}]{{2,}}(?:[-'’][{_UP}]{{2,}})*"
+_PART = r"(?:al|el|bin|ibn|abu|van|de|der|von|di|da|du|le|la)"
+_SP = r"[ \t]+"
+
+GIVEN_CAPS_RE = re.compile(
+    rf"(?<![\w'’-])(?P<g>{CAP}(?:{_SP}{CAP}){{0,2}}){_SP}(?P<s>{CAPS}(?:{_SP}{CAPS}){{0,2}})(?![\w'’-]|\.\w)"
+)
+INVERTED_RE = re.compile(
+    rf"(?<![\w'’-])(?P<s>{CAPS}(?:{_SP}{CAPS})?|{CAP}),[ \t]*(?P<g>{CAP}(?:{_SP}{CAP}){{0,2}})(?![\w'’-])"
+)
+RUN_RE = re.compile(rf"(?<![\w'’-]){CAP}(?:{_SP}(?:{_PART}{_SP})?{CAP}){{1,3}}(?![\w'’-])")
+TITLE_RE = re.compile(
+    rf"\b(?P<t>Mr|Mrs|Ms|Miss|Mx|Dr|Mister|Madam|Sheikh|Haji|Hajji|Mullah|DC|DS|PC|DI|DCI|DSI|Sgt|Insp|Cllr)\.?"
+    rf"{_SP}(?P<n>(?:{CAP}|{CAPS})(?:{_SP}(?:{_PART}{_SP})?(?:{CAP}|{CAPS})){{0,3}})(?![\w'’-])"
+)
+ALIAS_RE = re.compile(
+    r"(?i:\b(?:aka|a\.k\.a\.?|also known as|known as|nicknamed|nickname|alias|goes by|street name|kunya|laqab))"
+    r"[ \t]*[:\-]?[ \t]*(?:the[ \t]+)?(?:['\"‘“](?P<q>[^'\"’”\n]{1,40}?)['\"’”]"
+    rf"|(?P<w>(?:{CAP}|{CAPS})(?:{_SP}(?:{CAP}|{CAPS})){{0,2}}))"
+)
+_ROLE_CUE = re.compile(
+    r"(?:\b(?:named|called|name is|nominal|subject|suspect|male|female|man|woman|driver|pilot|organiser|"
+    r"recruiter|facilitator|associate|brother|sister|cousin|uncle|aunt|nephew|wife|husband|son|daughter|"
+    r"father|mother|partner|girlfriend|boyfriend|friend|boss|victim|witness|migrant|passenger|"
+    r"contact|owner|tenant|landlord|agent|smuggler|courier|"
+    r"arrested|detained|identified as|believed to be)[ \t]*[:,]?[ \t]*)$"
+)
+_AFTER_CUE = re.compile(
+    r"^[ \t]*(?:\([ \t]*(?:dob|d\.o\.b|born|b\.|aged?|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}[ \t]*(?:yrs|years|y/o))"
+    r"|,[ \t]*(?:dob|aged?|born|\d{1,2}[ \t]*(?:yrs|years))|[ \t]*\(?(?:aka|a\.k\.a|also known as|alias)\b)",
+    re.IGNORECASE,
+)
+_CHAT_CUE = re.compile(
+    r"(?:\b(?:tell|ask|call|ring|msg|message|text|bro|brother|cousin|uncle|with|meet|met|from|to|and|"
+    r"wait for|pay|paid|send|sent|give|gave|speak to|talk to|contact)[ \t]+)$"
+)
+
+# Capitalised words that are never part of a person's name.
+_STOP = frozenset(
+    """The A An This That These Those He She They We You I It His Her Their Our My Your On In At For From To By
+    With And But Or Of After Before During When While Where Who What Which Why How If Then There Here Also
+    Not No Yes All Any Some Each Every Both Other Another Such Only Just Very Mr Mrs Ms Miss Dr Sir
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
+    August September October November December Today Yesterday Tomorrow Tonight Morning Evening Night
+    Intelligence Report Subject Suspect Police Officer Officers Team Road Street Lane Avenue Way Drive Close
+    Port Station Services Service Ltd Limited Hotel Court Crown Border Force Agency National Crime Home Office
+    Unit North South East West Northern Southern Eastern Western Central Upper Lower Great Little New Old
+    Saint St Bank Group Company Transport Logistics Haulage Motors Cars Travel Express International
+    Security Centre Center Office Department Ministry Government Council County District Region City Town
+    Village Airport Harbour Harbor Beach Bay Island Park Square Bridge Market Shop Store Restaurant Cafe
+    Barber Barbers Kebab Pizza Car Wash Hand Wash Facebook Instagram Telegram WhatsApp Whatsapp Snapchat
+    TikTok Signal Viber Google Apple Samsung Nokia Huawei Iphone iPhone Western Union MoneyGram Hawala
+    Toyota Ford Vauxhall Mercedes Audi Bmw Volkswagen Renault Peugeot Citroen Transit Sprinter Vito
+    Intel Source Handler Operation Op Case Exhibit Interview Statement Note Notes Log Entry Update Summary
+    Information Grading Handling Assessment Action Actions Risk Threat Vessel Boat Dinghy Lorry Van Truck
+    Trailer Driver Passenger Passengers Migrants Migrant People Persons Person Male Female Unknown Believed
+    Kurdish Iraqi Iranian Afghan Albanian Vietnamese Eritrean Sudanese Syrian Turkish French Belgian Dutch
+    German British English Arabic Farsi Pashto Dari Sorani Kurmanji Tigrinya Somali Polish Romanian
+    Islam Muslim Christian Allah God Eid Ramadan Christmas Easter Brother Sister Cousin Uncle Aunt Boss
+    Sergeant Inspector Constable Detective Chief Superintendent Agent Agents Contact Contacts Account
+    Please Thanks Thank Hello Hi Ok Okay Yeah Sorry Call Text Send Tell Ask Pay Paid Money Cash""".split()
+)
+_CAPS_STOP = frozenset(
+    """NCA UK EU USA US GBP EUR USD BTC USDT TRX ID NI PNC CRN URN NB PS AKA VW BMW DAF MAN IVECO SCANIA VOLVO
+    FORD ETA ETD AM PM GMT BST UTC CET SIM GPS WA TG IG FB SMS MMS MV FV MY SV IBAN BIC SWIFT PO OK TV DNA
+    II III IV DC DS DI DCI DCS DSI PC PCSO SGT INSP LTD PLC GMBH SA SARL BV NV SRL OCC HO IE EG ETC NA ALL
+    NEW OLD CRIME POLICE BORDER FORCE AGENCY ROAD STREET LANE PORT HOTEL TEAM UNIT NOT AND THE OF IN ON TO FOR
+    WITH FROM BY AT IS WAS ARE BE URGENT NOTE OFFICIAL SENSITIVE SECRET RESTRICTED INTELLIGENCE REPORT SUBJECT
+    SUMMARY UPDATE NFA TBC ASAP RIB RHIB HGV LGV VRM VRN ANPR DOB IMEI IMSI ICCID MMSI IMO CCTV OCG OIC CPS SIO
+    CHIS UKBF BF HMRC IOM UNHCR IRC OSCT TOEX NPCC CT ROCU SOCA SIS FBI DEA OFAC FIU SAR DAML ATM POS GBH ABH
+    IT OR IF NO YES BUT AS AN A I MOB TEL FAX EMAIL VAN CAR HGVS KENT ESSEX OPS OP ACTION RISK THREAT DPA GDPR
+    SOP MO NFI TBA TBD INFO RE FW FWD CC BCC VIA APPROX EST MIN MAX PER PCS KG KM MPH HRS AKA NFA DVLA PNR API
+    PDF DOCX CSV XLSX JPG PNG MP4 URL WWW HTTP HTTPS LOL OMG WTF BRO PLS THX MSG DM VIP CEO CFO HR IT PA""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _lists() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    raw = yaml.safe_load(resources.files("crosslink.extract").joinpath("data/names.yml").read_text("utf-8"))
+    given = frozenset(w.lower() for w in raw["given"].split())
+    family = frozenset(w.lower() for w in raw["family"].split())
+    english = frozenset(w.lower() for w in raw["english_words"].split())
+    places, _ = load_places()
+    return given, family, english, frozenset(places)
+
+
+@lru_cache(maxsize=1)
+def _chat_re() -> re.Pattern[str]:
+    given, family, english, _ = _lists()
+    alts = sorted((g for g in given if g not in english), key=len, reverse=True)
+    return re.compile(
+        r"(?<![\w'@.-])(?P<g>" + "|".join(alts) + r")(?:[ \t]+(?P<f>[a-z][a-z'-]+))?(?![\w'@-])"
+    )
+
+
+def _nice_token(tok: str) -> str:
+    if tok.lower() in ("al", "el", "bin", "ibn", "abu", "van", "de", "der", "von", "di", "da", "du", "le", "la") and tok.islower():
+        return tok
+    out = []
+    for part in re.split(r"([-'’])", tok):
+        if part in ("-", "'", "’") or not part:
+            out.append(part)
+        elif len(part) > 3 and part[:2].lower() == "mc":
+            out.append("Mc" + part[2:].capitalize())
+        else:
+            out.append(part[:1].upper() + part[1:].lower() if (part.isupper() or part.islower()) else part)
+    return "".join(out)
+
+
+def nice_name(tokens: list[str]) -> str:
+    """Normal capitalisation of name tokens ("AL-HASHIMI" -> "Al-Hashimi")."""
+    return " ".join(_nice_token(t) for t in tokens)
+
+
+def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [(start + m.start(), start + m.end(), m.group()) for m in re.finditer(r"\S+", text[start:end])]
+
+
+def _person(out: list[Candidate], toks: list[tuple[int, int, str]], form: str, order: list[str] | None = None) -> None:
+    if not toks:
+        return
+    value = nice_name(order if order is not None else [t[2] for t in toks])
+    out.append(Candidate(toks[0][0], toks[-1][1], "person", value, {"form": form}))
+
+
+def find(text: str, hint: str | None) -> list[Candidate]:
+    """Person and alias candidates. O(len(text)) regex scans; the per-candidate checks are
+    set look-ups on a handful of tokens."""
+    given, family, english, places = _lists()
+    out: list[Candidate] = []
+
+    # Given SURNAME
+    for m in GIVEN_CAPS_RE.finditer(text):
+        g = _tokens(text, m.start("g"), m.end("g"))
+        s = _tokens(text, m.start("s"), m.end("s"))
+        while s and (s[-1][2] in _CAPS_STOP or s[-1][2].lower() in places):
+            s.pop()
+        if not s or s[0][2] in _CAPS_STOP:
+            continue
+        while g and (g[0][2] in _STOP or g[0][2].lower() in places and g[0][2].lower() not in given):
+            g.pop(0)
+        if not g:
+            # "Subject KARIMI": a lone surname after a role word
+            if _ROLE_CUE.search(text[max(0, m.start("s") - 25) : m.start("s")]) or m.group("g").split()[-1] in (
+                "Subject", "Suspect", "Driver", "Brother", "Cousin", "Uncle"
+            ):
+                if s[0][2].lower() not in places:
+                    _person(out, s, "caps")
+            continue
+        if any(t[2] in _STOP for t in g):
+            continue
+        _person(out, g + s, "caps")
+
+    # SURNAME, Given  /  Family, Given
+    for m in INVERTED_RE.finditer(text):
+        s = _tokens(text, m.start("s"), m.end("s"))
+        g = _tokens(text, m.start("g"), m.end("g"))
+        while g and (g[-1][2] in _STOP or g[-1][2].lower() in places):
+            g.pop()
+        if not g or any(t[2] in _STOP or t[2] in _CAPS_STOP for t in s):
+            continue
+        if any(t[2].lower() in places for t in s):
+            continue
+        caps = s[0][2].isupper()
+        if not caps and not (g[0][2].lower() in given and s[-1][2].lower() in family):
+            continue
+        if caps and g[0][2].lower() not in given and s[0][2].lower() not in family:
+            # "NCA, Kent": an unknown capitalised word after a comma is too weak alone
+            if not _AFTER_CUE.match(text[m.end() : m.end() + 30]):
+                continue
+        out.append(
+            Candidate(m.start(), g[-1][1], "person", nice_name([t[2] for t in g] + [t[2] for t in s]), {"form": "inverted"})
+        )
+
+    # Title + name
+    for m in TITLE_RE.finditer(text):
+        toks = _tokens(text, m.start("n"), m.end("n"))
+        while toks and (toks[-1][2] in _STOP or toks[-1][2] in _CAPS_STOP or toks[-1][2].lower() in places):
+            toks.pop()
+        if toks and not any(t[2] in _STOP for t in toks):
+            _person(out, toks, "title")
+
+    # Sentence case runs
+    for m in RUN_RE.finditer(text):
+        toks = _tokens(text, m.start(), m.end())
+        while toks and (toks[0][2] in _STOP or (toks[0][2].lower() in places and toks[0][2].lower() not in given)):
+            toks.pop(0)
+        while toks and (toks[-1][2] in _STOP or toks[-1][2].lower() in places):
+            toks.pop()
+        if len(toks) < 2 or any(t[2] in _STOP for t in toks):
+            continue
+        low = [t[2].lower() for t in toks]
+        evidence = low[0] in given or low[-1] in family
+        if not evidence:
+            before = window_before(text, toks[0][0], 30)
+            evidence = bool(_ROLE_CUE.search(before))
+            evidence = evidence or bool(_AFTER_CUE.match(text[toks[-1][1] : toks[-1][1] + 30]))
+        if evidence:
+            _person(out, toks, "sentence")
+
+    # lower-case chat
+    if any(c.islower() for c in text):
+        for m in _chat_re().finditer(text):
+            f = m.group("f")
+            if f and f in family:
+                out.append(Candidate(m.start(), m.end(), "person", nice_name([m.group("g"), f]), {"form": "chat"}))
+            elif _CHAT_CUE.search(text[max(0, m.start() - 15) : m.start()].lower()):
+                out.append(Candidate(m.start("g"), m.end("g"), "person", nice_name([m.group("g")]), {"form": "chat"}))
+
+    # aliases
+    for m in ALIAS_RE.finditer(text):
+        g = "q" if m.group("q") else "w"
+        raw = m.group(g).strip()
+        if not raw or raw in _STOP or raw in _CAPS_STOP:
+            continue
+        s = m.start(g) + (len(m.group(g)) - len(m.group(g).lstrip()))
+        words = raw.split()
+        while g == "w" and words and (words[-1] in _STOP or words[-1] in _CAPS_STOP):
+            words.pop()
+        if not words:
+            continue
+        e = text.index(words[-1], s) + len(words[-1])
+        value = nice_name(words) if raw.isupper() or raw.islower() else " ".join(words)
+        out.append(Candidate(s, e, "alias", value))
+    return out

@@ -1,0 +1,496 @@
+"""Record writers: what each source hands over, plus the truth rows behind it.
+
+Each writer draws its rows from the :class:`~crosslink.simulate.world.World`
+with numpy, writes them in chunks (so memory stays flat at a million people),
+and appends ``(record_id, file, entity_id, field)`` rows to the truth writer.
+Structured files are fully vectorised; free-text files loop per report (see
+:mod:`crosslink.simulate.text`). Complexity O(records) per writer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from crosslink.simulate.names import name_tables, places
+from crosslink.simulate.noise import (
+    DEFAULT_NOISE,
+    format_phones,
+    noisy_dates,
+    noisy_name,
+    null_where,
+    take_strings,
+)
+from crosslink.simulate.people import id_strings, person_record_table, record_counts
+from crosslink.simulate.text import Span, SpanText, display_name
+from crosslink.simulate.world import LINK_TYPES, NON_SUSPECT_ROLES, ROLES, SHAPES, World
+
+__all__ = ["Sink", "FORCES", "PARTNERS", "write_all"]
+
+CHUNK = 250_000
+FORCES = (
+    ("kent", "Kent Police", "force"),
+    ("met", "Metropolitan Police Service", "force"),
+    ("nca", "National Crime Agency", "agency"),
+)
+NOMINAL_SOURCES = FORCES + (("bf", "Border Force", "agency"),)
+PARTNERS = (
+    ("fr", "Police aux frontières (OLTIM)", "fr"),
+    ("be", "Federal Judicial Police Belgium", "nl"),
+    ("nl", "Koninklijke Marechaussee", "nl"),
+    ("de", "Bundespolizei", "de"),
+)
+_START = np.datetime64("2022-01-01")
+_ROLE_IDX = {r: i for i, r in enumerate(ROLES)}
+_NON_SUSPECT = np.asarray([_ROLE_IDX[r] for r in NON_SUSPECT_ROLES])
+
+
+class Sink:
+    """Open output files of one scenario and count what was written to each."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        for sub in ("records", "mappings", "truth"):
+            (out / sub).mkdir(parents=True, exist_ok=True)
+        self.counts: dict[str, int] = {}
+        self._writers: dict[str, pacsv.CSVWriter] = {}
+        self._handles: dict[str, IO[str]] = {}
+        self._buffers: dict[str, list[dict[str, str]]] = {}
+        self.truth_rows = 0
+
+    def csv(self, rel: str, table: pa.Table) -> None:
+        """Append a table to ``out/rel`` (header once). O(rows)."""
+        w = self._writers.get(rel)
+        if w is None:
+            w = pacsv.CSVWriter(str(self.out / rel), table.schema)
+            self._writers[rel] = w
+        w.write_table(table)
+        if rel.startswith("records/"):
+            self.counts[rel] = self.counts.get(rel, 0) + table.num_rows
+
+    def text(self, rel: str) -> IO[str]:
+        h = self._handles.get(rel)
+        if h is None:
+            h = open(self.out / rel, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+            self._handles[rel] = h
+        return h
+
+    def jsonl(self, rel: str, obj: dict[str, object]) -> None:
+        self.text(rel).write(json.dumps(obj, ensure_ascii=False, sort_keys=False) + "\n")
+        if rel.startswith("records/"):
+            self.counts[rel] = self.counts.get(rel, 0) + 1
+
+    def truth(self, record_id: pa.Array, file: str, entity: pa.Array, field: str | pa.Array) -> None:
+        n = len(record_id)
+        f = pa.array([field] * n, pa.string()) if isinstance(field, str) else field
+        t = pa.table(
+            {
+                "record_id": record_id,
+                "file": pa.array([file] * n, pa.string()),
+                "entity_id": entity,
+                "field": f,
+            }
+        )
+        t = t.filter(pc.is_valid(t.column("entity_id")))
+        self.truth_rows += t.num_rows
+        self.csv("truth/records.csv", t)
+
+    def rows(self, rel: str, row: dict[str, str]) -> None:
+        """Buffer one row of a text-bearing CSV; flushed as Arrow every 20,000 rows."""
+        buf = self._buffers.setdefault(rel, [])
+        buf.append(row)
+        if rel.startswith("records/"):
+            self.counts[rel] = self.counts.get(rel, 0) + 1
+        if len(buf) >= 20_000:
+            self._flush(rel)
+
+    def _flush(self, rel: str) -> None:
+        buf = self._buffers.get(rel)
+        if not buf:
+            return
+        cols = list(buf[0])
+        table = pa.table({c: pa.array([r[c] for r in buf], pa.string()) for c in cols})
+        w = self._writers.get(rel)
+        if w is None:
+            w = pacsv.CSVWriter(str(self.out / rel), table.schema)
+            self._writers[rel] = w
+        w.write_table(table)
+        buf.clear()
+
+    def spans(self, record_id: str, file: str, spans: list[Span]) -> None:
+        """Gold spans of one text record, and the entities they mention."""
+        h = self.text("truth/spans.jsonl")
+        for s in spans:
+            h.write(
+                json.dumps(
+                    {
+                        "record_id": record_id,
+                        "file": file,
+                        "type": s.type,
+                        "start": s.start,
+                        "end": s.end,
+                        "value": s.value,
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+            if s.entity is not None:
+                self.rows("truth/records.csv", {
+                    "record_id": record_id, "file": file, "entity_id": s.entity, "field": f"mention:{s.type}",
+                })
+                self.truth_rows += 1
+
+    def close(self) -> None:
+        for rel in list(self._buffers):
+            self._flush(rel)
+        for w in self._writers.values():
+            w.close()
+        for h in self._handles.values():
+            h.close()
+
+
+def _chunks(n: int) -> Iterator[slice]:
+    for start in range(0, n, CHUNK):
+        yield slice(start, min(n, start + CHUNK))
+
+
+def _iso_times(day: np.ndarray, seconds: np.ndarray) -> pa.Array:
+    t = _START.astype("datetime64[s]") + day.astype("timedelta64[D]") + seconds.astype(
+        "timedelta64[s]"
+    )
+    return pc.strftime(pa.array(t), format="%Y-%m-%dT%H:%M:%S")
+
+
+def _phone_row(rng: np.random.Generator, world: World, person: np.ndarray) -> np.ndarray:
+    p = world.people
+    return p.phone_start[person] + (rng.random(person.shape[0]) * p.phone_count[person]).astype(
+        np.int64
+    )
+
+
+def _e164(world: World, rows: np.ndarray) -> pa.Array:
+    p = world.people
+    return pc.binary_join_element_wise(
+        "+", p.phone_cc.take(pa.array(rows)), pa.array(p.phone_nsn[rows]).cast(pa.string()), ""
+    )
+
+
+def _first_of(owner: np.ndarray, n: int) -> np.ndarray:
+    """Per person, the index of their first asset (-1 if none). O(assets)."""
+    first = np.full(n, -1, dtype=np.int64)
+    first[owner[::-1]] = np.arange(owner.shape[0])[::-1]
+    return first
+
+
+# --- nominals ------------------------------------------------------------------------------
+
+
+def write_nominals(rng: np.random.Generator, world: World, sink: Sink) -> None:
+    """Structured person records per force: facilitators are known to several forces
+    (mean 2.5 records each), Border Force holds arriving migrants, witnesses and
+    unrelated namesakes appear once."""
+    role = world.role
+    n = world.n
+    fac = role < _ROLE_IDX["migrant"]
+    counts = np.where(fac, record_counts(rng, n, 2.5), 1 + (rng.random(n) < 0.15))
+    person = np.repeat(np.arange(n), counts)
+    person = person[rng.permutation(person.shape[0])]
+    source = np.where(
+        fac[person],
+        rng.integers(0, len(FORCES), person.shape[0]),
+        np.where(rng.random(person.shape[0]) < 0.8, len(FORCES), rng.integers(0, len(FORCES), person.shape[0])),
+    )
+    recorded_role = pa.array(np.where(np.isin(role[person], _NON_SUSPECT), role[person], -1))
+    labels = pa.array(list(ROLES) + ["suspect"], pa.string())
+    recorded_role = labels.take(pc.if_else(pc.equal(recorded_role, -1), len(ROLES), recorded_role))
+    for k, (code, _name, _kind) in enumerate(NOMINAL_SOURCES):
+        rows = np.flatnonzero(source == k)
+        for sl in _chunks(rows.shape[0]):
+            sub = rows[sl]
+            ids = id_strings(f"NOM-{code.upper()}-", sl.start + np.arange(sub.shape[0]), 7)
+            t = person_record_table(
+                rng, world.people, person[sub], record_ids=ids, sources=pa.nulls(sub.shape[0], pa.string())
+            )
+            report = id_strings(f"{code.upper()}/NOM/", (sl.start + np.arange(sub.shape[0])) // 20, 6)
+            out = pa.table(
+                {
+                    "record_id": ids,
+                    "report_ref": report,
+                    "forename": t.column("first_name"),
+                    "surname": t.column("last_name"),
+                    "dob": t.column("birth_date"),
+                    "nationality": t.column("nationality"),
+                    "phone": t.column("phone"),
+                    "email": t.column("email"),
+                    "passport": t.column("passport_number"),
+                    "city": t.column("city"),
+                    "role": recorded_role.take(pa.array(sub)),
+                }
+            )
+            rel = f"records/nominals_{code}.csv"
+            sink.csv(rel, out)
+            sink.truth(ids, rel, t.column("true_id"), "person")
+
+
+# --- calls -----------------------------------------------------------------------------------
+
+
+def write_calls(rng: np.random.Generator, world: World, sink: Sink) -> None:
+    """Call records: ~6 calls per facilitator tie, ~2 per migrant-recruiter tie, near
+    the crossing date; the caller's cell site follows the group's route."""
+    lt = world.link_type
+    fac_tie = lt <= LINK_TYPES.index("family")
+    fac_tie |= lt == LINK_TYPES.index("supplier")
+    mig_tie = lt == LINK_TYPES.index("smuggled_by")
+    per = np.where(fac_tie, rng.poisson(6, lt.shape[0]), np.where(mig_tie, rng.poisson(2, lt.shape[0]), 0))
+    link = np.repeat(np.arange(lt.shape[0]), per)
+    link = link[rng.permutation(link.shape[0])]
+    sites = places().cell_sites
+    site_ids = pa.array([s for s, _ in sites], pa.string())
+    n = link.shape[0]
+    for sl in _chunks(n):
+        li = link[sl]
+        m = li.shape[0]
+        flip = rng.random(m) < 0.5
+        a = np.where(flip, world.link_dst[li], world.link_src[li])
+        b = np.where(flip, world.link_src[li], world.link_dst[li])
+        ra, rb = _phone_row(rng, world, a), _phone_row(rng, world, b)
+        cross = np.maximum(world.crossing_day[world.link_src[li]], world.crossing_day[world.link_dst[li]])
+        day = np.where(cross >= 0, np.maximum(cross - rng.integers(0, 30, m), 0), rng.integers(0, 910, m))
+        secs = rng.integers(6 * 3600, 24 * 3600, m)
+        ids = id_strings("CALL-", sl.start + np.arange(m), 9)
+        out = pa.table(
+            {
+                "call_id": ids,
+                "a_number": _e164(world, ra),
+                "b_number": _e164(world, rb),
+                "start": _iso_times(day, secs),
+                "duration_s": pa.array(np.maximum(1, rng.lognormal(4.2, 1.0, m)).astype(np.int64)),
+                "cell_site": site_ids.take(pa.array((a * 7 + rng.integers(0, 2, m)) % len(sites))),
+            }
+        )
+        rel = "records/calls.csv"
+        sink.csv(rel, out)
+        p = world.people.ids
+        sink.truth(ids, rel, p.take(pa.array(a)), "caller")
+        sink.truth(ids, rel, p.take(pa.array(b)), "receiver")
+
+
+# --- transfers -------------------------------------------------------------------------------
+
+
+def write_transfers(rng: np.random.Generator, world: World, sink: Sink) -> None:
+    """Money transfers: each migrant pays the group's money handler (hawala 60%, bank
+    25%, crypto 15%) before crossing; handlers pass money on to organisers."""
+    lt = world.link_type
+    paid = np.flatnonzero(lt == LINK_TYPES.index("paid"))
+    fac_links = np.flatnonzero(lt == 0)
+    upstream = fac_links[world.role[world.link_src[fac_links]] == _ROLE_IDX["money_handler"]]
+    upstream = np.repeat(upstream, rng.poisson(5, upstream.shape[0]))
+    links = np.concatenate([paid, upstream])
+    n = links.shape[0]
+    a = world.assets
+    iban_of = _first_of(a.iban_owner, world.n)
+    wallet_of = _first_of(a.wallet_owner, world.n)
+    p = world.people
+    for sl in _chunks(n):
+        li = links[sl]
+        m = li.shape[0]
+        s, r = world.link_src[li], world.link_dst[li]
+        method = rng.choice(3, m, p=[0.6, 0.25, 0.15])
+        method[iban_of[r] < 0] = np.where(method[iban_of[r] < 0] == 1, 0, method[iban_of[r] < 0])
+        method[(method == 2) & (wallet_of[r] < 0)] = 0
+        cross = world.crossing_day[s]
+        day = np.where(cross >= 0, np.maximum(cross - rng.integers(1, 21, m), 0), rng.integers(0, 910, m))
+        amount = np.where(cross >= 0, world.fee_eur[s], rng.integers(5, 60, m) * 1000)
+        currency = np.where(rng.random(m) < 0.5, "EUR", np.where(rng.random(m) < 0.6, "GBP", "USD"))
+        names_s = _noisy_full_names(rng, world, s)
+        names_r = _noisy_full_names(rng, world, r)
+        acct_s = pc.if_else(
+            pa.array((method == 1) & (iban_of[s] >= 0)), a.iban.take(pa.array(np.maximum(iban_of[s], 0))), pa.nulls(m, pa.string())
+        )
+        acct_r = pc.if_else(
+            pa.array(method == 1),
+            a.iban.take(pa.array(np.maximum(iban_of[r], 0))),
+            pc.if_else(pa.array(method == 2), a.wallet.take(pa.array(np.maximum(wallet_of[r], 0))), pa.nulls(m, pa.string())),
+        )
+        ids = id_strings("TRF-", sl.start + np.arange(m), 9)
+        phone_s, _ = format_phones(rng, p.phone_cc.take(pa.array(_phone_row(rng, world, s))), p.phone_nsn[_phone_row(rng, world, s)])
+        out = pa.table(
+            {
+                "transfer_id": ids,
+                "date": pc.strftime(pa.array(_START + day.astype("timedelta64[D]")), format="%Y-%m-%d"),
+                "method": pa.array(np.asarray(["hawala", "bank", "crypto"])[method]),
+                "sender_name": names_s,
+                "sender_phone": null_where(phone_s, rng.random(m) < 0.3),
+                "sender_account": acct_s,
+                "receiver_name": names_r,
+                "receiver_account": acct_r,
+                "amount": pa.array(amount),
+                "currency": pa.array(currency),
+            }
+        )
+        rel = "records/transfers.csv"
+        sink.csv(rel, out)
+        sink.truth(ids, rel, p.ids.take(pa.array(s)), "sender")
+        sink.truth(ids, rel, p.ids.take(pa.array(r)), "receiver")
+
+
+def _noisy_full_names(rng: np.random.Generator, world: World, person: np.ndarray) -> pa.Array:
+    t = name_tables()
+    p = world.people
+    g = noisy_name(rng, t, p.given_group[person], p.given_spelling[person], translit=0.2, typo=0.03, upper=0.0)
+    f = noisy_name(rng, t, p.family_group[person], p.family_spelling[person], translit=0.2, typo=0.03, upper=0.3)
+    return pc.binary_join_element_wise(take_strings(t, g), take_strings(t, f), " ")
+
+
+# --- ANPR ------------------------------------------------------------------------------------
+
+
+def write_anpr(rng: np.random.Generator, world: World, sink: Sink) -> None:
+    """ANPR reads: ~15 per network vehicle (UK sites, near crossings), background
+    traffic of unrelated plates, and 2% misreads (one character)."""
+    a = world.assets
+    nv = len(a.vehicle_plate)
+    veh = np.repeat(np.arange(nv), rng.poisson(15, nv))
+    n_bg = max(10, world.n // 5)
+    from crosslink.simulate.world import _plates
+
+    bg_plates = _plates(rng, np.full(max(1, n_bg // 3), "GB"))
+    n = veh.shape[0] + n_bg
+    kind = np.concatenate([veh, -1 - rng.integers(0, len(bg_plates), n_bg)])
+    kind = kind[rng.permutation(n)]
+    sites = places().anpr_sites
+    cams = pa.array([c for c, _ in sites], pa.string())
+    site_names = pa.array([s for _, s in sites], pa.string())
+    for sl in _chunks(n):
+        k = kind[sl]
+        m = k.shape[0]
+        own = k >= 0
+        plate = pc.if_else(
+            pa.array(own), a.vehicle_plate.take(pa.array(np.maximum(k, 0))), bg_plates.take(pa.array(np.maximum(-1 - k, 0)))
+        )
+        plate = pc.replace_substring(plate, " ", "")
+        plate = pc.replace_substring(plate, "-", "")
+        mis = rng.random(m) < 0.02
+        plate = pc.if_else(pa.array(mis), pc.replace_substring(plate, "O", "0"), plate)
+        plate = pc.if_else(pa.array(mis), pc.replace_substring(plate, "I", "1"), plate)
+        site = rng.integers(0, len(sites), m)
+        ids = id_strings("ANPR-", sl.start + np.arange(m), 9)
+        day = rng.integers(0, 910, m)
+        out = pa.table(
+            {
+                "read_id": ids,
+                "plate": plate,
+                "camera": cams.take(pa.array(site)),
+                "site": site_names.take(pa.array(site)),
+                "time": _iso_times(day, rng.integers(0, 86400, m)),
+            }
+        )
+        rel = "records/anpr.csv"
+        sink.csv(rel, out)
+        vid = id_strings("V", np.maximum(k, 0), 7)
+        sink.truth(ids, rel, null_where(vid, ~own), "vehicle")
+
+
+# --- seized contacts -------------------------------------------------------------------------
+
+
+def write_seized_contacts(rng: np.random.Generator, world: World, sink: Sink) -> None:
+    """Contact lists from seized phones of arrested facilitators (30%): their ties,
+    saved under nicknames, given names or kinship terms ("Kaka Rebwar")."""
+    fac = np.flatnonzero(world.role < _ROLE_IDX["migrant"])
+    seized = fac[rng.random(fac.shape[0]) < 0.3]
+    is_seized = np.zeros(world.n, bool)
+    is_seized[seized] = True
+    src, dst = world.link_src, world.link_dst
+    owner = np.concatenate([src[is_seized[src]], dst[is_seized[dst]]])
+    contact = np.concatenate([dst[is_seized[src]], src[is_seized[dst]]])
+    order = np.argsort(owner, kind="stable")
+    owner, contact = owner[order], contact[order]
+    m = owner.shape[0]
+    if m == 0:
+        return
+    t = name_tables()
+    p = world.people
+    given = take_strings(t, noisy_name(rng, t, p.given_group[contact], p.given_spelling[contact], translit=0.3, typo=0.02, upper=0.0))
+    family = take_strings(t, p.family_spelling[contact])
+    style = rng.integers(0, 4, m)
+    name = given
+    name = pc.if_else(pa.array(style == 1), pc.binary_join_element_wise("Kaka", given, " "), name)
+    name = pc.if_else(pa.array(style == 2), pc.binary_join_element_wise(given, family, " "), name)
+    name = pc.if_else(pa.array(style == 3), pc.binary_join_element_wise(given, pa.array(np.asarray(["UK", "Calais", "Hawala", "Boat", "Taxi", "Dunkirk"])[rng.integers(0, 6, m)]), " "), name)
+    dev_row = world.people.phone_start[owner]
+    con_row = _phone_row(rng, world, contact)
+    written, _ = format_phones(rng, p.phone_cc.take(pa.array(con_row)), p.phone_nsn[con_row])
+    ids = id_strings("CON-", np.arange(m), 8)
+    out = pa.table(
+        {
+            "contact_id": ids,
+            "exhibit_ref": id_strings("EXH/", owner, 7),
+            "device_imei": world.assets.imei.take(pa.array(dev_row)),
+            "device_number": _e164(world, dev_row),
+            "contact_name": name,
+            "contact_number": written,
+        }
+    )
+    rel = "records/seized_contacts.csv"
+    sink.csv(rel, out)
+    sink.truth(ids, rel, p.ids.take(pa.array(owner)), "device_owner")
+    sink.truth(ids, rel, p.ids.take(pa.array(contact)), "contact")
+
+
+@dataclass
+class Mentions:
+    """Vectorised preparation of the people mentioned in text reports."""
+
+    given: list[str | None]
+    family: list[str | None]
+    dob: list[str | None]
+    phone_written: list[str]
+    phone_e164: list[str]
+
+
+def prepare_mentions(rng: np.random.Generator, world: World, person: np.ndarray) -> Mentions:
+    t = name_tables()
+    p = world.people
+    r = DEFAULT_NOISE
+    g = noisy_name(rng, t, p.given_group[person], p.given_spelling[person], translit=r.name_translit, typo=r.name_typo, upper=0.0)
+    f = noisy_name(rng, t, p.family_group[person], p.family_spelling[person], translit=r.name_translit, typo=r.name_typo, upper=0.0)
+    dob, _ = noisy_dates(rng, p.dob[person], r)
+    rows = _phone_row(rng, world, person)
+    written, e164 = format_phones(rng, p.phone_cc.take(pa.array(rows)), p.phone_nsn[rows])
+    return Mentions(
+        given=take_strings(t, g).to_pylist(),
+        family=take_strings(t, f).to_pylist(),
+        dob=dob.to_pylist(),
+        phone_written=written.to_pylist(),
+        phone_e164=e164.to_pylist(),
+    )
+
+
+def shape_places(world: World, group: int) -> tuple[str, ...]:
+    shape = SHAPES[int(world.group_shape[group])]
+    routes = places().routes[shape]
+    return routes[group % len(routes)]
+
+
+def person_span(doc: SpanText, given: str | None, family: str | None, pid: str, *, order: str = "uk") -> None:
+    """Write a name in a source's style and record the gold span."""
+    g, f = given or "", family or ""
+    if order == "uk":  # Given SURNAME
+        written = f"{g} {f.upper()}".strip()
+    elif order == "partner":  # SURNAME Given
+        written = f"{f.upper()} {g}".strip()
+    else:
+        written = f"{g} {f}".strip()
+    doc.mention(written, "person", display_name(g, f), pid)

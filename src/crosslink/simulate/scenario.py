@@ -1,0 +1,361 @@
+"""Orchestrator: world -> records, mappings, truth, scenario.json.
+
+``simulate(n_people, seed, out)`` writes a scenario directory that
+``crosslink ingest DIR`` takes whole. The same seed gives byte-identical files:
+every draw comes from one ``numpy.random.Generator`` in a fixed order, files are
+written in a fixed order, and nothing depends on the clock or on set ordering.
+Memory stays flat because writers emit chunks of at most 250,000 rows.
+Complexity O(people + records).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import yaml
+
+from crosslink.simulate.names import name_tables
+from crosslink.simulate.people import id_strings
+from crosslink.simulate.records import (
+    FORCES,
+    NOMINAL_SOURCES,
+    PARTNERS,
+    Sink,
+    write_anpr,
+    write_calls,
+    write_nominals,
+    write_seized_contacts,
+    write_transfers,
+)
+from crosslink.simulate.reports import write_adverts, write_intel, write_partner
+from crosslink.simulate.world import LINK_TYPES, ROLES, SHAPES, World, build_world
+
+__all__ = ["simulate", "SCENARIO_VERSION", "mappings"]
+
+SCENARIO_VERSION = 1
+Progress = Callable[[str, int, int], None]
+
+_STEPS = (
+    ("nominals", write_nominals),
+    ("calls", write_calls),
+    ("transfers", write_transfers),
+    ("anpr", write_anpr),
+    ("seized contacts", write_seized_contacts),
+    ("intelligence logs", write_intel),
+    ("partner reports", write_partner),
+    ("adverts", write_adverts),
+)
+
+
+def simulate(
+    n_people: int, seed: int, out: Path, *, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Write a scenario for ``n_people`` people into ``out``; return scenario.json's content."""
+    t0 = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    total = len(_STEPS) + 2
+    if progress:
+        progress("world", 0, total)
+    world = build_world(rng, n_people)
+    sink = Sink(out)
+    try:
+        for i, (label, step) in enumerate(_STEPS, start=1):
+            if progress:
+                progress(label, i, total)
+            step(rng, world, sink)
+        if progress:
+            progress("truth", total - 1, total)
+        _write_truth(world, sink)
+    finally:
+        sink.close()
+    for rel in sink.counts:
+        stem = Path(rel).stem
+        (out / "mappings" / f"{stem}.yml").write_text(
+            yaml.safe_dump(mappings(stem), sort_keys=False, allow_unicode=True), encoding="utf-8"
+        )
+    counts = {Path(k).name: v for k, v in sorted(sink.counts.items())}
+    roles = np.bincount(world.role, minlength=len(ROLES))
+    meta: dict[str, Any] = {
+        "version": SCENARIO_VERSION,
+        "seed": seed,
+        "people": n_people,
+        "parameters": {"records_per_facilitator": 2.5, "facilitator_share": 0.04},
+        "groups": len(world.group_ids),
+        "roles": {r: int(c) for r, c in zip(ROLES, roles, strict=True)},
+        "records": counts,
+        "total_records": int(sum(counts.values())),
+        "truth_record_rows": sink.truth_rows,
+    }
+    (out / "scenario.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    if progress:
+        progress("done", total, total)
+    meta["seconds"] = time.perf_counter() - t0  # returned, never written (determinism)
+    return meta
+
+
+def _write_truth(world: World, sink: Sink) -> None:
+    """entities.csv, links.csv, groups.csv (records.csv is written by the writers)."""
+    p = world.people
+    t = name_tables()
+    n = world.n
+    group_id = world.group_ids.take(pa.array(np.maximum(world.group, 0)))
+    group_id = pc.if_else(pa.array(world.group < 0), pa.nulls(n, pa.string()), group_id)
+    for start in range(0, n, 250_000):
+        sl = slice(start, min(n, start + 250_000))
+        idx = pa.array(np.arange(sl.start, sl.stop))
+        sink.csv(
+            "truth/entities.csv",
+            pa.table(
+                {
+                    "entity_id": p.ids.take(idx),
+                    "schema": pa.array(["Person"] * (sl.stop - sl.start), pa.string()),
+                    "group": group_id.take(idx),
+                    "role": pa.array(ROLES, pa.string()).take(pa.array(world.role[sl].astype(np.int32))),
+                    "name": p.full_name(t).take(idx),
+                    "canonical_name": p.canonical_name(t).take(idx),
+                    "birth_date": pa.array(p.dob[sl]).cast(pa.string()),
+                    "nationality": p.nationality.take(idx),
+                    "origin": pa.array([o.key for o in t.origins], pa.string()).take(
+                        pa.array(p.origin[sl].astype(np.int32))
+                    ),
+                    "value": pa.nulls(sl.stop - sl.start, pa.string()),
+                    "owner": pa.nulls(sl.stop - sl.start, pa.string()),
+                }
+            ),
+        )
+    a = world.assets
+    nv = len(a.vehicle_plate)
+    things = [
+        ("Vehicle", id_strings("V", np.arange(nv), 7), a.vehicle_plate, a.vehicle_owner),
+        ("Vessel", id_strings("VS", np.arange(len(a.vessel_name)), 6), a.vessel_mmsi, a.vessel_owner),
+        ("BankAccount", id_strings("BA", np.arange(len(a.iban)), 7), a.iban, a.iban_owner),
+        ("CryptoWallet", id_strings("CW", np.arange(len(a.wallet)), 6), a.wallet, a.wallet_owner),
+        ("UserAccount", id_strings("UA", np.arange(len(a.handle)), 6), a.handle, a.handle_owner),
+    ]
+    for schema, ids, value, owner in things:
+        m = len(ids)
+        if m == 0:
+            continue
+        nulls = pa.nulls(m, pa.string())
+        sink.csv(
+            "truth/entities.csv",
+            pa.table(
+                {
+                    "entity_id": ids,
+                    "schema": pa.array([schema] * m, pa.string()),
+                    "group": group_id.take(pa.array(owner)),
+                    "role": nulls,
+                    "name": nulls,
+                    "canonical_name": nulls,
+                    "birth_date": nulls,
+                    "nationality": nulls,
+                    "origin": nulls,
+                    "value": value,
+                    "owner": p.ids.take(pa.array(owner)),
+                }
+            ),
+        )
+    sink.csv(
+        "truth/links.csv",
+        pa.table(
+            {
+                "source": p.ids.take(pa.array(world.link_src)),
+                "target": p.ids.take(pa.array(world.link_dst)),
+                "type": pa.array(LINK_TYPES, pa.string()).take(pa.array(world.link_type.astype(np.int32))),
+                "same_group": pa.array(world.group[world.link_src] == world.group[world.link_dst]),
+            }
+        ),
+    )
+    ng = len(world.group_ids)
+    fac = world.role < ROLES.index("migrant")
+    size = np.bincount(world.group[fac], minlength=ng)
+    mig = np.bincount(world.group[(~fac) & (world.group >= 0)], minlength=ng)
+    org = np.full(ng, -1, dtype=np.int64)
+    orgs = np.flatnonzero(world.role == ROLES.index("organiser"))
+    org[world.group[orgs][::-1]] = orgs[::-1]
+    sink.csv(
+        "truth/groups.csv",
+        pa.table(
+            {
+                "group_id": world.group_ids,
+                "name": world.group_names,
+                "shape": pa.array(SHAPES, pa.string()).take(pa.array(world.group_shape.astype(np.int32))),
+                "members": pa.array(size),
+                "migrants": pa.array(mig),
+                "organiser": p.ids.take(pa.array(np.maximum(org, 0))),
+            }
+        ),
+    )
+
+
+def mappings(stem: str) -> dict[str, Any]:
+    """The ingest mapping (see the shared mapping format) for one record file stem."""
+    if stem.startswith("nominals_"):
+        code = stem.split("_", 1)[1]
+        name, kind = next((n, k) for c, n, k in NOMINAL_SOURCES if c == code)
+        return {
+            "report": {
+                "title": f"{name} nominal records",
+                "originator": name,
+                "originator_kind": kind,
+                "grading": "2B",
+                "handling": "P",
+                "id": {"column": "report_ref"},
+            },
+            "dataset": stem,
+            "entities": {
+                "person": {
+                    "schema": "Person",
+                    "keys": ["record_id"],
+                    "properties": {
+                        "firstName": {"column": "forename"},
+                        "lastName": {"column": "surname"},
+                        "name": {"columns": ["forename", "surname"], "join": " "},
+                        "birthDate": {"column": "dob"},
+                        "nationality": {"column": "nationality"},
+                        "phone": {"column": "phone", "country": "GB"},
+                        "email": {"column": "email"},
+                        "passportNumber": {"column": "passport"},
+                        "address": {"column": "city"},
+                        "x:role": {"column": "role"},
+                    },
+                }
+            },
+        }
+    if stem.startswith("intel_"):
+        code = stem.split("_", 1)[1]
+        name, kind = next((n, k) for c, n, k in FORCES if c == code)
+        return {
+            "report": {
+                "title": f"{name} intelligence log",
+                "originator": {"column": "originator"},
+                "originator_kind": kind,
+                "grading_scheme": "uk-3x5x2",
+                "grading": {"column": "grading"},
+                "handling": {"column": "handling"},
+                "handling_conditions": {"column": "handling_conditions"},
+                "protected_source": {"column": "protected_source"},
+                "reported_at": {"column": "date"},
+                "id": {"column": "report_ref"},
+                "text": {"column": "text"},
+            },
+            "dataset": stem,
+            "entities": {},
+        }
+    if stem.startswith("partner_"):
+        code = stem.split("_", 1)[1]
+        name = next(n for c, n, _ in PARTNERS if c == code)
+        return {
+            "report": {
+                "title": f"{name} partner report",
+                "originator": {"column": "partner"},
+                "originator_kind": "partner",
+                "grading_scheme": "europol-4x4",
+                "grading": {"column": "grading"},
+                "handling": {"column": "handling"},
+                "reported_at": {"column": "date"},
+                "id": {"column": "id"},
+                "text": {"column": "text"},
+            },
+            "dataset": stem,
+            "entities": {},
+        }
+    fixed: dict[str, dict[str, Any]] = {
+        "calls": {
+            "report": {"title": "Call data records", "originator": "National Crime Agency",
+                       "originator_kind": "agency", "grading": "1A", "handling": "P"},
+            "dataset": "calls",
+            "entities": {
+                "call": {
+                    "schema": "Call",
+                    "keys": ["call_id"],
+                    "properties": {
+                        "callerNumber": {"column": "a_number"},
+                        "receiverNumber": {"column": "b_number"},
+                        "date": {"column": "start"},
+                        "duration": {"column": "duration_s"},
+                        "x:cellSite": {"column": "cell_site"},
+                    },
+                }
+            },
+        },
+        "transfers": {
+            "report": {"title": "Money transfer records", "originator": "National Crime Agency",
+                       "originator_kind": "agency", "grading": "1B", "handling": "P"},
+            "dataset": "transfers",
+            "entities": {
+                "sender": {"schema": "Person", "keys": ["transfer_id", "sender_name"],
+                           "properties": {"name": {"column": "sender_name"},
+                                          "phone": {"column": "sender_phone", "country": "GB"}}},
+                "receiver": {"schema": "Person", "keys": ["transfer_id", "receiver_name"],
+                             "properties": {"name": {"column": "receiver_name"}}},
+                "payment": {
+                    "schema": "Payment",
+                    "keys": ["transfer_id"],
+                    "properties": {
+                        "payer": {"entity": "sender"},
+                        "beneficiary": {"entity": "receiver"},
+                        "amount": {"column": "amount"},
+                        "currency": {"column": "currency"},
+                        "date": {"column": "date"},
+                        "summary": {"column": "method"},
+                        "description": {"column": "receiver_account"},
+                    },
+                },
+            },
+        },
+        "anpr": {
+            "report": {"title": "ANPR reads", "originator": "Kent Police", "originator_kind": "force",
+                       "grading": "1A", "handling": "P"},
+            "dataset": "anpr",
+            "entities": {
+                "vehicle": {"schema": "Vehicle", "keys": ["plate"],
+                            "properties": {"registrationNumber": {"column": "plate"}}},
+                "read": {"schema": "Event", "keys": ["read_id"],
+                         "properties": {"involved": {"entity": "vehicle"},
+                                        "location": {"column": "site"},
+                                        "date": {"column": "time"},
+                                        "name": {"column": "camera"}}},
+            },
+        },
+        "seized_contacts": {
+            "report": {"title": "Seized handset contact lists", "originator": "National Crime Agency",
+                       "originator_kind": "agency", "grading": "1A", "handling": "C",
+                       "handling_conditions": "Evidential exhibit; disclosure via the OIC only",
+                       "id": {"column": "exhibit_ref"}},
+            "dataset": "seized_contacts",
+            "entities": {
+                "owner": {"schema": "Person", "keys": ["exhibit_ref"],
+                          "properties": {"phone": {"column": "device_number"},
+                                         "name": {"column": "exhibit_ref"}}},
+                "contact": {"schema": "Person", "keys": ["contact_id"],
+                            "properties": {"name": {"column": "contact_name"},
+                                           "phone": {"column": "contact_number", "country": "GB"}}},
+                "link": {"schema": "UnknownLink", "keys": ["contact_id"],
+                         "properties": {"subject": {"entity": "owner"},
+                                        "object": {"entity": "contact"},
+                                        "role": {"literal": "phone contact"}}},
+            },
+        },
+        "adverts": {
+            "report": {"title": "Online adverts offering crossings", "originator": "Online monitoring",
+                       "originator_kind": "open-source", "grading": "2C", "handling": "P",
+                       "reported_at": {"column": "posted_at"}, "id": {"column": "id"},
+                       "text": {"column": "text"}},
+            "dataset": "adverts",
+            "entities": {
+                "account": {"schema": "UserAccount", "keys": ["platform", "handle"],
+                            "properties": {"username": {"column": "handle"},
+                                           "service": {"column": "platform"}}},
+            },
+        },
+    }
+    return fixed[stem]
