@@ -28,8 +28,20 @@ CREATE TABLE canonical (entity_id VARCHAR PRIMARY KEY, canonical_id VARCHAR, sch
   confidence DOUBLE, updated_at TIMESTAMP)
 """
 
-ENTITY_PROPS = {"caller", "receiver", "payer", "beneficiary", "person", "associate",
-                "involved", "vehicle", "subject", "object", "member", "organization"}
+ENTITY_PROPS = {
+    "caller",
+    "receiver",
+    "payer",
+    "beneficiary",
+    "person",
+    "associate",
+    "involved",
+    "vehicle",
+    "subject",
+    "object",
+    "member",
+    "organization",
+}
 
 
 class WorkspaceBuilder:
@@ -43,8 +55,15 @@ class WorkspaceBuilder:
             con.execute(STATEMENTS_DDL)
             con.execute(CANONICAL_DDL)
 
-    def report(self, rid: str, grading: str, scheme: str, handling: str = "P",
-               compartment: str | None = None, reported_at: str = "2024-01-01") -> None:
+    def report(
+        self,
+        rid: str,
+        grading: str,
+        scheme: str,
+        handling: str = "P",
+        compartment: str | None = None,
+        reported_at: str = "2024-01-01",
+    ) -> None:
         self.con.execute(
             "INSERT INTO reports (id, grading, grading_scheme, handling_code, compartment, "
             "reported_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -104,8 +123,9 @@ def build_small_workspace(
     w.entity("call1", "Call", "R1", caller="p1", receiver="p2", date="2024-01-05", duration="60")
     w.entity("call2", "Call", "R1", caller="p2", receiver="p1", date="2024-02-01", duration="30")
     w.entity("trip1", "Trip", "R1", involved=["p1", "p2"], vehicle="v1", startDate="2024-01-20")
-    w.entity("pay1", "Payment", "R2", payer="p4b", beneficiary="p1", amount="1000",
-             date="2024-03-01")
+    w.entity(
+        "pay1", "Payment", "R2", payer="p4b", beneficiary="p1", amount="1000", date="2024-03-01"
+    )
     w.entity("assoc1", "Associate", "R3", person="p2", associate="p3")
     return w
 

@@ -21,9 +21,9 @@ from crosslink.network import (
     degree,
     ego_network,
     evidenced_path,
+    fragmentation,
     from_edge_arrays,
     from_workspace,
-    fragmentation,
     key_players,
     leiden,
     nmi,
@@ -190,15 +190,21 @@ def test_ego_network(small_workspace: duckdb.DuckDBPyConnection) -> None:
 def test_colocation_pairs_repeatedly_together() -> None:
     t0 = datetime(2024, 5, 1, 10, 0)
     rows = [
-        ("A", "cell-X", t0), ("B", "cell-X", t0 + timedelta(minutes=5)),
-        ("A", "cell-Y", t0 + timedelta(days=1)), ("B", "cell-Y", t0 + timedelta(days=1, minutes=9)),
-        ("A", "cell-Z", t0 + timedelta(days=2)), ("C", "cell-Z", t0 + timedelta(days=2, minutes=3)),
+        ("A", "cell-X", t0),
+        ("B", "cell-X", t0 + timedelta(minutes=5)),
+        ("A", "cell-Y", t0 + timedelta(days=1)),
+        ("B", "cell-Y", t0 + timedelta(days=1, minutes=9)),
+        ("A", "cell-Z", t0 + timedelta(days=2)),
+        ("C", "cell-Z", t0 + timedelta(days=2, minutes=3)),
         ("C", "cell-X", t0 + timedelta(hours=3)),  # same place, hours later: not together
     ]
-    obs = pa.table({
-        "entity": [r[0] for r in rows], "place": [r[1] for r in rows],
-        "at": pa.array([r[2] for r in rows], pa.timestamp("us")),
-    })
+    obs = pa.table(
+        {
+            "entity": [r[0] for r in rows],
+            "place": [r[1] for r in rows],
+            "at": pa.array([r[2] for r in rows], pa.timestamp("us")),
+        }
+    )
     res = colocations(obs, window=timedelta(minutes=10), min_times=2).to_pylist()
     assert [(r["a"], r["b"], r["times"]) for r in res] == [("A", "B", 2)]
     assert res[0]["places"] == ["cell-X", "cell-Y"]
@@ -210,10 +216,28 @@ def test_colocation_from_workspace_calls_and_anpr(tmp_path) -> None:
     con = duckdb.connect()
     w = build_small_workspace(con)
     for i, day in enumerate(("01", "02")):
-        w.entity(f"cA{i}", "Call", "R1", caller="p1", x_cellSite="CELL9", date=f"2024-04-{day}T10:00:00")
-        w.entity(f"cB{i}", "Call", "R1", caller="p5", x_cellSite="CELL9", date=f"2024-04-{day}T10:04:00")
-        w.entity(f"anpr{i}", "Event", "R1", involved="v1", location="CAM1", date=f"2024-04-{day}T11:00:00")
-        w.entity(f"anprb{i}", "Event", "R1", involved="p4", location="CAM1", date=f"2024-04-{day}T11:01:00")
+        w.entity(
+            f"cA{i}", "Call", "R1", caller="p1", x_cellSite="CELL9", date=f"2024-04-{day}T10:00:00"
+        )
+        w.entity(
+            f"cB{i}", "Call", "R1", caller="p5", x_cellSite="CELL9", date=f"2024-04-{day}T10:04:00"
+        )
+        w.entity(
+            f"anpr{i}",
+            "Event",
+            "R1",
+            involved="v1",
+            location="CAM1",
+            date=f"2024-04-{day}T11:00:00",
+        )
+        w.entity(
+            f"anprb{i}",
+            "Event",
+            "R1",
+            involved="p4",
+            location="CAM1",
+            date=f"2024-04-{day}T11:01:00",
+        )
     obs = observations_from_workspace(con)
     assert obs.num_rows == 8
     res = colocations(obs, window=timedelta(minutes=10)).to_pylist()
@@ -226,8 +250,14 @@ def test_colocation_from_workspace_calls_and_anpr(tmp_path) -> None:
 def test_change_between_windows(small_workspace: duckdb.DuckDBPyConnection) -> None:
     from crosslink.network import NetworkFilter
 
-    before = from_workspace(small_workspace, NetworkFilter(until="2024-01-15", link_types=("Call", "Payment", "Associate")))
-    after = from_workspace(small_workspace, NetworkFilter(since="2024-01-15", link_types=("Call", "Payment", "Associate")))
+    before = from_workspace(
+        small_workspace,
+        NetworkFilter(until="2024-01-15", link_types=("Call", "Payment", "Associate")),
+    )
+    after = from_workspace(
+        small_workspace,
+        NetworkFilter(since="2024-01-15", link_types=("Call", "Payment", "Associate")),
+    )
     diff = compare(before, after)
     assert diff["nodes_before"] == 2
     assert set(diff["nodes_added"]) == {"c4", "p3"}

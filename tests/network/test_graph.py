@@ -48,7 +48,9 @@ def test_edge_csv_missing_column_names_it(tmp_path: Path) -> None:
     assert err.value.column == "dest" and "edges.csv" in str(err.value)
 
 
-def test_workspace_edges_aggregate_links_with_evidence(small_workspace: duckdb.DuckDBPyConnection) -> None:
+def test_workspace_edges_aggregate_links_with_evidence(
+    small_workspace: duckdb.DuckDBPyConnection,
+) -> None:
     net = from_workspace(small_workspace)
     e = _edge(net, "p1", "p2")
     assert e["count"] == 3  # two calls and a trip
@@ -82,7 +84,9 @@ def test_workspace_filters(small_workspace: duckdb.DuckDBPyConnection) -> None:
     # No compartment clearance: the SECRET payment report is left out.
     net = from_workspace(small_workspace, NetworkFilter(compartments=()))
     assert not _has_edge(net, "c4", "p1") and _has_edge(net, "p2", "p3")
-    assert _has_edge(from_workspace(small_workspace, NetworkFilter(compartments=("SECRET",))), "c4", "p1")
+    assert _has_edge(
+        from_workspace(small_workspace, NetworkFilter(compartments=("SECRET",))), "c4", "p1"
+    )
     # Handling code C only.
     net = from_workspace(small_workspace, NetworkFilter(handling_codes=("C",)))
     assert net.m == 1 and _has_edge(net, "c4", "p1")

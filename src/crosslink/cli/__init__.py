@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crosslink.cli import (  # noqa: F401  (importing registers the commands)
+    demo,
     extract,
     network,
     resolve,

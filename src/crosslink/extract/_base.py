@@ -29,7 +29,8 @@ class Candidate:
 #: OCR confusions inside digit runs: letter O for zero, l/I/| for one, S for 5, B for 8.
 OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
 
-_CLAUSE_BREAK = re.compile(r"[;\n]\s*\n|[.;!?](?=\s)|\|")
+# a blank line, a sentence end before a capital ("b. 1990" is not one), ';' or '|'
+_CLAUSE_BREAK = re.compile(r"\n[ \t]*\n|[.!?](?=\s+[A-Z])|[;|]")
 
 
 def window_before(text: str, start: int, width: int = 40) -> str:
@@ -76,3 +77,54 @@ class ContextLabels:
             found = m.lastgroup
             end = m.end()
         return found, len(win) - end
+
+
+def trie_regex(words: list[str], boundary: str = r"[\w-]") -> str:
+    """A regex for any of ``words`` (already lower-cased) that Python's ``re`` scans fast.
+
+    ``re`` only skips ahead in C when a pattern starts with one character class;
+    a plain alternation of words defeats that and costs ~50x more on a megabyte.
+    So the pattern is ``[first chars]`` then, per first char, a lookbehind branch
+    holding the trie of the rest; a space in a word matches any run of blanks.
+    ``boundary`` is the class that must not precede the match.
+    """
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def esc(ch: str) -> str:
+        return r"[ \t]+" if ch == " " else re.escape(ch)
+
+    def sub(node: dict[str, Any]) -> str:
+        keys = sorted(node)
+        end = "" in node
+        branches = [esc(k) + sub(node[k]) for k in keys if k]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if end else body
+
+    firsts = sorted(trie)
+    cls = "[" + "".join(re.escape(c) for c in firsts) + "]"
+    branches = [f"(?<={re.escape(c)}){sub(trie[c])}" for c in firsts]
+    return cls + f"(?<!{boundary}.)" + "(?:" + "|".join(branches) + ")"
+
+
+_LOW_CACHE: list[tuple[str, str]] = []
+
+
+def lowered(text: str) -> str:
+    """``text.lower()`` with the same length (offsets stay valid). Caches the last text.
+
+    ``str.lower`` lengthens a few characters (``İ``); those are kept as they are.
+    """
+    if _LOW_CACHE and _LOW_CACHE[0][0] is text:
+        return _LOW_CACHE[0][1]
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    _LOW_CACHE[:] = [(text, low)]
+    return low

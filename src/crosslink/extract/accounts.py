@@ -23,12 +23,13 @@ __all__ = ["find", "valid_btc", "valid_tron"]
 # Two letters, two check digits, then 11-30 alphanumerics in optional groups,
 # possibly broken across a line. Check digits may carry OCR noise (O/l).
 IBAN_RE = re.compile(
-    r"(?<![A-Za-z0-9])([A-Z]{2}[0-9Ol]{2})((?:[ \t]?(?:\r?\n[ \t]*)?[A-Z0-9]){11,32})(?![a-z0-9])"
+    r"([A-Z](?<![A-Za-z0-9].)[A-Z][0-9Ol]{2})((?:[ \t]?(?:\r?\n[ \t]*)?[A-Z0-9]){11,32})(?![a-z0-9])"
 )
-BTC58_RE = re.compile(r"(?<![A-Za-z0-9])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![A-Za-z0-9])")
-BECH32_RE = re.compile(r"(?<![A-Za-z0-9])(?:bc1[02-9ac-hj-np-z]{8,87}|BC1[02-9AC-HJ-NP-Z]{8,87})(?![A-Za-z0-9])")
-TRON_RE = re.compile(r"(?<![A-Za-z0-9])T[1-9A-HJ-NP-Za-km-z]{33}(?![A-Za-z0-9])")
-IMEI_RE = re.compile(r"(?<![\w+/.-])\d{2}(?:[ -]?\d){12,13}(?![\w/]|[.,-]\d)")
+# Each pattern starts with one character class, lookbehind after it: re then skips in C.
+BTC58_RE = re.compile(r"[13](?<![A-Za-z0-9].)[1-9A-HJ-NP-Za-km-z]{25,34}(?![A-Za-z0-9])")
+BECH32_RE = re.compile(r"[bB](?<![A-Za-z0-9].)(?:(?<=b)c1[02-9ac-hj-np-z]{8,87}|(?<=B)C1[02-9AC-HJ-NP-Z]{8,87})(?![A-Za-z0-9])")
+TRON_RE = re.compile(r"T(?<![A-Za-z0-9]T)[1-9A-HJ-NP-Za-km-z]{33}(?![A-Za-z0-9])")
+IMEI_RE = re.compile(r"\d(?<![\w+/.-]\d)\d(?:[ -]?\d){12,13}(?![\w/]|[.,-]\d)")
 
 # GSMA reporting-body identifiers seen as the first two IMEI digits. An unlabelled
 # 15-digit Luhn-valid number is an IMEI only with one of these (IMSIs start with an

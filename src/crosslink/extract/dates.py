@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from crosslink.extract._base import Candidate, window_before
+from crosslink.extract._base import Candidate, lowered, trie_regex, window_before
 
 __all__ = ["find", "parse_date"]
 
@@ -23,14 +23,26 @@ _MONTHS = {
 }
 _MON = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
         r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-DATE_RE = re.compile(
-    r"(?<![\w/.-])(?:"
-    r"(?P<d1>\d{1,2})[ \t]*(?P<sep>[/.-])[ \t]*(?P<m1>\d{1,2})[ \t]*(?P=sep)[ \t]*(?P<y1>\d{4}|\d{2})"
-    r"|(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})"
-    r"|(?P<d3>\d{1,2})(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?" + _MON + r",?[ \t]+(?P<y3>\d{4})"
-    r"|" + _MON.replace("mon>", "mon4>") + r"[ \t]+(?P<d4>\d{1,2})(?:st|nd|rd|th)?,?[ \t]+(?P<y4>\d{4})"
-    r")(?![\w/]|[.-]\d)",
-    re.IGNORECASE,
+# Everything that starts with a digit, in one scan that starts with one character
+# class (re then skips ahead in C; see _base.trie_regex): dates first, then the
+# look-alikes that must block selectors (ICCID, IP, crime refs, sort codes, times).
+NUM_RE = re.compile(
+    r"\d(?<![\w/.:-]\d)(?:"
+    r"(?P<date>(?P<d1>(?<=\d)\d?)[ \t]*(?P<sep>[/.-])[ \t]*(?P<m1>\d{1,2})[ \t]*(?P=sep)[ \t]*(?P<y1>\d{4}|\d{2})"
+    r"(?![\w/]|[.-]\d))"
+    r"|(?P<iso>(?<=\d)\d{3}-(?P<m2>\d{2})-(?P<d2>\d{2})(?![\w/]|[.-]\d))"
+    r"|(?P<text>(?P<d3>(?<=\d)\d?)(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?i:" + _MON + r"),?[ \t]+(?P<y3>\d{4})(?!\w))"
+    r"|(?P<_iccid>(?<=8)9(?:[ \t]?\d){16,18}(?!\w))"
+    r"|(?P<_ip>\d{0,2}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d))"
+    r"|(?P<_crime_ref>\d{0,3}/\d{3,8}/\d{2,4}(?![\w/]))"
+    r"|(?P<_sortcode>\d-\d{2}-\d{2}(?![\w-]))"
+    r"|(?P<_time>\d?[:.][0-5]\d(?::[0-5]\d)?(?:[ \t]*(?:hrs|hours|am|pm|h))?(?![\w:]|\.\d)"
+    r"|\d{3}[ \t]*(?:hrs|hours|h)\b)"
+    r")"
+)
+MONTH_FIRST_RE = re.compile(
+    r"[JFMASOND](?<![\w].)(?:(?<=J)(?:an|u)|(?<=F)eb|(?<=M)a|(?<=A)(?:pr|ug)|(?<=S)ep|(?<=O)ct|(?<=N)ov|(?<=D)ec)"
+    r"[a-z]*\.?[ \t]+(?P<d4>\d{1,2})(?:st|nd|rd|th)?,?[ \t]+(?P<y4>\d{4})(?!\w)"
 )
 _DOB_CUE = re.compile(
     r"(?:\bdob|\bd\.o\.b\.?|date of birth|\bborn(?: on)?|\bb\.|\bbirth ?date|\bdate de naissance|\bgeb\.?|"
@@ -38,24 +50,20 @@ _DOB_CUE = re.compile(
 )
 _NAME_BEFORE = re.compile(r"(?:[A-Z][A-Za-z'-]+|[A-Z]{2,})[ \t]*\([ \t]*$")
 
-# Look-alikes that are not selectors. They block overlapping candidates.
-TIME_RE = re.compile(r"(?<![\w.:])(?:[01]?\d|2[0-3])[:.][0-5]\d(?::[0-5]\d)?(?:[ \t]*(?:hrs|hours|am|pm|h))?(?![\w:]|\.\d)"
-                     r"|(?<![\w.:])(?:[01]\d|2[0-3])[0-5]\d[ \t]*(?:hrs|hours|h)\b", re.IGNORECASE)
-POSTCODE_RE = re.compile(r"(?<![\w-])[A-Z]{1,2}[0-9][A-Z0-9]?[ \t]+[0-9][A-Z]{2}(?![\w])")
-SORTCODE_RE = re.compile(r"(?<![\w-])\d{2}-\d{2}-\d{2}(?![\w-])")
-CRIME_REF_RE = re.compile(r"(?<![\w/])\d{1,4}/\d{3,8}/\d{2,4}(?![\w/])"
-                          r"|(?<![\w/-])[A-Z]{2,6}-?\d{2,4}[-/]\d{3,8}(?:[-/]\d{1,4})?(?![\w/])")
-CONTAINER_RE = re.compile(r"(?<![\w])[A-Z]{3}[UJZ][ \t]?\d{6}[ \t-]?\d(?![\w])")
-ICCID_RE = re.compile(r"(?<![\w])89(?:[ \t]?\d){16,18}(?![\w])")
-IP_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
-LABELLED_RE = re.compile(
-    r"(?i:\b(?:imsi|iccid|passport(?: (?:number|no\.?))?|crn|urn|pnc(?: id)?|crime (?:ref(?:erence)?|number)|"
-    r"occurrence(?: (?:number|no\.?))?|ref(?:erence)?(?: (?:number|no\.?))?|log(?: (?:number|no\.?))?|"
-    r"case (?:number|no\.?|ref)|id card(?: (?:number|no\.?))?|ni number|national insurance(?: number)?|"
-    r"(?:bank )?account(?: (?:number|no\.?))?|acc(?:t)?(?: no\.?)|a/c(?: no\.?)?|container(?: (?:number|no\.?))?|"
-    r"licen[cs]e(?: (?:number|no\.?))?|invoice(?: no\.?)?|booking(?: ref)?|flight(?: no\.?)?))"
-    r"[ \t]*[:#.]?[ \t]*(?P<v>[A-Z0-9][A-Z0-9/-]{3,30}[A-Z0-9])"
-)
+# Letter-first look-alikes that are not selectors. They block overlapping candidates.
+POSTCODE_RE = re.compile(r"[A-Z](?<![\w-].)[A-Z]?[0-9][A-Z0-9]?[ \t]+[0-9][A-Z]{2}(?![\w])")
+REF_RE = re.compile(r"[A-Z](?<![\w/-].)(?:[A-Z]{1,5}-?\d{2,4}[-/]\d{3,8}(?:[-/]\d{1,4})?(?![\w/])"
+                    r"|(?P<box>[A-Z]{2}[UJZ][ \t]?\d{6}[ \t-]?\d(?![\w])))")
+_LABEL_WORDS = (
+    "imsi|iccid|passport|passport number|passport no|passport no.|crn|urn|pnc|pnc id|crime ref|crime reference|"
+    "crime number|occurrence|occurrence number|occurrence no|ref|ref.|reference|reference number|ref no|ref no.|"
+    "log|log number|log no|case number|case no|case ref|id card|id card number|ni number|national insurance|"
+    "national insurance number|account|account number|account no|account no.|bank account|acc no|acc no.|"
+    "acct no|a/c|a/c no|container|container number|container no|licence|licence number|license number|"
+    "licence no|invoice|invoice no|booking|booking ref|flight|flight no"
+).split("|")
+LABEL_RE = re.compile(trie_regex(_LABEL_WORDS, r"[a-z]") + r"(?![a-z])")
+_LABEL_TAIL = re.compile(r"[ \t]*[:#.]?[ \t]*(?P<v>[A-Z0-9][A-Z0-9/-]{3,30}[A-Z0-9])(?![\w])")
 
 
 def parse_date(day: int, month: int, year: int, today: date | None = None) -> date | None:
@@ -71,38 +79,52 @@ def parse_date(day: int, month: int, year: int, today: date | None = None) -> da
 
 def _date_of(m: re.Match[str]) -> date | None:
     g = m.groupdict()
-    if g["d1"]:
-        return parse_date(int(g["d1"]), int(g["m1"]), int(g["y1"]))
-    if g["y2"]:
-        return parse_date(int(g["d2"]), int(g["m2"]), int(g["y2"]))
-    if g["d3"]:
-        return parse_date(int(g["d3"]), _MONTHS[g["mon"].lower()[:3]], int(g["y3"]))
-    return parse_date(int(g["d4"]), _MONTHS[g["mon4"].lower()[:3]], int(g["y4"]))
+    if g.get("date"):
+        return parse_date(int(text_of(m, "d1")), int(g["m1"]), int(g["y1"]))
+    if g.get("iso"):
+        return parse_date(int(g["d2"]), int(g["m2"]), int(m.group()[:4]))
+    if g.get("text"):
+        return parse_date(int(text_of(m, "d3")), _MONTHS[g["mon"].lower()[:3]], int(g["y3"]))
+    return parse_date(int(g["d4"]), _MONTHS[m.group()[:3].lower()], int(g["y4"]))
+
+
+def text_of(m: re.Match[str], group: str) -> str:
+    """The group plus the first digit the pattern consumed before it."""
+    return m.string[m.start() : m.end(group)]
+
+
+def _date_candidate(text: str, m: re.Match[str], today: date) -> Candidate:
+    d = _date_of(m)
+    if d is None:
+        return Candidate(m.start(), m.end(), "_number", "")
+    before = window_before(text, m.start(), 30)
+    raw_before = text[max(0, m.start() - 40) : m.start()]
+    is_dob = _DOB_CUE.search(before) is not None or (
+        _NAME_BEFORE.search(raw_before) is not None and 5 <= today.year - d.year <= 100
+    )
+    if is_dob and d <= today:
+        return Candidate(m.start(), m.end(), "dob", d.isoformat())
+    return Candidate(m.start(), m.end(), "_date", d.isoformat())
 
 
 def find(text: str, hint: str | None) -> list[Candidate]:
     """DOB mentions and look-alike blockers. O(len(text)) regex scans."""
     out: list[Candidate] = []
     today = date.today()
-    for m in DATE_RE.finditer(text):
-        d = _date_of(m)
-        if d is None:
-            out.append(Candidate(m.start(), m.end(), "_number", ""))
-            continue
-        before = window_before(text, m.start(), 30)
-        raw_before = text[max(0, m.start() - 40) : m.start()]
-        is_dob = _DOB_CUE.search(before) is not None or (
-            _NAME_BEFORE.search(raw_before) is not None and 5 <= today.year - d.year <= 100
-        )
-        if is_dob and d <= today:
-            out.append(Candidate(m.start(), m.end(), "dob", d.isoformat()))
+    for m in NUM_RE.finditer(text):
+        kind = m.lastgroup
+        if kind in ("date", "iso", "text"):
+            out.append(_date_candidate(text, m, today))
         else:
-            out.append(Candidate(m.start(), m.end(), "_date", d.isoformat()))
-    for rx, kind in ((TIME_RE, "_time"), (POSTCODE_RE, "_postcode"), (SORTCODE_RE, "_sortcode"),
-                     (CRIME_REF_RE, "_crime_ref"), (CONTAINER_RE, "_container"), (ICCID_RE, "_iccid"),
-                     (IP_RE, "_ip")):
-        for m in rx.finditer(text):
-            out.append(Candidate(m.start(), m.end(), kind, ""))
-    for m in LABELLED_RE.finditer(text):
-        out.append(Candidate(m.start("v"), m.end("v"), "_labelled", ""))
+            out.append(Candidate(m.start(), m.end(), kind or "_number", ""))
+    for m in MONTH_FIRST_RE.finditer(text):
+        out.append(_date_candidate(text, m, today))
+    for m in POSTCODE_RE.finditer(text):
+        out.append(Candidate(m.start(), m.end(), "_postcode", ""))
+    for m in REF_RE.finditer(text):
+        out.append(Candidate(m.start(), m.end(), "_container" if m.group("box") else "_crime_ref", ""))
+    for m in LABEL_RE.finditer(lowered(text)):
+        t = _LABEL_TAIL.match(text, m.end())
+        if t is not None:
+            out.append(Candidate(t.start("v"), t.end("v"), "_labelled", ""))
     return out

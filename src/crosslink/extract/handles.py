@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from crosslink.extract._base import Candidate, window_before
+from crosslink.extract._base import Candidate, lowered, trie_regex, window_before
 from crosslink.extract.phones import normalise_phone
 
 __all__ = ["find"]
@@ -54,6 +54,10 @@ _PLAT = {
 _PLATFORM_NEAR = re.compile(
     r"(?<![a-z])(snap(?:chat)?|insta(?:gram)?|ig|telegram|tg|tik ?tok|facebook|fb|twitter|signal|kik)(?![a-z])"
 )
+_PLATFORM_ANY = re.compile(trie_regex(list(_PLAT), r"[a-z]") + r"(?![a-z])")
+_ON_PLATFORM = re.compile(
+    r"[ \t]+(?:on|via|from|\()[ \t]*(snap(?:chat)?|insta(?:gram)?|ig|telegram|tg|tik ?tok|facebook|fb|twitter|signal|kik)(?![a-z])"
+)
 # URL path words that are pages, not users
 _NOT_USERS = frozenset({"p", "reel", "reels", "groups", "share", "watch", "joinchat", "s", "c", "video", "explore",
                         "pages", "profile.php", "hashtag", "search", "home", "login", "status"})
@@ -62,12 +66,15 @@ _NOT_USERS = frozenset({"p", "reel", "reels", "groups", "share", "watch", "joinc
 def find(text: str, hint: str | None) -> list[Candidate]:
     """E-mail, handle and profile-URL candidates. O(len(text)) regex scans."""
     out: list[Candidate] = []
-    for m in EMAIL_RE.finditer(text):
+    low = lowered(text)
+    has_at = "@" in text
+    for m in EMAIL_RE.finditer(text) if has_at else ():
         out.append(Candidate(m.start(), m.end(), "email", m.group().lower()))
-    for m in OBFUSCATED_EMAIL_RE.finditer(text):
+    obfuscated = "at]" in low or "at)" in low or "at}" in low
+    for m in OBFUSCATED_EMAIL_RE.finditer(text) if obfuscated else ():
         dom = re.sub(r"[ \t]*[\[(\{][ \t]*dot[ \t]*[\])\}][ \t]*", ".", m.group("dom"), flags=re.IGNORECASE)
         out.append(Candidate(m.start(), m.end(), "email", f"{m.group('local')}@{dom}".lower(), {"obfuscated": True}))
-    for m in URL_RE.finditer(text):
+    for m in URL_RE.finditer(text) if "/" in text else ():
         plat = _DOMAINS[m.group("dom").lower()]
         user = m.group("user").rstrip(".").lstrip("@")
         end = m.start("user") + len(m.group("user").rstrip("."))
@@ -79,14 +86,18 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         if user.lower() in _NOT_USERS:
             continue
         out.append(Candidate(m.start(), end, "handle", f"{plat}:{user.lower()}", {"platform": plat, "url": True}))
-    for m in LABEL_RE.finditer(text):
+    for m in LABEL_RE.finditer(text) if _PLATFORM_ANY.search(low) else ():
         plat = _PLAT[re.sub(r"\s+", " ", m.group("plat").lower())]
         raw = m.group("user").rstrip(".")
         s = m.start("user")
         out.append(Candidate(s, s + len(raw), "handle", f"{plat}:{raw.lstrip('@').lower()}", {"platform": plat}, boost=1))
-    for m in AT_RE.finditer(text):
+    for m in AT_RE.finditer(text) if has_at else ():
         user = m.group("user").rstrip(".")
         near = _PLATFORM_NEAR.findall(window_before(text, m.start(), 30))
+        if not near:
+            # "@boat_man on Telegram"
+            after = _ON_PLATFORM.match(low, m.start() + 1 + len(user))
+            near = [after.group(1)] if after else []
         plat = _PLAT.get(near[-1].replace("  ", " ")) if near else None
         value = f"{plat}:{user.lower()}" if plat else f"@{user.lower()}"
         out.append(Candidate(m.start(), m.start() + 1 + len(user), "handle", value, {"platform": plat} if plat else {}))

@@ -29,16 +29,17 @@ _WORDS = {
 _MULT = {"k": 1000, "K": 1000, "thousand": 1000, "grand": 1000, "m": 1_000_000, "M": 1_000_000,
          "mil": 1_000_000, "million": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000}
 
-_NUM = r"(?P<num>\d{1,3}(?:[,. ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
+# The number starts with one character class (re then skips ahead in C); the
+# currency is a suffix in the pattern or a prefix read back from the text before it.
+_NUM = r"(?P<num>\d(?<![\w.,]\d)(?:\d{0,2}(?:[,. ]\d{3})+(?:[.,]\d{1,2})?|\d*(?:[.,]\d{1,2})?))"
 _MULT_RE = r"(?:[ \t]?(?P<mult>k|K|thousand|m|M|mil|million|mn|bn|billion)(?![A-Za-z]))?"
 _WORD_ALT = "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True))
 MONEY_RE = re.compile(
-    r"(?<![\w.,])(?:"
-    r"(?P<sym>US\$|[£€$₺])[ \t]?" + _NUM + _MULT_RE
-    + r"|(?P<code>(?i:gbp|eur|usd|usdt|try|iqd|irr|afn|chf|aed|pln|ron|all|vnd|ern|sdg))[ \t]?" + _NUM.replace("num>", "num2>") + _MULT_RE.replace("mult>", "mult2>")
-    + r"|" + _NUM.replace("num>", "num3>") + _MULT_RE.replace("mult>", "mult3>")
-    + r"[ \t]?(?:(?P<sym3>[£€$₺])|(?P<word>(?i:" + _WORD_ALT + r"))(?![A-Za-z]))"
-    + r")(?![\w]|[.,]\d)"
+    _NUM + _MULT_RE
+    + r"(?:[ \t]?(?:(?P<sym3>[£€$₺])|(?P<word>(?i:" + _WORD_ALT + r"))(?![A-Za-z])))?(?![\w]|[.,]\d)"
+)
+_PREFIX_RE = re.compile(
+    r"(?:(?P<sym>US\$|[£€$₺])|(?<![A-Za-z])(?P<code>(?i:gbp|eur|usd|usdt|try|iqd|irr|afn|chf|aed|pln|ron|all|vnd|ern|sdg)))[ \t]?$"
 )
 
 
@@ -77,29 +78,40 @@ def _fmt(value: Decimal) -> str:
 def find(text: str, hint: str | None) -> list[Candidate]:
     """Money candidates. One O(len(text)) regex scan."""
     out = []
-    for m in MONEY_RE.finditer(text):
+    for m in _scan(text):
         g = m.groupdict()
-        if g["sym"]:
-            cur, num, mult = _SYMBOLS[g["sym"]], g["num"], g["mult"]
-        elif g["code"]:
-            cur, num, mult = g["code"].upper(), g["num2"], g["mult2"]
-            if cur == "ALL" and not g["code"].isupper():
-                continue
-            if cur == "TRY" and not g["code"].isupper():
-                continue
-        else:
-            num, mult = g["num3"], g["mult3"]
+        num, mult = g["num"], g["mult"]
+        start = m.start()
+        cur = None
+        pre = _PREFIX_RE.search(text, max(0, start - 5), start)
+        if pre is not None:
+            if pre.group("sym"):
+                cur = _SYMBOLS[pre.group("sym")]
+            elif pre.group("code").isupper() or pre.group("code").lower() not in ("try", "all", "ron"):
+                cur = pre.group("code").upper()
+            if cur is not None:
+                start = pre.start()
+        if cur is None:
             if g["sym3"]:
                 cur = _SYMBOLS[g["sym3"]]
-            else:
+            elif g["word"]:
                 word = g["word"].lower()
                 if word in ("try", "all", "ron", "dong") and not g["word"].isupper():
                     continue
                 if word == "grand":
                     mult = mult or "grand"
                 cur = _WORDS[word]
+            else:
+                continue
+        end = m.end()
+        if pre is not None and start == pre.start() and not (g["sym3"] or g["word"]):
+            end = m.end()
         value = parse_amount(num, mult)
         if value is None or value <= 0:
             continue
-        out.append(Candidate(m.start(), m.end(), "money", f"{_fmt(value)} {cur}"))
+        out.append(Candidate(start, end, "money", f"{_fmt(value)} {cur}"))
     return out
+
+
+def _scan(text: str) -> list[re.Match[str]]:
+    return list(MONEY_RE.finditer(text))

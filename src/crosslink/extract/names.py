@@ -24,7 +24,7 @@ from importlib import resources
 
 import yaml
 
-from crosslink.extract._base import Candidate, window_before
+from crosslink.extract._base import Candidate, lowered, trie_regex, window_before
 from crosslink.extract.places import load_places
 
 __all__ = ["find", "nice_name"]
@@ -36,19 +36,27 @@ CAPS = rf"(?:[{_UP}]')?[{_UP}]{{2,}}(?:[-'’][{_UP}]{{2,}})*"
 _PART = r"(?:al|el|bin|ibn|abu|van|de|der|von|di|da|du|le|la)"
 _SP = r"[ \t]+"
 
+# Patterns start with one character class and check the left boundary right after
+# it, so re skips ahead in C (see _base.trie_regex).
+_B = r"(?<![\w'’-].)"
+CAP0 = rf"[{_UP}]{_B}[{_LO}]+(?:[-'’][{_UP}{_LO}][{_LO}]+)*"
+CAPS0 = rf"[{_UP}]{_B}(?:'[{_UP}]{{2,}}|[{_UP}]+)(?:[-'’][{_UP}]{{2,}})*"
 GIVEN_CAPS_RE = re.compile(
-    rf"(?<![\w'’-])(?P<g>{CAP}(?:{_SP}{CAP}){{0,2}}){_SP}(?P<s>{CAPS}(?:{_SP}{CAPS}){{0,2}})(?![\w'’-]|\.\w)"
+    rf"(?P<g>{CAP0}(?:{_SP}{CAP}){{0,2}}){_SP}(?P<s>{CAPS}(?:{_SP}{CAPS}){{0,2}})(?![\w'’-]|\.\w)"
 )
 INVERTED_RE = re.compile(
-    rf"(?<![\w'’-])(?P<s>{CAPS}(?:{_SP}{CAPS})?|{CAP}),[ \t]*(?P<g>{CAP}(?:{_SP}{CAP}){{0,2}})(?![\w'’-])"
+    rf"(?P<s>[{_UP}]{_B}(?:(?:'[{_UP}]{{2,}}|[{_UP}]+)(?:[-'’][{_UP}]{{2,}})*(?:{_SP}{CAPS})?"
+    rf"|[{_LO}]+(?:[-'’][{_UP}{_LO}][{_LO}]+)*)),[ \t]*(?P<g>{CAP}(?:{_SP}{CAP}){{0,2}})(?![\w'’-])"
 )
-RUN_RE = re.compile(rf"(?<![\w'’-]){CAP}(?:{_SP}(?:{_PART}{_SP})?{CAP}){{1,3}}(?![\w'’-])")
+RUN_RE = re.compile(rf"{CAP0}(?:{_SP}(?:{_PART}{_SP})?{CAP}){{1,3}}(?![\w'’-])")
+_TITLES = "Mr Mrs Ms Miss Mx Dr Mister Madam Sheikh Haji Hajji Mullah DC DS PC DI DCI DSI Sgt Insp Cllr".split()
 TITLE_RE = re.compile(
-    rf"\b(?P<t>Mr|Mrs|Ms|Miss|Mx|Dr|Mister|Madam|Sheikh|Haji|Hajji|Mullah|DC|DS|PC|DI|DCI|DSI|Sgt|Insp|Cllr)\.?"
-    rf"{_SP}(?P<n>(?:{CAP}|{CAPS})(?:{_SP}(?:{_PART}{_SP})?(?:{CAP}|{CAPS})){{0,3}})(?![\w'’-])"
+    trie_regex(_TITLES, r"\w")
+    + rf"\.?{_SP}(?P<n>(?:{CAP}|{CAPS})(?:{_SP}(?:{_PART}{_SP})?(?:{CAP}|{CAPS})){{0,3}})(?![\w'’-])"
 )
-ALIAS_RE = re.compile(
-    r"(?i:\b(?:aka|a\.k\.a\.?|also known as|known as|nicknamed|nickname|alias|goes by|street name|kunya|laqab))"
+_ALIAS_WORDS = "aka|a.k.a|a.k.a.|also known as|known as|nicknamed|nickname|alias|goes by|street name|kunya|laqab"
+ALIAS_RE = re.compile(trie_regex(_ALIAS_WORDS.split("|"), r"[a-z]") + r"(?![a-z])")
+ALIAS_TAIL = re.compile(
     r"[ \t]*[:\-]?[ \t]*(?:the[ \t]+)?(?:['\"‘“](?P<q>[^'\"’”\n]{1,40}?)['\"’”]"
     rf"|(?P<w>(?:{CAP}|{CAPS})(?:{_SP}(?:{CAP}|{CAPS})){{0,2}}))"
 )
@@ -69,6 +77,11 @@ _CHAT_CUE = re.compile(
     r"wait for|pay|paid|send|sent|give|gave|speak to|talk to|contact)[ \t]+)$"
 )
 
+_CHAT_AFTER = re.compile(
+    r"[ \t]+(?:has|have|had|said|says|is|was|will|wants|sent|knows|can|cant|can't|got|took|takes|brings|"
+    r"called|paid|texted|msgd|drives|driving)\b"
+)
+
 # Capitalised words that are never part of a person's name.
 _STOP = frozenset(
     """The A An This That These Those He She They We You I It His Her Their Our My Your On In At For From To By
@@ -86,8 +99,8 @@ _STOP = frozenset(
     TikTok Signal Viber Google Apple Samsung Nokia Huawei Iphone iPhone Western Union MoneyGram Hawala
     Toyota Ford Vauxhall Mercedes Audi Bmw Volkswagen Renault Peugeot Citroen Transit Sprinter Vito
     Intel Source Handler Operation Op Case Exhibit Interview Statement Note Notes Log Entry Update Summary
-    Information Grading Handling Assessment Action Actions Risk Threat Vessel Boat Dinghy Lorry Van Truck
-    Trailer Driver Passenger Passengers Migrants Migrant People Persons Person Male Female Unknown Believed
+    Information Grading Handling Assessment Action Actions Risk Threat Vessel Boat Dinghy Lorry Truck
+    Trailer Driver Passenger Reference Ref Crime Occurrence Job Invoice Flight Booking Passengers Migrants Migrant People Persons Person Male Female Unknown Believed
     Kurdish Iraqi Iranian Afghan Albanian Vietnamese Eritrean Sudanese Syrian Turkish French Belgian Dutch
     German British English Arabic Farsi Pashto Dari Sorani Kurmanji Tigrinya Somali Polish Romanian
     Islam Muslim Christian Allah God Eid Ramadan Christmas Easter Brother Sister Cousin Uncle Aunt Boss
@@ -104,7 +117,7 @@ _CAPS_STOP = frozenset(
     CHIS UKBF BF HMRC IOM UNHCR IRC OSCT TOEX NPCC CT ROCU SOCA SIS FBI DEA OFAC FIU SAR DAML ATM POS GBH ABH
     IT OR IF NO YES BUT AS AN A I MOB TEL FAX EMAIL VAN CAR HGVS KENT ESSEX OPS OP ACTION RISK THREAT DPA GDPR
     SOP MO NFI TBA TBD INFO RE FW FWD CC BCC VIA APPROX EST MIN MAX PER PCS KG KM MPH HRS AKA NFA DVLA PNR API
-    PDF DOCX CSV XLSX JPG PNG MP4 URL WWW HTTP HTTPS LOL OMG WTF BRO PLS THX MSG DM VIP CEO CFO HR IT PA""".split()
+    CAD CRIS PDF DOCX CSV XLSX JPG PNG MP4 URL WWW HTTP HTTPS LOL OMG WTF BRO PLS THX MSG DM VIP CEO CFO HR IT PA""".split()
 )
 
 
@@ -122,9 +135,7 @@ def _lists() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[
 def _chat_re() -> re.Pattern[str]:
     given, family, english, _ = _lists()
     alts = sorted((g for g in given if g not in english), key=len, reverse=True)
-    return re.compile(
-        r"(?<![\w'@.-])(?P<g>" + "|".join(alts) + r")(?:[ \t]+(?P<f>[a-z][a-z'-]+))?(?![\w'@-])"
-    )
+    return re.compile(trie_regex(alts, r"[\w'@.-]") + r"(?:[ \t]+(?P<f>[a-z][a-z'-]+))?(?![\w'@-])")
 
 
 def _nice_token(tok: str) -> str:
@@ -236,13 +247,20 @@ def find(text: str, hint: str | None) -> list[Candidate]:
     if any(c.islower() for c in text):
         for m in _chat_re().finditer(text):
             f = m.group("f")
+            g_end = m.start("f") if f else m.end()
+            g = text[m.start() : g_end].rstrip()
             if f and f in family:
-                out.append(Candidate(m.start(), m.end(), "person", nice_name([m.group("g"), f]), {"form": "chat"}))
-            elif _CHAT_CUE.search(text[max(0, m.start() - 15) : m.start()].lower()):
-                out.append(Candidate(m.start("g"), m.end("g"), "person", nice_name([m.group("g")]), {"form": "chat"}))
+                out.append(Candidate(m.start(), m.end(), "person", nice_name([g, f]), {"form": "chat"}))
+            elif _CHAT_CUE.search(text[max(0, m.start() - 15) : m.start()].lower()) or _CHAT_AFTER.match(
+                text, m.start() + len(g)
+            ):
+                out.append(Candidate(m.start(), m.start() + len(g), "person", nice_name([g]), {"form": "chat"}))
 
     # aliases
-    for m in ALIAS_RE.finditer(text):
+    for km in ALIAS_RE.finditer(lowered(text)):
+        m = ALIAS_TAIL.match(text, km.end())  # type: ignore[assignment]
+        if m is None:
+            continue
         g = "q" if m.group("q") else "w"
         raw = m.group(g).strip()
         if not raw or raw in _STOP or raw in _CAPS_STOP:

@@ -14,6 +14,7 @@ none (crosslink's users are UK agencies; pass ``country_hint`` otherwise).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 
@@ -24,8 +25,10 @@ __all__ = ["find", "normalise_phone"]
 
 _G = r"[0-9OolI]*[0-9][0-9OolI]*"
 _SEP = r"(?:[ \t]*[-.\u2010-\u2015][ \t]*|[ \t]*\)[ \t]*|[ \t]*\([ \t]*|[ \t]{1,3}|[ \t]*\r?\n[ \t]*)"
+# starts with one character class so re can skip ahead in C (see _base.trie_regex)
 PHONE_RE = re.compile(
-    r"(?<![\w+/@.\-:£$€])(?:\+[ \t]?|\(\+?|\(?(?=00))?" + _G + r"(?:" + _SEP + _G + r"){0,7}(?![\w@]|[/:]\d|[.,]\d)"
+    r"[+(\dO](?<![\w+/@.\-:£$€].)(?:(?<=\d)[0-9OolI]*|(?<=O)(?=\d)[0-9OolI]*|(?<=[+(])[ \t]?\+?" + _G + r")"
+    r"(?:" + _SEP + _G + r"){0,7}(?![\w@]|[/:]\d|[.,]\d)"
 )
 _GROUP_RE = re.compile(_G)
 # Ofcom reserves 07700 900000-900999 for drama; phonenumbers calls them invalid, but
@@ -33,6 +36,7 @@ _GROUP_RE = re.compile(_G)
 _DRAMA = re.compile(r"^\+447700900\d{3}$")
 
 
+@lru_cache(maxsize=65536)
 def normalise_phone(raw: str, region: str) -> str | None:
     """E.164 form of ``raw`` (digits with optional leading + or 00), or None.
 
@@ -52,7 +56,10 @@ def normalise_phone(raw: str, region: str) -> str | None:
     except phonenumbers.NumberParseException:
         return None
     e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-    if phonenumbers.is_valid_number(num) or _DRAMA.match(e164):
+    # is_valid_number_for_region on the main region of the country code is much
+    # cheaper than is_valid_number (which tries every region sharing the code)
+    main = region if not raw.startswith("+") else phonenumbers.region_code_for_country_code(num.country_code)
+    if phonenumbers.is_valid_number_for_region(num, main) or _DRAMA.match(e164) or phonenumbers.is_valid_number(num):
         return e164
     return None
 

@@ -15,7 +15,7 @@ from importlib import resources
 
 import yaml
 
-from crosslink.extract._base import Candidate
+from crosslink.extract._base import Candidate, lowered, trie_regex
 
 __all__ = ["find", "canonical_place", "load_places"]
 
@@ -44,18 +44,17 @@ def load_places() -> tuple[dict[str, str], frozenset[str]]:
             variants = list(spec or [])
             amb = False
         for v in [canon, *variants]:
-            table[v.lower()] = canon
+            table[lowered(v)] = canon
             if amb:
-                ambiguous.add(v.lower())
+                ambiguous.add(lowered(v))
     return table, frozenset(ambiguous)
 
 
 @lru_cache(maxsize=1)
 def _regex() -> re.Pattern[str]:
     table, _ = load_places()
-    alts = sorted(table, key=len, reverse=True)
-    body = "|".join(re.escape(a).replace(r"\ ", r"[ \t]+").replace(r"\-", r"[- ]") for a in alts)
-    return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w]|-\w)", re.IGNORECASE)
+    words = {" ".join(v.split()) for v in table} | {" ".join(v.replace("-", " ").split()) for v in table}
+    return re.compile(trie_regex(sorted(words)) + r"(?![\w]|-\w)")
 
 
 def canonical_place(name: str) -> str | None:
@@ -68,9 +67,10 @@ def find(text: str, hint: str | None) -> list[Candidate]:
     """Place candidates. One O(len(text)) scan with a single alternation regex."""
     table, ambiguous = load_places()
     out = []
-    for m in _regex().finditer(text):
-        s = m.group()
-        key = re.sub(r"[ \t]+", " ", s).lower()
+    low = lowered(text)
+    for m in _regex().finditer(low):
+        s = text[m.start() : m.end()]
+        key = re.sub(r"[ \t]+", " ", m.group())
         canon = table.get(key) or table.get(key.replace(" ", "-"))
         if canon is None:
             continue

@@ -14,55 +14,63 @@ import re
 
 from stdnum import imo
 
-from crosslink.extract._base import Candidate, window_before
+from crosslink.extract._base import Candidate, lowered, trie_regex, window_before
 
 __all__ = ["find"]
 
 _UK_CURRENT = r"[A-HJ-PR-Y][A-HJ-PR-Y][0-9]{2}[ ]?[A-HJ-PR-Z]{3}"
-_UK_OLD = r"[A-HJ-PR-Y][0-9]{1,3}[ ]?[A-Z]{3}|[A-Z]{3}[ ]?[0-9]{1,3}[ ]?[A-HJ-NPR-Y]"
-_FR_SIV = r"[A-HJ-NP-TV-Z]{2}-[0-9]{3}-[A-HJ-NP-TV-Z]{2}"
-_FR_SIV_LOOSE = r"[A-HJ-NP-TV-Z]{2}[ ]?[0-9]{3}[ ]?[A-HJ-NP-TV-Z]{2}"
+_UK_OLD = r"[A-HJ-PR-Y][0-9]{1,3}[ ]?[A-Z]{3}"
+_UK_SUFFIX = r"[A-Z][A-Z]{2}[ ]?[0-9]{1,3}[ ]?[A-HJ-NPR-Y]"
+_FR_SIV = r"[A-HJ-NP-TV-Z][A-HJ-NP-TV-Z]-[0-9]{3}-[A-HJ-NP-TV-Z]{2}"
+_FR_SIV_LOOSE = r"[A-HJ-NP-TV-Z][A-HJ-NP-TV-Z][ ]?[0-9]{3}[ ]?[A-HJ-NP-TV-Z]{2}"
 _BE = r"[1-9]-[A-Z]{3}-[0-9]{3}"
 _BE_LOOSE = r"[1-9][ ]?[A-Z]{3}[ ]?[0-9]{3}"
-_NL = "|".join(
-    [
-        r"[A-Z]{2}-[0-9]{2}-[0-9]{2}", r"[0-9]{2}-[0-9]{2}-[A-Z]{2}", r"[0-9]{2}-[A-Z]{2}-[0-9]{2}",
-        r"[A-Z]{2}-[0-9]{2}-[A-Z]{2}", r"[A-Z]{2}-[A-Z]{2}-[0-9]{2}", r"[0-9]{2}-[A-Z]{2}-[A-Z]{2}",
-        r"[0-9]{2}-[A-Z]{3}-[0-9]", r"[0-9]-[A-Z]{3}-[0-9]{2}", r"[A-Z]{2}-[0-9]{3}-[A-Z]",
-        r"[A-Z]-[0-9]{3}-[A-Z]{2}", r"[A-Z]{3}-[0-9]{2}-[A-Z]", r"[A-Z]-[0-9]{2}-[A-Z]{3}",
-        r"[0-9]-[A-Z]{2}-[0-9]{3}", r"[0-9]{3}-[A-Z]{2}-[0-9]",
-    ]
+_NL = [
+    r"[A-Z][A-Z]-[0-9]{2}-[0-9]{2}", r"[0-9][0-9]-[0-9]{2}-[A-Z]{2}", r"[0-9][0-9]-[A-Z]{2}-[0-9]{2}",
+    r"[A-Z][A-Z]-[0-9]{2}-[A-Z]{2}", r"[A-Z][A-Z]-[A-Z]{2}-[0-9]{2}", r"[0-9][0-9]-[A-Z]{2}-[A-Z]{2}",
+    r"[0-9][0-9]-[A-Z]{3}-[0-9]", r"[0-9]-[A-Z]{3}-[0-9]{2}", r"[A-Z][A-Z]-[0-9]{3}-[A-Z]",
+    r"[A-Z]-[0-9]{3}-[A-Z]{2}", r"[A-Z][A-Z]{2}-[0-9]{2}-[A-Z]", r"[A-Z]-[0-9]{2}-[A-Z]{3}",
+    r"[0-9]-[A-Z]{2}-[0-9]{3}", r"[0-9][0-9]{2}-[A-Z]{2}-[0-9]",
+]
+# German: district code (1-3 letters), separator, 1-2 letters, 1-4 digits, optional E/H.
+# A frequent district code makes it stand alone; other codes need context.
+_DE = r"[A-ZÄÖÜ][A-ZÄÖÜ]{0,2}[- ][A-Z]{1,2}[ ]?[0-9]{1,4}[EH]?"
+_DE_DISTRICTS = frozenset(
+    "B M HH K F S D DO E DU HB H L DD N BO BI MS KA MZ WI A AC BN GE OB HA KR MG OS OL HD HN KI LU MA SB FR "
+    "UL WÜ RE GT PB EN ME NE SU RS SG W BS GÖ CB ROS HRO PM LDS FFO SN ERZ Z C J EF MD HAL KS FD GI DA OF TR "
+    "KO AB R REG PA IN RO TS LA AUR EMS LER CUX STD LG CE PE WOB HI NOH COE BOR ST WAF DN EU SI MK HSK SO UN "
+    "WES KLE VIE NW".split()
 )
-# Frequent German district codes (Unterscheidungszeichen); others need context.
-_DE_DISTRICTS = (
-    "B|M|HH|K|F|S|D|DO|E|DU|HB|H|L|DD|N|BO|BI|MS|KA|MZ|WI|A|AC|BN|GE|OB|HA|KR|MG|OS|"
-    "OL|HD|HN|KI|LU|MA|SB|FR|UL|WÜ|RE|GT|PB|EN|ME|NE|SU|RS|SG|W|BS|GÖ|CB|ROS|HRO|PM|LDS|"
-    "FFO|SN|ERZ|Z|C|J|EF|MD|HAL|KS|FD|GI|DA|OF|TR|KO|AB|R|REG|PA|IN|RO|TS|LA|AUR|EMS|LER|"
-    "CUX|STD|LG|CE|PE|WOB|HI|NOH|COE|BOR|ST|WAF|DN|EU|SI|MK|HSK|SO|UN|WES|KLE|VIE|NW"
-)
-_DE = r"(?:" + _DE_DISTRICTS + r")[- ][A-Z]{1,2}[ ]?[0-9]{1,4}[EH]?"
-_DE_LOOSE = r"[A-ZÄÖÜ]{1,3}-[A-Z]{1,2}[ ]?[0-9]{1,4}[EH]?"
 
-_STRONG = [("uk", _UK_CURRENT), ("fr", _FR_SIV), ("be", _BE), ("nl", _NL), ("de", _DE)]
-_WEAK = [("uk", _UK_OLD), ("fr", _FR_SIV_LOOSE), ("be", _BE_LOOSE), ("de", _DE_LOOSE)]
+# (tag, pattern, strong): strong formats stand alone; weak ones need a vehicle cue.
+_FORMATS = [("uk", _UK_CURRENT, True), ("fr", _FR_SIV, True), ("be", _BE, True)]
+_FORMATS += [("nl", p, True) for p in _NL]
+_FORMATS += [("de", _DE, True), ("uk", _UK_OLD, False), ("uk", _UK_SUFFIX, False), ("fr", _FR_SIV_LOOSE, False),
+             ("be", _BE_LOOSE, False)]
 
 
-def _alt(items: list[tuple[str, str]], tag: str) -> str:
-    return "|".join(f"(?P<{tag}{i}_{c}>{p})" for i, (c, p) in enumerate(items))
+def _first_class_regex(formats: list[tuple[str, str, bool]]) -> str:
+    """One pattern starting with a single character class (see ``trie_regex`` for why):
+    each format's first class becomes a lookbehind on the consumed first character."""
+    branches = []
+    for i, (tag, pat, strong) in enumerate(formats):
+        first, rest = re.match(r"(\[[^\]]+\])(.*)", pat).groups()  # type: ignore[union-attr]
+        branches.append(f"(?P<{'s' if strong else 'w'}{i}_{tag}>(?<={first}){rest})")
+    return r"[A-Z0-9ÄÖÜ](?<![\w/-].)(?:" + "|".join(branches) + r")(?![\w]|-\w)"
 
 
-PLATE_RE = re.compile(
-    r"(?<![\w/-])(?:" + _alt(_STRONG, "s") + "|" + _alt(_WEAK, "w") + r")(?![\w]|-\w)", re.IGNORECASE
-)
-_PLATE_NAMES = [n for n in PLATE_RE.groupindex]
+PLATE_RE = re.compile(_first_class_regex(_FORMATS))
+_SKIP = re.compile(r"[ \t:#.]*(?:(?:no|number|is|was|reg)[ \t:.]*)?")
+PLATE_RE_I = re.compile(_first_class_regex(_FORMATS), re.IGNORECASE)
 
-VEHICLE_CUE = re.compile(
-    r"(?<![a-z])(?:vrm|vrn|reg(?:istration|istered|\.)?|plates?|index|number ?plate|vehicle|car|van|"
-    r"lorry|hgv|truck|trailer|tractor(?: unit)?|anpr|transit|sprinter|vito|crafter|caddy|golf|passat|"
-    r"bmw|audi|mercedes|merc|vw|volkswagen|ford|vauxhall|toyota|peugeot|renault|citro[eë]n|skoda|"
-    r"seat|kia|hyundai|nissan|fiat|iveco|scania|daf|volvo|man|taxi|minibus|"
-    r"kenteken|immatricul\w*|kennzeichen|plaque)(?![a-z])"
-)
+_CUE_WORDS = (
+    "vrm vrn reg reg. registration registered plate plates index numberplate number plate vehicle car van "
+    "lorry hgv truck trailer tractor unit anpr transit sprinter vito crafter caddy golf passat bmw audi "
+    "mercedes merc vw volkswagen ford vauxhall toyota peugeot renault citroen citroën skoda seat kia hyundai "
+    "nissan fiat iveco scania daf volvo taxi minibus kenteken immatriculation immatriculé immatriculée "
+    "kennzeichen plaque"
+).split()
+VEHICLE_CUE = re.compile(trie_regex(_CUE_WORDS, r"[a-z]") + r"(?![a-z])")
 
 # Partial plates: '?', '*', '_' or '#' for unknown characters, or a labelled fragment.
 PARTIAL_RE = re.compile(
@@ -74,6 +82,7 @@ PARTIAL_LABEL_RE = re.compile(
     r"[: ]+(?i:(?P<pos>beginning|starting|ending|containing|including|begins|starts|ends)(?: (?:with|in))? )?"
     r"['\"‘“]?(?P<frag>[A-Z0-9][A-Z0-9 ]{0,6}[A-Z0-9]|[A-Z0-9])['\"’”]?(?![\w?*#])"
 )
+_LABEL_WORDS = frozenset({"VRM", "VRN", "PLATE", "REG", "INDEX", "NUMBER", "NO", "OF"})
 _POS = {"beginning": "start", "starting": "start", "begins": "start", "starts": "start",
         "ending": "end", "ends": "end", "containing": "any", "including": "any"}
 
@@ -89,34 +98,74 @@ VESSEL_NAME_RE = re.compile(
     r"|\b" + _BOAT + r"(?:[ \t]+(?:named|called|registered as|by the name(?: of)?))?[ \t]*(?:[:,][ \t]*)?" + _NAME_Q.replace("?P<q>", "?P<q2>")
     + r"|\b" + _BOAT + r"[ \t]+(?:named|called)[ \t]+" + _NAME_W.replace("?P<w>", "?P<w2>") + ")"
 )
+_BOAT_WORD = re.compile(
+    trie_regex("vessel boat ship yacht trawler rib rhib dinghy speedboat cruiser launch catamaran tug ferry "
+               "freighter tanker mv m/v my m/y fv f/v sv s/y mt".split(), r"[a-z]")
+    + r"(?![a-z])"
+)
 _NAME_STOP = frozenset({"The", "A", "An", "And", "On", "In", "At", "To", "From", "With", "Was", "Is", "Which", "That"})
+
+
+def _plate(text: str, m: re.Match[str], cue: bool) -> Candidate | None:
+    name = m.lastgroup or ""
+    country = name.split("_", 1)[1]
+    s = text[m.start() : m.end()]
+    strong = name.startswith("s")
+    if country == "de":
+        district = re.split(r"[- ]", s, maxsplit=1)[0].upper()
+        strong = district in _DE_DISTRICTS
+        if not strong and "-" not in s:
+            return None
+    if not strong and not (cue and s.isupper()):
+        return None
+    if not s.isupper() and not cue:
+        return None
+    value = re.sub(r"[\s-]", "", s).upper()
+    return Candidate(m.start(), m.end(), "plate", value, {"format": country}, boost=1 if cue else 0)
 
 
 def _plates(text: str) -> list[Candidate]:
     out = []
-    for m in PLATE_RE.finditer(text):
-        name = m.lastgroup or ""
-        country = name.split("_", 1)[1]
-        s = m.group()
-        strong = name.startswith("s")
+    pos = 0
+    search = PLATE_RE.search
+    while (m := search(text, pos)) is not None:
         cue = VEHICLE_CUE.search(window_before(text, m.start(), 50)) is not None
-        if not strong and not (cue and s.isupper()):
-            continue
-        if not s.isupper() and not cue:
-            continue
-        value = re.sub(r"[\s-]", "", s).upper()
-        out.append(Candidate(m.start(), m.end(), "plate", value, {"format": country}, boost=1 if cue else 0))
+        c = _plate(text, m, cue)
+        if c is not None:
+            out.append(c)
+            pos = m.end()
+        else:
+            # a rejected shape ("VRM AB12") must not hide a plate starting inside it
+            pos = m.start() + 1
+    # lower-case plates in chat only right after a vehicle word
+    if any(ch.isdigit() for ch in text):
+        for cm in VEHICLE_CUE.finditer(lowered(text)):
+            p = _SKIP.match(text, cm.end()).end()  # type: ignore[union-attr]
+            m2 = PLATE_RE_I.match(text, p, min(len(text), p + 12))
+            if m2 is not None and not text[m2.start() : m2.end()].isupper():
+                c = _plate(text, m2, True)
+                if c is not None:
+                    out.append(c)
     return out
 
 
 def _partials(text: str) -> list[Candidate]:
-    out = []
+    out: list[Candidate] = []
+    if "partial" not in lowered(text) and not any(c in text for c in "?*_#"):
+        return out
     for m in PARTIAL_LABEL_RE.finditer(text):
         frag = re.sub(r"[\s-]", "", m.group("frag")).upper()
+        if frag in _LABEL_WORDS:
+            continue
         pos = _POS.get((m.group("pos") or "").lower(), "any" if len(frag) < 5 else "")
         value = {"start": frag + "*", "end": "*" + frag, "any": "*" + frag + "*", "": frag}[pos]
         out.append(Candidate(m.start("frag"), m.end("frag"), "plate_partial", value, boost=1))
-    for m in PARTIAL_RE.finditer(text):
+    pos = 0
+    while (m := PARTIAL_RE.search(text, pos)) is not None:
+        pos = m.end()
+        if re.split(r"[ -]", m.group(), maxsplit=1)[0] in _LABEL_WORDS:
+            pos = m.start() + 1
+            continue
         if VEHICLE_CUE.search(window_before(text, m.start(), 50)) is None and "partial" not in window_before(
             text, m.start(), 50
         ):
@@ -128,7 +177,10 @@ def _partials(text: str) -> list[Candidate]:
 
 
 def _vessels(text: str) -> list[Candidate]:
-    out = []
+    out: list[Candidate] = []
+    low = lowered(text)
+    if "imo" not in low and "mmsi" not in low and _BOAT_WORD.search(low) is None:
+        return out
     for m in IMO_RE.finditer(text):
         n = m.group("n")
         if imo.is_valid(n):

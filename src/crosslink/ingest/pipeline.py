@@ -113,39 +113,43 @@ def _hint(prop: PropSpec, options: ReportOptions) -> str | None:
     return None
 
 
+def _add_entity_ids(con: duckdb.DuckDBPyConnection, mapping: Mapping, rows_table: str) -> None:
+    """Compute each mapped entity's id once per row, as column ``_eid_<n>``."""
+    for index, entity in enumerate(mapping.entities):
+        params: list[object] = []
+        expr = _entity_id_expr(entity, mapping.dataset, params)
+        con.execute(f"ALTER TABLE {rows_table} ADD COLUMN _eid_{index} VARCHAR")
+        con.execute(f"UPDATE {rows_table} SET _eid_{index} = {expr}", params)  # noqa: S608
+
+
 def _raw_statements_sql(
     mapping: Mapping, options: ReportOptions, rows_table: str
 ) -> tuple[str, list[object]]:
-    """One SELECT per mapped property, UNION ALL'd into (row, entity, prop, raw) rows."""
+    """One SELECT per mapped property, UNION ALL'd into (row, entity, prop, raw) rows.
+
+    Needs the ``_eid_<n>`` columns from :func:`_add_entity_ids`.
+    """
     selects: list[str] = []
     params: list[object] = []
-    for entity in mapping.entities:
+    index_of = {entity.name: i for i, entity in enumerate(mapping.entities)}
+    for index, entity in enumerate(mapping.entities):
         for prop in entity.properties:
-            local: list[object] = []
-            # Entity ids are expanded inline; each use appends its own parameters.
-            id_params: list[object] = []
-            own_id = _entity_id_expr(entity, mapping.dataset, id_params)
-            ref_params: list[object] = []
-            ids: dict[str, str] = {}
-            if prop.entity is not None:
-                target = next(e for e in mapping.entities if e.name == prop.entity)
-                ids[prop.entity] = _entity_id_expr(target, mapping.dataset, ref_params)
-            value = _value_expr(prop, ids, local)
-            value_params = ref_params if prop.entity is not None else local
+            value_params: list[object] = []
+            ids = {name: f"_eid_{i}" for name, i in index_of.items()}
+            value = _value_expr(prop, ids, value_params)
             raw = "unnest(string_split(v, ?))" if prop.split else "v"
-            split_params: list[object] = [prop.split] if prop.split else []
             selects.append(
                 f"""
                 SELECT _row, eid AS entity_id, ?::VARCHAR AS schema, ?::VARCHAR AS prop,
                        ?::VARCHAR AS prop_type, {raw} AS raw, ?::VARCHAR AS hint, _report AS report_id
-                FROM (SELECT _row, _report, {own_id} AS eid, {value} AS v FROM {rows_table})
+                FROM (SELECT _row, _report, _eid_{index} AS eid, {value} AS v FROM {rows_table})
                 WHERE eid IS NOT NULL AND v IS NOT NULL
                 """  # noqa: S608
             )
             params.extend([entity.schema, prop.prop, prop.type])
-            params.extend(split_params)
+            if prop.split:
+                params.append(prop.split)
             params.append(_hint(prop, options))
-            params.extend(id_params)
             params.extend(value_params)
     return " UNION ALL ".join(selects), params
 
@@ -295,6 +299,7 @@ def ingest_rows(
             source_sha256=sha, dataset=dataset, ingest_id=ingest_id,
         )
         say("mapping")
+        _add_entity_ids(con, mapping, "_rows")
         sql, params = _raw_statements_sql(mapping, options, "_rows")
         con.execute(f"CREATE OR REPLACE TEMP TABLE _raw AS {sql}", params)  # noqa: S608
         say("cleaning")

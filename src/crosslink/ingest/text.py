@@ -13,28 +13,50 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from followthemoney import model
 
 from crosslink.errors import InputError
 from crosslink.ingest.reports import ReportOptions, options_marking
 from crosslink.model.report import REPORT_SCHEMA, make_id
+from crosslink.model.statement import EXTENSION_PROPS
 from crosslink.store.session import Session
 
-__all__ = ["extract_report_mentions", "ingest_text", "mention_property"]
-
-NOTE = model.get("Note")
+__all__ = ["extract_report_mentions", "ingest_text", "mention_targets", "note_id"]
 
 
-def mention_property(mention_type: str) -> tuple[str, str]:
-    """(FtM property, FtM type name) under which a mention type is stored on a Note."""
+
+#: Mention types whose entity is shared by every report that mentions the value:
+#: the same IBAN, wallet, plate, vessel or handle is one node in the network.
+SHARED_SELECTORS = frozenset({"iban", "crypto", "plate", "vessel", "vessel_name", "handle"})
+
+#: A date of birth belongs to the person mentioned just before it ("AZIZ (14/06/1988)")
+#: when no more than this many characters separate them.
+DOB_REACH = 40
+
+
+def mention_targets() -> pa.Table:
+    """(type, schema, prop, prop_type, scope) for every mention type.
+
+    scope is ``note`` (on the report's Note), ``shared`` (one entity per value across
+    reports) or ``mention`` (one entity per mention, resolved later: people).
+    """
     from crosslink.extract import MENTION_PROPERTIES
 
-    schema_name, prop_name = MENTION_PROPERTIES.get(mention_type, ("Note", f"x:{mention_type}"))
-    assert NOTE is not None
-    prop = NOTE.get(prop_name) if schema_name == "Note" else None
-    if prop is None:
-        return f"x:{mention_type}", "string"
-    return prop.name, prop.type.name
+    from crosslink.ingest.mapping import property_type
+
+    rows = []
+    for mention_type, (schema_name, prop_name) in sorted(MENTION_PROPERTIES.items()):
+        schema = model.get(schema_name)
+        prop = schema.get(prop_name) if schema is not None else None
+        if schema is None or (prop is None and prop_name not in EXTENSION_PROPS and not prop_name.startswith("x:")):
+            schema_name, prop_name, type_name = "Note", f"x:{mention_type}", "string"
+        else:
+            type_name = property_type(prop) if prop is not None else "string"
+        scope = "note" if schema_name == "Note" else "shared" if mention_type in SHARED_SELECTORS else "mention"
+        rows.append((mention_type, schema_name, prop_name, type_name, scope))
+    names = ["type", "schema", "prop", "prop_type", "scope"]
+    return pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
 
 
 def extract_report_mentions(
@@ -47,49 +69,83 @@ def extract_report_mentions(
 ) -> int:
     """Run extraction over the reports' text and write the mentions as statements.
 
-    Returns the number of new statements. Bulk: one Arrow table in, one out.
+    Returns the number of new statements. Bulk: one Arrow table in, SQL inside.
+    People become one Person per mention (resolution merges them later); a date of
+    birth right after a name goes on that person; shared selectors become one
+    entity per value; everything else goes on the report's Note.
     """
     from crosslink.extract import extract_table
 
-    texts = reports.select(["id", "text"]).filter(pa.compute.is_valid(reports.column("text")))
+    texts = reports.select(["id", "text"]).filter(pc.is_valid(reports.column("text")))
     if texts.num_rows == 0:
         return 0
     mentions = extract_table(texts, text_column="text", id_column="id", country_hint=country_hint)
     if mentions.num_rows == 0:
         return 0
-    types = sorted(set(mentions.column("type").to_pylist()))
-    props = pa.table(
-        {
-            "type": types,
-            "prop": [mention_property(t)[0] for t in types],
-            "prop_type": [mention_property(t)[1] for t in types],
-        }
-    )
     con = session.con
-    con.register("_mentions", mentions)
-    con.register("_mention_props", props)
+    con.register("_mentions", mentions.select(["id", "type", "text", "start", "end", "value"]))
+    con.register("_mention_targets", mention_targets())
     now = datetime.now(UTC).replace(tzinfo=None)
     try:
         con.execute(
             """
+            CREATE OR REPLACE TEMP TABLE _m AS
+            SELECT m.id AS report_id, m.type, m.text, m.start, m."end", m.value,
+                   t.schema, t.prop, t.prop_type, t.scope,
+                   CASE t.scope
+                     WHEN 'note' THEN sha1(concat(chr(31), 'note', chr(31), m.id))
+                     WHEN 'shared' THEN sha1(concat(chr(31), 'selector', chr(31), t.schema, chr(31), m.value))
+                     ELSE sha1(concat(chr(31), 'mention', chr(31), m.id, chr(31), m.start::VARCHAR))
+                   END AS entity_id
+            FROM _mentions m JOIN _mention_targets t USING (type)
+            """
+        )
+        # A date of birth goes on the person named just before it, if close enough.
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _dob_owner AS
+            SELECT d.report_id, d.start, p.entity_id AS person_id
+            FROM (SELECT * FROM _m WHERE type = 'dob') d
+            ASOF JOIN (SELECT * FROM _m WHERE type = 'person') p
+              ON d.report_id = p.report_id AND d.start >= p."end"
+            WHERE d.start - p."end" <= ?
+            """,
+            [DOB_REACH],
+        )
+        con.execute(
+            """
+            UPDATE _m SET entity_id = o.person_id, schema = 'Person'
+            FROM _dob_owner o
+            WHERE _m.type = 'dob' AND _m.report_id = o.report_id AND _m.start = o.start
+            """
+        )
+        con.execute(
+            """
+            UPDATE _m SET entity_id = sha1(concat(chr(31), 'note', chr(31), report_id)),
+                          schema = 'Note', prop = 'x:dobMentioned', prop_type = 'date'
+            WHERE type = 'dob' AND schema = 'Person' AND entity_id NOT IN (SELECT person_id FROM _dob_owner)
+            """
+        )
+        con.execute(
+            """
             CREATE OR REPLACE TEMP TABLE _mention_statements AS
-            SELECT sha1(concat(chr(31), m.id, chr(31), sha1(concat(chr(31), 'note', chr(31), m.id)),
-                               chr(31), p.prop, chr(31), m.value, chr(31), m.start::VARCHAR)) AS id,
-                   sha1(concat(chr(31), 'note', chr(31), m.id)) AS entity_id,
-                   'Note' AS schema, p.prop, p.prop_type, m.value,
-                   CASE WHEN m.text IS DISTINCT FROM m.value THEN m.text END AS original_value,
+            SELECT sha1(concat(chr(31), report_id, chr(31), entity_id, chr(31), prop,
+                               chr(31), value, chr(31), start::VARCHAR)) AS id,
+                   entity_id, schema, prop, prop_type, value,
+                   CASE WHEN text IS DISTINCT FROM value THEN text END AS original_value,
                    NULL::VARCHAR AS reason, NULL::VARCHAR AS lang, ? AS dataset, 'extract' AS origin,
-                   ?::TIMESTAMP AS first_seen, ?::TIMESTAMP AS last_seen, m.id AS report_id,
-                   m.start::INTEGER AS span_start, m."end"::INTEGER AS span_end, ? AS ingest_id
-            FROM _mentions m JOIN _mention_props p USING (type)
+                   ?::TIMESTAMP AS first_seen, ?::TIMESTAMP AS last_seen, report_id,
+                   start::INTEGER AS span_start, "end"::INTEGER AS span_end, ? AS ingest_id
+            FROM _m
             """,
             [dataset, now, now, ingest_id],
         )
         return session.write_statements("_mention_statements")
     finally:
         con.unregister("_mentions")
-        con.unregister("_mention_props")
-        con.execute("DROP TABLE IF EXISTS _mention_statements")
+        con.unregister("_mention_targets")
+        for table in ("_m", "_dob_owner", "_mention_statements"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def note_id(report_id: str) -> str:

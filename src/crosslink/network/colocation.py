@@ -36,7 +36,7 @@ st AS (
     AND s.reason IS NULL AND s.schema IN ('Call', 'Event')
 ),
 canon AS (SELECT entity_id, canonical_id FROM canonical),
-pivot AS (
+obs_rows AS (
   SELECT s.entity_id AS obs_id, min(s.schema) AS schema,
     -- who: the caller (or the calling phone), or the vehicle an ANPR event involves
     coalesce(min(CASE WHEN s.prop IN ('caller', 'involved') THEN coalesce(c.canonical_id, s.value) END),
@@ -48,7 +48,7 @@ pivot AS (
   FROM st s LEFT JOIN canon c ON c.entity_id = s.value AND s.prop_type = 'entity'
   GROUP BY s.entity_id
 )
-SELECT entity, place, "at", schema AS kind, obs_id, statement_ids, report_ids FROM pivot
+SELECT entity, place, "at", schema AS kind, obs_id, statement_ids, report_ids FROM obs_rows
 WHERE entity IS NOT NULL AND place IS NOT NULL AND "at" IS NOT NULL
   AND ($since IS NULL OR "at" >= CAST($since AS TIMESTAMP))
   AND ($until IS NULL OR "at" < CAST($until AS TIMESTAMP))

@@ -57,7 +57,8 @@ def dob_compatible(a: Dob, b: Dob) -> bool:
     """Could two (year, month, day) dates of birth, possibly partial, be one person's?
 
     Allows: equal dates, day and month swapped, one part wrong (a typo, or a year
-    off by one or by a decade digit), and partial dates agreeing where both are known.
+    off by one or by a decade digit), at most two digit slips between the written
+    dates, and partial dates agreeing where both are known.
     """
     ya, ma, da = a
     yb, mb, db = b
@@ -72,9 +73,10 @@ def dob_compatible(a: Dob, b: Dob) -> bool:
     if ya == yb and ma == db and da == mb:
         return True
     differ = (ya != yb) + (ma != mb) + (da != db)
-    if differ != 1:
-        return False
-    return ya == yb or abs(ya - yb) == 1 or (abs(ya - yb) < 100 and ya % 10 == yb % 10)
+    if differ == 1 and (ya == yb or abs(ya - yb) == 1 or (abs(ya - yb) < 100 and ya % 10 == yb % 10)):
+        return True
+    # keying slips: at most two digit edits between the YYYYMMDD strings
+    return DamerauLevenshtein.distance(f"{ya:04d}{ma:02d}{da:02d}", f"{yb:04d}{mb:02d}{db:02d}") <= 2
 
 
 def _ids_compatible(a: set[str], b: set[str], max_edits: int) -> bool:
@@ -94,13 +96,18 @@ class _Clusters:
         self.ids: dict[str, dict[int, set[str]]] = defaultdict(dict)
         self.forbidden: dict[int, set[int]] = defaultdict(set)
         self.weakest: dict[int, float] = {}
+        self.node_dob: dict[int, Dob] = {}
+        self.node_ids: dict[str, dict[int, set[str]]] = defaultdict(dict)
 
     def add(self, node: int, dob: Dob | None, ids: dict[str, str | None]) -> None:
         self.parent[node] = node
         self.members[node] = [node]
         self.dobs[node] = {dob} if dob is not None and dob[0] is not None else set()
+        if dob is not None and dob[0] is not None:
+            self.node_dob[node] = dob
         for field, value in ids.items():
             self.ids[field][node] = {value} if value else set()
+            self.node_ids[field][node] = {value} if value else set()
 
     def find(self, node: int) -> int:
         root = node
@@ -110,16 +117,37 @@ class _Clusters:
             self.parent[node], node = root, self.parent[node]
         return root
 
-    def conflict(self, a: int, b: int) -> bool:
-        if self.forbidden[a] & set(self.members[b]) or self.forbidden[b] & set(self.members[a]):
-            return True
-        if "dob" in self.options.conflicts and not all(
-            dob_compatible(x, y) for x in self.dobs[a] for y in self.dobs[b]
-        ):
+    def _pair_conflicts(self, x: int, y: int) -> bool:
+        dx, dy = self.node_dob.get(x), self.node_dob.get(y)
+        if "dob" in self.options.conflicts and dx and dy and not dob_compatible(dx, dy):
             return True
         return any(
-            not _ids_compatible(values[a], values[b], self.options.id_max_edits)
+            not _ids_compatible(values[x], values[y], self.options.id_max_edits)
+            for values in self.node_ids.values()
+        )
+
+    def conflict(self, a: int, b: int, adjacency: dict[int, set[int]]) -> bool:
+        """Would merging roots ``a`` and ``b`` join records that must stay apart?
+
+        Fast path over the clusters' value sets; only when those disagree are member
+        pairs checked, and a disagreeing pair is tolerated when the model scored that
+        very pair as a match (the conflict was already weighed as evidence).
+        """
+        if self.forbidden[a] & set(self.members[b]) or self.forbidden[b] & set(self.members[a]):
+            return True
+        dob_ok = "dob" not in self.options.conflicts or all(
+            dob_compatible(x, y) for x in self.dobs[a] for y in self.dobs[b]
+        )
+        ids_ok = all(
+            _ids_compatible(values[a], values[b], self.options.id_max_edits)
             for values in self.ids.values()
+        )
+        if dob_ok and ids_ok:
+            return False
+        return any(
+            self._pair_conflicts(x, y) and y not in adjacency[x]
+            for x in self.members[a]
+            for y in self.members[b]
         )
 
     def union(self, a: int, b: int, probability: float) -> None:
@@ -257,7 +285,7 @@ def _constrained(
         adjacency[j].add(i)
     for k in np.argsort(-bp, kind="stable").tolist():
         ra, rb = clusters.find(int(bi[k])), clusters.find(int(bj[k]))
-        if ra == rb or clusters.conflict(ra, rb):
+        if ra == rb or clusters.conflict(ra, rb, adjacency):
             continue
         small, large = (ra, rb) if len(clusters.members[ra]) <= len(clusters.members[rb]) else (rb, ra)
         n_small = len(clusters.members[small])

@@ -18,8 +18,9 @@ from typing import Any
 
 import duckdb
 from splink import DuckDBAPI, Linker
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
-from crosslink.resolve.model import ResolutionModel
+from crosslink.resolve.model import LinkType, ResolutionModel
 
 __all__ = ["Progress", "ScoredModel", "score_pairs", "train_linker"]
 
@@ -59,7 +60,7 @@ def train_linker(
     model: ResolutionModel,
     available: set[str],
     *,
-    link_type: str = "dedupe_only",
+    link_type: LinkType = "dedupe_only",
     progress: Progress | None = None,
     seed: int = 42,
 ) -> Linker:
@@ -71,7 +72,7 @@ def train_linker(
     settings = model.settings(available, link_type)
     linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings, log_level=None)
     step("estimating the prior match probability")
-    rules = model.deterministic(available)
+    rules: list[str | BlockingRuleCreator] = list(model.deterministic(available))
     if rules:
         try:
             linker.training.estimate_probability_two_random_records_match(
@@ -79,6 +80,12 @@ def train_linker(
             )
         except Exception as exc:  # noqa: BLE001 - Splink raises bare errors on empty matches
             logger.info("prior estimation skipped: %s", exc)
+    prior = linker._settings_obj._probability_two_random_records_match
+    if not 0 < prior < 1:
+        # The deterministic rules found no (or only) matches: assume each record
+        # has about one match among all others. Splink offers no public setter.
+        n = sum(int(con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in feature_tables)  # noqa: S608
+        linker._settings_obj._probability_two_random_records_match = min(0.5, 1.0 / max(n, 2))
     step("estimating u probabilities (random pairs)")
     linker.training.estimate_u_using_random_sampling(max_pairs=model.max_u_pairs, seed=seed)
     for rule in model.em_rules(available):
@@ -98,7 +105,7 @@ def score_pairs(
     model: ResolutionModel,
     available: set[str],
     *,
-    link_type: str = "dedupe_only",
+    link_type: LinkType = "dedupe_only",
     threshold: float | None = None,
     progress: Progress | None = None,
 ) -> ScoredModel:

@@ -11,18 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from splink import SettingsCreator, block_on
 from splink import comparison_level_library as cll
 from splink import comparison_library as cl
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 from crosslink.errors import InputError
 
-__all__ = ["ResolutionModel", "load_model"]
+__all__ = ["LinkType", "ResolutionModel", "load_model"]
+
+LinkType = Literal["link_only", "link_and_dedupe", "dedupe_only"]
 
 
 @dataclass
@@ -49,13 +52,15 @@ class ResolutionModel:
         return [r for r in rules if set(r) <= available]
 
     def settings(
-        self, available: set[str], link_type: str, *, tf_tables: bool = True
+        self, available: set[str], link_type: LinkType
     ) -> SettingsCreator:
         """Splink settings for an input whose non-empty feature columns are ``available``."""
-        comparisons = [_comparison(c, available) for c in self.usable_comparisons(available)]
+        comparisons: list[ComparisonCreator | dict[str, Any]] = [
+            _comparison(c, available) for c in self.usable_comparisons(available)
+        ]
         if not comparisons:
             raise InputError("no comparable columns: the input has no names or other details")
-        rules = self.prediction_rules(available)
+        rules: list[BlockingRuleCreator | dict[str, Any]] = list(self.prediction_rules(available))
         if not rules:
             raise InputError("no blocking rule applies to the input's columns")
         return SettingsCreator(
@@ -118,7 +123,7 @@ def _level(spec: dict[str, Any], available: set[str]) -> ComparisonLevelCreator:
 
 
 def _comparison(spec: dict[str, Any], available: set[str]) -> cl.CustomComparison:
-    levels = []
+    levels: list[ComparisonLevelCreator | dict[str, Any]] = []
     for level_spec in spec["levels"]:
         # A level whose columns are absent can never fire: drop it.
         cols = _level_columns(level_spec)

@@ -49,7 +49,7 @@ def _lookup(
         {"raw": pa.array(raws, pa.string()), "val": pa.array([fn(r) for r in raws], pa.string())}
     )
     con.register("_xl_lookup_arrow", lookup)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _xl_lookup_arrow")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _xl_lookup_arrow")  # noqa: S608 - internal table name
     con.unregister("_xl_lookup_arrow")
 
 
@@ -78,7 +78,7 @@ def prepare_person_features(
     def clean(prop: str) -> str:
         if prop not in props:
             return "CAST(NULL AS VARCHAR)"
-        return f'(SELECT val FROM _xl_clean c WHERE c.raw = s."{prop}")'
+        return f'(SELECT val FROM _xl_clean c WHERE c.raw = s."{prop}")'  # noqa: S608 - known property name
 
     dataset = "s.source_dataset" if "source_dataset" in cols else "'input'"
     dob_raw = _col(props, "birthDate")
@@ -115,7 +115,7 @@ def prepare_person_features(
             NULLIF(regexp_replace(upper({_col(props, "passportNumber")}), '[^0-9A-Z]', '', 'g'), '') AS passport_number
         FROM {source} s
     )
-    """
+    """  # noqa: S608 - identifiers only (known property and table names)
     con.execute(sql)
     _lookup(
         con, "_xl_keys",
@@ -170,7 +170,7 @@ def prepare_person_features(
         birth_place, gender, nationality, address, postal_code, city, phone, email,
         id_number, passport_number
     FROM dated
-    """
+    """  # noqa: S608 - identifiers only
     con.execute(sql)
     counts = con.sql(
         "SELECT " + ", ".join(f"count({c})" for c in FEATURE_COLUMNS) + f" FROM {target}"  # noqa: S608

@@ -97,15 +97,23 @@ def _check_ids(con: duckdb.DuckDBPyConnection, table: pa.Table, file: str, colum
     con.register("_xl_check", table)
     rows = con.sql(
         """SELECT rn, unique_id FROM (
-             SELECT row_number() OVER () + 1 AS rn, unique_id,
-                    count(*) OVER (PARTITION BY unique_id) AS c FROM _xl_check)
-           WHERE unique_id IS NULL OR unique_id = '' OR c > 1 ORDER BY rn LIMIT 1"""
+             SELECT rn, unique_id,
+                    count(*) OVER (PARTITION BY unique_id ORDER BY rn
+                                   ROWS UNBOUNDED PRECEDING) AS seen
+             FROM (SELECT row_number() OVER () + 1 AS rn, unique_id FROM _xl_check))
+           WHERE unique_id IS NULL OR unique_id = '' OR seen > 1 ORDER BY rn LIMIT 1"""
     ).fetchall()
     bad = rows[0] if rows else None
     con.unregister("_xl_check")
     if bad is not None:
         what = "empty id" if not bad[1] else f"duplicate id {bad[1]!r}"
         raise InputError(what, file=file, row=int(bad[0]), column=column)
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # our own progress display instead
+    return con
 
 
 def _features(
@@ -137,7 +145,7 @@ def dedupe_records(
     """
     step = progress or (lambda _msg: None)
     model = model or load_model("Person")
-    con = con or duckdb.connect()
+    con = con or _connect()
     step("preparing features (names, dates, selectors)")
     available = _features(con, table, "xl_features", "input", variants or load_variant_table())
     if table.num_rows < 2:
@@ -175,7 +183,7 @@ def link_records(
     """
     step = progress or (lambda _msg: None)
     model = model or load_model("Person")
-    con = con or duckdb.connect()
+    con = con or _connect()
     variants = variants or load_variant_table()
     step("preparing features (names, dates, selectors)")
     avail_l = _features(con, left, "xl_left", "left", variants)
@@ -228,7 +236,7 @@ def dedupe_file(
     progress: Progress | None = None,
 ) -> DedupeResult:
     """Dedupe a CSV: write ``record_id,cluster_id`` (and ``confidence``) for every row."""
-    con = duckdb.connect()
+    con = _connect()
     step = progress or (lambda _msg: None)
     step(f"reading {path.name}")
     table, mapping = read_records(con, path, id_column, overrides, ignore)
@@ -261,7 +269,7 @@ def link_files(
 
     ``--map``/``--ignore`` apply to whichever file has the header.
     """
-    con = duckdb.connect()
+    con = _connect()
     step = progress or (lambda _msg: None)
     overrides = dict(overrides or {})
     ignore = list(ignore)

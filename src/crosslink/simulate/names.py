@@ -125,7 +125,7 @@ class NameTables:
 
     @property
     def n_groups(self) -> int:
-        return int(self.group_start.shape[0])
+        return int(len(self.group_start))
 
     def base(self, index: int) -> str:
         return str(self.strings[index].as_py())

@@ -82,7 +82,7 @@ def noisy_name(
     spelling of the group with probability ``translit``, then a typo, then
     capitals; an initial replaces the whole name.
     """
-    n = group.shape[0]
+    n = len(group)
     start = tables.group_start[group]
     size = tables.group_size[group]
     idx = own_spelling.astype(np.int32, copy=True)
@@ -114,7 +114,7 @@ def noisy_dates(
     5 year slip, 6 missing. Day-month swaps only happen where they give a valid,
     different date (day <= 12), as in real data.
     """
-    n = true_dates.shape[0]
+    n = len(true_dates)
     d = true_dates.astype("datetime64[D]")
     years = d.astype("datetime64[Y]")
     months = d.astype("datetime64[M]")
@@ -166,7 +166,7 @@ def format_phones(
     significant number (int64). National form is used only for +44 numbers,
     where UK sources write it that way and the country is implied.
     """
-    n = nsn.shape[0]
+    n = len(nsn)
     nsn_s = pa.array(nsn).cast(pa.string())
     e164 = pc.binary_join_element_wise("+", cc, nsn_s, "")
     style = rng.integers(0, 4, n)
@@ -204,16 +204,16 @@ def digit_slip(rng: np.random.Generator, values: pa.Array, mask: np.ndarray) -> 
     """
     if not mask.any():
         return values
-    py = values.to_pylist()
     rows = np.flatnonzero(mask)
-    positions = rng.random(rows.shape[0])
-    digits = rng.integers(0, 10, rows.shape[0])
-    for row, pos_f, digit in zip(rows.tolist(), positions.tolist(), digits.tolist(), strict=True):
-        v = py[row]
+    py = values.take(pa.array(rows)).to_pylist()
+    positions = rng.random(len(rows))
+    digits = rng.integers(0, 10, len(rows))
+    for i, (pos_f, digit) in enumerate(zip(positions.tolist(), digits.tolist(), strict=True)):
+        v = py[i]
         if not v:
             continue
         pos = int(pos_f * len(v))
         ch = v[pos]
         new = str((int(ch) + 1 + digit % 9) % 10) if ch.isdigit() else ("0" if ch == "O" else "ABCDEFGHJK"[digit])
-        py[row] = v[:pos] + new + v[pos + 1 :]
-    return pa.array(py, type=pa.string())
+        py[i] = v[:pos] + new + v[pos + 1 :]
+    return pc.replace_with_mask(values, pa.array(mask), pa.array(py, type=pa.string()))

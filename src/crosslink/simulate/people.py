@@ -106,7 +106,7 @@ class People:
 
     @property
     def n(self) -> int:
-        return int(self.origin.shape[0])
+        return int(len(self.origin))
 
     def full_name(self, tables: NameTables | None = None) -> pa.Array:
         """True name, "Given Family", in the person's own spelling."""
@@ -208,7 +208,7 @@ def generate_people(
     passport_rows: list[np.ndarray] = []
     for k, o in enumerate(origins):
         rows = np.flatnonzero(origin == k)
-        m = rows.shape[0]
+        m = len(rows)
         if m == 0:
             continue
         is_m = rng.random(m) < o.male_share
@@ -219,10 +219,10 @@ def generate_people(
         given_group[rows] = g
         family_group[rows] = rng.choice(o.family, size=m, p=o.family_p)
         where = rng.random(m)
-        pick_uk = cities.uk[rng.integers(0, cities.uk.shape[0], m)]
+        pick_uk = cities.uk[rng.integers(0, len(cities.uk), m)]
         pick_home = o_c = cities.origin_cities[k]
-        pick_home = o_c[rng.integers(0, o_c.shape[0], m)]
-        pick_tr = cities.transit[rng.integers(0, cities.transit.shape[0], m)]
+        pick_home = o_c[rng.integers(0, len(o_c), m)]
+        pick_tr = cities.transit[rng.integers(0, len(cities.transit), m)]
         city[rows] = np.where(where < 0.5, pick_uk, np.where(where < 0.8, pick_home, pick_tr))
         passports.append(_pattern_strings(rng, o.passport, m))
         passport_rows.append(rows)
@@ -250,7 +250,7 @@ def generate_people(
     start = np.zeros(n, dtype=np.int64)
     np.cumsum(count[:-1], out=start[1:])
     owner = np.repeat(np.arange(n), count)
-    n_ph = owner.shape[0]
+    n_ph = len(owner)
     uk = rng.random(n_ph) < _UK_PHONE_SHARE
     ph_origin = origin[owner].astype(np.int32)
     cc_list = [o.phone_cc for o in origins] + ["44"]
@@ -261,15 +261,15 @@ def generate_people(
     offsets = rng.integers(0, 10**6, len(cc_list))
     for c in range(len(cc_list)):
         rows = np.flatnonzero(country == c)
-        if rows.shape[0] == 0:
+        if len(rows) == 0:
             continue
         options = prefixes[c]
-        which = rng.integers(0, len(options), rows.shape[0])
+        which = rng.integers(0, len(options), len(rows))
         for j, pre in enumerate(options):
             sub = rows[which == j]
             modulus = 10 ** (length[c] - len(pre))
-            start = int(rng.integers(0, modulus)) + int(offsets[c]) + id_offset * 3
-            counter = np.arange(sub.shape[0], dtype=np.int64) + start
+            first = int(rng.integers(0, modulus)) + int(offsets[c]) + id_offset * 3
+            counter = np.arange(len(sub), dtype=np.int64) + first
             scrambled = (counter % modulus) * (_PHONE_MULT % modulus) % modulus
             nsn[sub] = int(pre) * modulus + scrambled
     phone_cc = pa.array(cc_list, type=pa.string()).take(pa.array(country))
@@ -297,14 +297,14 @@ def generate_people(
 
 def _own_spelling(rng: np.random.Generator, tables: NameTables, group: np.ndarray) -> np.ndarray:
     """The spelling a person uses: the first of the group about half the time."""
-    offset = np.minimum(rng.geometric(0.55, group.shape[0]) - 1, tables.group_size[group] - 1)
+    offset = np.minimum(rng.geometric(0.55, len(group)) - 1, tables.group_size[group] - 1)
     return (tables.group_start[group] + offset).astype(np.int32)
 
 
 def _emails(
     rng: np.random.Generator, tables: NameTables, given: np.ndarray, family: np.ndarray
 ) -> pa.Array:
-    n = given.shape[0]
+    n = len(given)
     g = tables.ascii_base.take(pa.array(given))
     f = tables.ascii_base.take(pa.array(family))
     num = pa.array(rng.integers(1, 99, n)).cast(pa.string())
@@ -338,7 +338,7 @@ def person_record_table(
     phone, email, passport_number, city, source. O(records).
     """
     tables = name_tables()
-    n = person.shape[0]
+    n = len(person)
     first = noisy_name(
         rng,
         tables,
@@ -439,8 +439,8 @@ def person_records(
     people = generate_people(rng, n_people)
     counts = record_counts(rng, n_people, records_per_person)
     person = np.repeat(np.arange(n_people), counts)
-    person = person[rng.permutation(person.shape[0])]
-    n = person.shape[0]
+    person = person[rng.permutation(len(person))]
+    n = len(person)
     src = pa.array(PERSON_SOURCES, type=pa.string()).take(
         pa.array(rng.integers(0, len(PERSON_SOURCES), n))
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _json_str
 from pathlib import Path
 from typing import IO
 
@@ -33,7 +34,17 @@ from crosslink.simulate.people import id_strings, person_record_table, record_co
 from crosslink.simulate.text import Span, SpanText, display_name
 from crosslink.simulate.world import LINK_TYPES, NON_SUSPECT_ROLES, ROLES, SHAPES, World
 
-__all__ = ["Sink", "FORCES", "PARTNERS", "write_all"]
+__all__ = [
+    "Sink",
+    "FORCES",
+    "PARTNERS",
+    "NOMINAL_SOURCES",
+    "write_nominals",
+    "write_calls",
+    "write_transfers",
+    "write_anpr",
+    "write_seized_contacts",
+]
 
 CHUNK = 250_000
 FORCES = (
@@ -128,21 +139,11 @@ class Sink:
     def spans(self, record_id: str, file: str, spans: list[Span]) -> None:
         """Gold spans of one text record, and the entities they mention."""
         h = self.text("truth/spans.jsonl")
+        head = f'{{"record_id": {_json_str(record_id)}, "file": {_json_str(file)}, "type": "'
         for s in spans:
-            h.write(
-                json.dumps(
-                    {
-                        "record_id": record_id,
-                        "file": file,
-                        "type": s.type,
-                        "start": s.start,
-                        "end": s.end,
-                        "value": s.value,
-                    },
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
+            # Hand-built JSON line (same bytes as json.dumps): ~4x faster on hot path.
+            value = _json_str(s.value)
+            h.write(f'{head}{s.type}", "start": {s.start}, "end": {s.end}, "value": {value}}}\n')
             if s.entity is not None:
                 self.rows("truth/records.csv", {
                     "record_id": record_id, "file": file, "entity_id": s.entity, "field": f"mention:{s.type}",
@@ -167,12 +168,12 @@ def _iso_times(day: np.ndarray, seconds: np.ndarray) -> pa.Array:
     t = _START.astype("datetime64[s]") + day.astype("timedelta64[D]") + seconds.astype(
         "timedelta64[s]"
     )
-    return pc.strftime(pa.array(t), format="%Y-%m-%dT%H:%M:%S")
+    return pc.replace_substring(pa.array(t).cast(pa.string()), " ", "T")
 
 
 def _phone_row(rng: np.random.Generator, world: World, person: np.ndarray) -> np.ndarray:
     p = world.people
-    return p.phone_start[person] + (rng.random(person.shape[0]) * p.phone_count[person]).astype(
+    return p.phone_start[person] + (rng.random(len(person)) * p.phone_count[person]).astype(
         np.int64
     )
 
@@ -187,7 +188,7 @@ def _e164(world: World, rows: np.ndarray) -> pa.Array:
 def _first_of(owner: np.ndarray, n: int) -> np.ndarray:
     """Per person, the index of their first asset (-1 if none). O(assets)."""
     first = np.full(n, -1, dtype=np.int64)
-    first[owner[::-1]] = np.arange(owner.shape[0])[::-1]
+    first[owner[::-1]] = np.arange(len(owner))[::-1]
     return first
 
 
@@ -203,24 +204,24 @@ def write_nominals(rng: np.random.Generator, world: World, sink: Sink) -> None:
     fac = role < _ROLE_IDX["migrant"]
     counts = np.where(fac, record_counts(rng, n, 2.5), 1 + (rng.random(n) < 0.15))
     person = np.repeat(np.arange(n), counts)
-    person = person[rng.permutation(person.shape[0])]
+    person = person[rng.permutation(len(person))]
     source = np.where(
         fac[person],
-        rng.integers(0, len(FORCES), person.shape[0]),
-        np.where(rng.random(person.shape[0]) < 0.8, len(FORCES), rng.integers(0, len(FORCES), person.shape[0])),
+        rng.integers(0, len(FORCES), len(person)),
+        np.where(rng.random(len(person)) < 0.8, len(FORCES), rng.integers(0, len(FORCES), len(person))),
     )
     recorded_role = pa.array(np.where(np.isin(role[person], _NON_SUSPECT), role[person], -1))
     labels = pa.array(list(ROLES) + ["suspect"], pa.string())
     recorded_role = labels.take(pc.if_else(pc.equal(recorded_role, -1), len(ROLES), recorded_role))
     for k, (code, _name, _kind) in enumerate(NOMINAL_SOURCES):
         rows = np.flatnonzero(source == k)
-        for sl in _chunks(rows.shape[0]):
+        for sl in _chunks(len(rows)):
             sub = rows[sl]
-            ids = id_strings(f"NOM-{code.upper()}-", sl.start + np.arange(sub.shape[0]), 7)
+            ids = id_strings(f"NOM-{code.upper()}-", sl.start + np.arange(len(sub)), 7)
             t = person_record_table(
-                rng, world.people, person[sub], record_ids=ids, sources=pa.nulls(sub.shape[0], pa.string())
+                rng, world.people, person[sub], record_ids=ids, sources=pa.nulls(len(sub), pa.string())
             )
-            report = id_strings(f"{code.upper()}/NOM/", (sl.start + np.arange(sub.shape[0])) // 20, 6)
+            report = id_strings(f"{code.upper()}/NOM/", (sl.start + np.arange(len(sub))) // 20, 6)
             out = pa.table(
                 {
                     "record_id": ids,
@@ -251,15 +252,15 @@ def write_calls(rng: np.random.Generator, world: World, sink: Sink) -> None:
     fac_tie = lt <= LINK_TYPES.index("family")
     fac_tie |= lt == LINK_TYPES.index("supplier")
     mig_tie = lt == LINK_TYPES.index("smuggled_by")
-    per = np.where(fac_tie, rng.poisson(6, lt.shape[0]), np.where(mig_tie, rng.poisson(2, lt.shape[0]), 0))
-    link = np.repeat(np.arange(lt.shape[0]), per)
-    link = link[rng.permutation(link.shape[0])]
+    per = np.where(fac_tie, rng.poisson(6, len(lt)), np.where(mig_tie, rng.poisson(2, len(lt)), 0))
+    link = np.repeat(np.arange(len(lt)), per)
+    link = link[rng.permutation(len(link))]
     sites = places().cell_sites
     site_ids = pa.array([s for s, _ in sites], pa.string())
-    n = link.shape[0]
+    n = len(link)
     for sl in _chunks(n):
         li = link[sl]
-        m = li.shape[0]
+        m = len(li)
         flip = rng.random(m) < 0.5
         a = np.where(flip, world.link_dst[li], world.link_src[li])
         b = np.where(flip, world.link_src[li], world.link_dst[li])
@@ -295,16 +296,16 @@ def write_transfers(rng: np.random.Generator, world: World, sink: Sink) -> None:
     paid = np.flatnonzero(lt == LINK_TYPES.index("paid"))
     fac_links = np.flatnonzero(lt == 0)
     upstream = fac_links[world.role[world.link_src[fac_links]] == _ROLE_IDX["money_handler"]]
-    upstream = np.repeat(upstream, rng.poisson(5, upstream.shape[0]))
+    upstream = np.repeat(upstream, rng.poisson(5, len(upstream)))
     links = np.concatenate([paid, upstream])
-    n = links.shape[0]
+    n = len(links)
     a = world.assets
     iban_of = _first_of(a.iban_owner, world.n)
     wallet_of = _first_of(a.wallet_owner, world.n)
     p = world.people
     for sl in _chunks(n):
         li = links[sl]
-        m = li.shape[0]
+        m = len(li)
         s, r = world.link_src[li], world.link_dst[li]
         method = rng.choice(3, m, p=[0.6, 0.25, 0.15])
         method[iban_of[r] < 0] = np.where(method[iban_of[r] < 0] == 1, 0, method[iban_of[r] < 0])
@@ -324,7 +325,8 @@ def write_transfers(rng: np.random.Generator, world: World, sink: Sink) -> None:
             pc.if_else(pa.array(method == 2), a.wallet.take(pa.array(np.maximum(wallet_of[r], 0))), pa.nulls(m, pa.string())),
         )
         ids = id_strings("TRF-", sl.start + np.arange(m), 9)
-        phone_s, _ = format_phones(rng, p.phone_cc.take(pa.array(_phone_row(rng, world, s))), p.phone_nsn[_phone_row(rng, world, s)])
+        srow = _phone_row(rng, world, s)
+        phone_s, _ = format_phones(rng, p.phone_cc.take(pa.array(srow)), p.phone_nsn[srow])
         out = pa.table(
             {
                 "transfer_id": ids,
@@ -366,7 +368,7 @@ def write_anpr(rng: np.random.Generator, world: World, sink: Sink) -> None:
     from crosslink.simulate.world import _plates
 
     bg_plates = _plates(rng, np.full(max(1, n_bg // 3), "GB"))
-    n = veh.shape[0] + n_bg
+    n = len(veh) + n_bg
     kind = np.concatenate([veh, -1 - rng.integers(0, len(bg_plates), n_bg)])
     kind = kind[rng.permutation(n)]
     sites = places().anpr_sites
@@ -374,7 +376,7 @@ def write_anpr(rng: np.random.Generator, world: World, sink: Sink) -> None:
     site_names = pa.array([s for _, s in sites], pa.string())
     for sl in _chunks(n):
         k = kind[sl]
-        m = k.shape[0]
+        m = len(k)
         own = k >= 0
         plate = pc.if_else(
             pa.array(own), a.vehicle_plate.take(pa.array(np.maximum(k, 0))), bg_plates.take(pa.array(np.maximum(-1 - k, 0)))
@@ -409,7 +411,7 @@ def write_seized_contacts(rng: np.random.Generator, world: World, sink: Sink) ->
     """Contact lists from seized phones of arrested facilitators (30%): their ties,
     saved under nicknames, given names or kinship terms ("Kaka Rebwar")."""
     fac = np.flatnonzero(world.role < _ROLE_IDX["migrant"])
-    seized = fac[rng.random(fac.shape[0]) < 0.3]
+    seized = fac[rng.random(len(fac)) < 0.3]
     is_seized = np.zeros(world.n, bool)
     is_seized[seized] = True
     src, dst = world.link_src, world.link_dst
@@ -417,7 +419,7 @@ def write_seized_contacts(rng: np.random.Generator, world: World, sink: Sink) ->
     contact = np.concatenate([dst[is_seized[src]], src[is_seized[dst]]])
     order = np.argsort(owner, kind="stable")
     owner, contact = owner[order], contact[order]
-    m = owner.shape[0]
+    m = len(owner)
     if m == 0:
         return
     t = name_tables()

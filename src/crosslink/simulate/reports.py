@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from crosslink.simulate.names import places
 from crosslink.simulate.records import (
     FORCES,
     PARTNERS,
@@ -19,7 +20,6 @@ from crosslink.simulate.records import (
     prepare_mentions,
     shape_places,
 )
-from crosslink.simulate.names import places
 from crosslink.simulate.text import SpanText, uk_date
 from crosslink.simulate.world import ROLES, World
 
@@ -57,17 +57,18 @@ def _neighbours(world: World) -> tuple[np.ndarray, np.ndarray]:
 
 
 def write_intel(rng: np.random.Generator, world: World, sink: Sink) -> None:
-    """UK intelligence logs: 3x5x2 grading, P/C handling, 10% protected source."""
+    """UK intelligence logs: ~2 per facilitator, 1% of others; 3x5x2 grading, P/C
+    handling, 10% protected source."""
     fac = np.flatnonzero(world.role < _R["migrant"])
     others = np.flatnonzero(world.role >= _R["migrant"])
     subjects = np.concatenate(
-        [np.repeat(fac, rng.geometric(1 / 3, fac.shape[0])), others[rng.random(others.shape[0]) < 0.02]]
+        [np.repeat(fac, rng.geometric(1 / 2, len(fac))), others[rng.random(len(others)) < 0.01]]
     )
-    subjects = subjects[rng.permutation(subjects.shape[0])]
-    n = subjects.shape[0]
+    subjects = subjects[rng.permutation(len(subjects))]
+    n = len(subjects)
     indptr, nbr = _neighbours(world)
     deg = indptr[subjects + 1] - indptr[subjects]
-    assoc = np.where(deg > 0, nbr[np.minimum(indptr[subjects] + (rng.random(n) * deg).astype(np.int64), nbr.shape[0] - 1)], -1)
+    assoc = np.where(deg > 0, nbr[np.minimum(indptr[subjects] + (rng.random(n) * deg).astype(np.int64), len(nbr) - 1)], -1)
     ms = prepare_mentions(rng, world, subjects)
     ma = prepare_mentions(rng, world, np.maximum(assoc, 0))
     a = world.assets
@@ -78,7 +79,7 @@ def write_intel(rng: np.random.Generator, world: World, sink: Sink) -> None:
     ibans = a.iban.to_pylist()
     wallets = a.wallet.to_pylist()
     ids = world.people.ids.to_pylist()
-    grade = _GRADES[rng.choice(_GRADES.shape[0], n, p=_GRADE_P)].tolist()
+    grade = _GRADES[rng.choice(len(_GRADES), n, p=_GRADE_P)].tolist()
     handling = np.where(rng.random(n) < 0.85, "P", "C").tolist()
     protected = (rng.random(n) < 0.1).tolist()
     force = rng.integers(0, len(FORCES), n).tolist()
@@ -95,8 +96,9 @@ def write_intel(rng: np.random.Generator, world: World, sink: Sink) -> None:
         doc = SpanText()
         doc.add(f"{uk_date(dates[i])}: intelligence indicates that ")
         person_span(doc, ms.given[i], ms.family[i], ids[p])
-        if with_dob[i] and ms.dob[i]:
-            doc.add(" (").mention(uk_date(ms.dob[i]), "dob", ms.dob[i], ids[p]).add(")")
+        dob = ms.dob[i]
+        if with_dob[i] and dob:
+            doc.add(" (").mention(uk_date(dob), "dob", dob, ids[p]).add(")")
         doc.add(f" {_ACTIVITY[ROLES[roles[p]]]}")
         g = groups[p]
         if g >= 0:
@@ -149,9 +151,9 @@ def write_partner(rng: np.random.Generator, world: World, sink: Sink) -> None:
     """Partner reports in French, Dutch and German styles: SURNAME Given order,
     Europol 4x4 grading (A-X / 1-4) and H0-H3 handling codes."""
     fac = np.flatnonzero(world.role < _R["migrant"])
-    subjects = fac[rng.random(fac.shape[0]) < 0.8]
-    subjects = subjects[rng.permutation(subjects.shape[0])]
-    n = subjects.shape[0]
+    subjects = fac[rng.random(len(fac)) < 0.8]
+    subjects = subjects[rng.permutation(len(subjects))]
+    n = len(subjects)
     ms = prepare_mentions(rng, world, subjects)
     ids = world.people.ids.to_pylist()
     partner = rng.integers(0, len(PARTNERS), n).tolist()
@@ -208,10 +210,10 @@ def write_adverts(rng: np.random.Generator, world: World, sink: Sink) -> None:
     """Online adverts offering crossings, posted by recruiters' accounts."""
     a = world.assets
     owners = a.handle_owner
-    k = rng.poisson(3, owners.shape[0])
-    h = np.repeat(np.arange(owners.shape[0]), k)
-    h = h[rng.permutation(h.shape[0])]
-    n = h.shape[0]
+    k = rng.poisson(3, len(owners))
+    h = np.repeat(np.arange(len(owners)), k)
+    h = h[rng.permutation(len(h))]
+    n = len(h)
     person = owners[h]
     ms = prepare_mentions(rng, world, person)
     handles = a.handle.to_pylist()

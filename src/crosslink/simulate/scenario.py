@@ -196,6 +196,17 @@ def _write_truth(world: World, sink: Sink) -> None:
     )
 
 
+def _note(id_column: str) -> dict[str, Any]:
+    """The report itself as a Note entity (extraction adds the mentions to the report)."""
+    return {
+        "note": {
+            "schema": "Note",
+            "keys": [id_column],
+            "properties": {"name": {"column": id_column}, "description": {"column": "text"}},
+        }
+    }
+
+
 def mappings(stem: str) -> dict[str, Any]:
     """The ingest mapping (see the shared mapping format) for one record file stem."""
     if stem.startswith("nominals_"):
@@ -248,7 +259,7 @@ def mappings(stem: str) -> dict[str, Any]:
                 "text": {"column": "text"},
             },
             "dataset": stem,
-            "entities": {},
+            "entities": _note("report_ref"),
         }
     if stem.startswith("partner_"):
         code = stem.split("_", 1)[1]
@@ -266,7 +277,7 @@ def mappings(stem: str) -> dict[str, Any]:
                 "text": {"column": "text"},
             },
             "dataset": stem,
-            "entities": {},
+            "entities": _note("id"),
         }
     fixed: dict[str, dict[str, Any]] = {
         "calls": {

@@ -156,14 +156,14 @@ class Session:
             self.con.execute(
                 f"""
                 INSERT INTO statements
-                SELECT {columns} FROM (
+                SELECT {columns}, hash(n.entity_id) AS entity_hash FROM (
                     SELECT * FROM {source} QUALIFY row_number() OVER (PARTITION BY id) = 1
                 ) n
                 ANTI JOIN (
                     SELECT id FROM statements
                     WHERE report_id IN (SELECT DISTINCT report_id FROM {source})
                 ) e ON n.id = e.id
-                ORDER BY n.entity_id
+                ORDER BY entity_hash
                 """  # noqa: S608  (source is our own relation name, not user text)
             )
             return self._count("statements") - before
@@ -218,8 +218,8 @@ class Session:
         report, grading and handling code of each. Audited as a consultation.
 
         Looks up by entity id; when the id is a canonical id, all member entities
-        are included. Rows are inserted sorted by entity id, so this reads only the
-        row groups that can hold the id rather than the whole table.
+        are included. Rows are stored sorted by entity hash within each write, so
+        this reads only the row groups that can hold the id: O(writes), not O(rows).
         """
         members = [
             r[0]
@@ -238,10 +238,11 @@ class Session:
                    r.handling_conditions, r.compartment, r.reported_at, s.dataset, s.id
             FROM statements s
             JOIN visible_reports r ON s.report_id = r.id
-            WHERE s.entity_id IN (SELECT unnest(?::VARCHAR[]))
+            WHERE s.entity_hash IN (SELECT hash(unnest(?::VARCHAR[])))
+              AND s.entity_id IN (SELECT unnest(?::VARCHAR[]))
             ORDER BY s.prop, s.value, r.reported_at, s.report_id
             """,
-            params=[members],
+            params=[members, members],
         ).to_arrow_table()
         self.audit("consultation", entity_id, statements=table.num_rows)
         return table

@@ -1,0 +1,237 @@
+"""Ingest and lookup benchmark (foundation figures).
+
+Prints, in one run:
+
+1. Ingest of an N-row (default 1,000,000), 8-column CSV of person records through
+   a mapping: rows/s, statements/s, peak RSS. The same rows through
+   FollowTheMoney's own row-by-row mapping engine on a sample, as the peer, with
+   the ratio.
+2. ``crosslink show`` (Session.statements_for) on a workspace of about 10 million
+   statements: median and worst lookup time over random entities.
+
+Usage: python bench/bench_ingest.py [--rows 1000000] [--show-statements 10000000]
+The data is synthetic and made here, in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import psutil
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from crosslink.ingest import ingest_file, load_mapping
+from crosslink.store import Workspace
+
+MAPPING = """
+dataset: bench
+report:
+  originator: Bench Constabulary
+  originator_kind: force
+  grading: 1B
+  handling: P
+entities:
+  person:
+    schema: Person
+    keys: [nominal_id]
+    properties:
+      firstName: {column: forename}
+      lastName: {column: surname}
+      name: {columns: [forename, surname], join: " "}
+      birthDate: {column: dob, format: "%d/%m/%Y"}
+      nationality: {column: nationality}
+      phone: {column: phone, country: GB}
+      address: {column: city}
+  vehicle:
+    schema: Vehicle
+    keys: [plate]
+    properties:
+      registrationNumber: {column: plate}
+"""
+
+GIVEN = np.array(["Karwan", "Dilan", "Ali", "Hawre", "Arben", "Sara", "Mohammed", "Ahmad", "Reza", "Tesfay", "Minh", "Elira"])
+FAMILY = np.array(["AZIZ", "RASHID", "HASSAN", "QADIR", "OSMANI", "MOHAMMADI", "AHMED", "KARIMI", "NGUYEN", "TEKLE", "HOXHA", "AMIN"])
+NATIONALITY = np.array(["IQ", "IR", "SY", "AF", "ER", "AL", "VN", "SD"])
+CITY = np.array(["Dover", "Folkestone", "Ashford", "Birmingham", "Manchester", "London", "Coventry", "Leeds"])
+
+
+def make_csv(path: Path, rows: int, seed: int = 7) -> None:
+    """Synthetic person rows, written in 200k-row chunks (bounded memory)."""
+    rng = np.random.default_rng(seed)
+    chunk = 200_000
+    with pacsv.CSVWriter(path, pa.schema([(n, pa.string()) for n in
+                         ("nominal_id", "forename", "surname", "dob", "nationality", "phone", "city", "plate")])) as writer:
+        for start in range(0, rows, chunk):
+            n = min(chunk, rows - start)
+            ids = np.char.add("N", (np.arange(start, start + n)).astype(str))
+            day = rng.integers(1, 29, n).astype(str)
+            month = rng.integers(1, 13, n).astype(str)
+            year = rng.integers(1960, 2006, n).astype(str)
+            dob = np.char.add(np.char.add(np.char.add(np.char.zfill(day, 2), "/"), np.char.add(np.char.zfill(month, 2), "/")), year)
+            # 200k distinct UK mobiles in the 07400-07499 block, national format.
+            phone = np.char.add("074", np.char.zfill(rng.integers(0, 200_000, n).astype(str), 8))
+            plate = np.char.add(np.char.add("AB", np.char.zfill(rng.integers(0, 99, n).astype(str), 2)), " CDE")
+            table = pa.table({
+                "nominal_id": ids, "forename": rng.choice(GIVEN, n), "surname": rng.choice(FAMILY, n),
+                "dob": dob, "nationality": rng.choice(NATIONALITY, n), "phone": phone,
+                "city": rng.choice(CITY, n), "plate": plate,
+            })
+            writer.write_table(table)
+
+
+class PeakRSS:
+    """Samples this process's and its children's resident memory every 50 ms."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = me.memory_info().rss + sum(c.memory_info().rss for c in me.children(recursive=True))
+            self.peak = max(self.peak, total)
+            time.sleep(0.05)
+
+    def __enter__(self) -> PeakRSS:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def bench_ingest(rows: int, tmp: Path) -> None:
+    csv_path = tmp / "people.csv"
+    t0 = time.perf_counter()
+    make_csv(csv_path, rows)
+    print(f"made {rows:,} rows ({csv_path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f}s")
+    mapping_path = tmp / "people.yml"
+    mapping_path.write_text(MAPPING)
+    with Workspace.create(tmp / "ingest.duckdb") as ws, PeakRSS() as rss:
+        t0 = time.perf_counter()
+        result = ingest_file(ws.session("bench", "benchmark"), csv_path, load_mapping(mapping_path))
+        seconds = time.perf_counter() - t0
+    ours_sps = result.statements / seconds
+    print(f"crosslink ingest: {result.rows:,} rows, {result.statements:,} statements in {seconds:.1f}s")
+    print(f"  rows/s        {result.rows / seconds:>12,.0f}")
+    print(f"  statements/s  {ours_sps:>12,.0f}   (target >= 300,000)")
+    print(f"  peak RSS      {rss.peak / 2**30:>12.2f} GiB (target < 2 GiB)")
+    print(f"  uncleaned     {result.uncleaned_total:>12,}")
+    peer_sps = bench_ftm_peer(csv_path, min(rows, 50_000))
+    print(f"peer: followthemoney row-by-row mapping: {peer_sps:,.0f} statements/s "
+          f"(sample of {min(rows, 50_000):,} rows); crosslink/peer = {ours_sps / peer_sps:.1f}x")
+
+
+def bench_ftm_peer(csv_path: Path, rows: int) -> float:
+    """FollowTheMoney's own mapping engine over the same rows (one proxy per row)."""
+    import csv
+    import logging
+
+    from followthemoney import model
+
+    logging.getLogger("followthemoney").setLevel(logging.ERROR)
+
+    query = model.make_mapping({
+        "csv_url": "file://unused",
+        "entities": {
+            "person": {"schema": "Person", "keys": ["nominal_id"], "properties": {
+                "firstName": {"column": "forename"}, "lastName": {"column": "surname"},
+                "name": {"columns": ["forename", "surname"], "join": " "},
+                "birthDate": {"column": "dob", "format": "%d/%m/%Y"},
+                "nationality": {"column": "nationality"}, "phone": {"column": "phone"},
+                "address": {"column": "city"}}},
+            "vehicle": {"schema": "Vehicle", "keys": ["plate"], "properties": {"registrationNumber": {"column": "plate"}}},
+        },
+    })
+    count = 0
+    t0 = time.perf_counter()
+    with csv_path.open(newline="") as handle:
+        for index, record in enumerate(csv.DictReader(handle)):
+            if index >= rows:
+                break
+            for proxy in query.map(record).values():
+                count += sum(1 for _ in proxy.itervalues())
+    return count / (time.perf_counter() - t0)
+
+
+def bench_show(statements: int, tmp: Path) -> None:
+    """Fill a workspace with ~N statements (8 per entity, 100 per report) and time lookups."""
+    per_entity = 8
+    entities = statements // per_entity
+    path = tmp / "show.duckdb"
+    with Workspace.create(path) as ws:
+        session = ws.session("bench", "benchmark")
+        con = ws.con
+        t0 = time.perf_counter()
+        chunk = 1_000_000
+        for start in range(0, statements, chunk):
+            n = min(chunk, statements - start)
+            con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE _fill AS
+                SELECT sha1(i::VARCHAR) AS id, sha1('e' || (i // {per_entity})::VARCHAR) AS entity_id,
+                       'Person' AS schema, 'name' AS prop, 'name' AS prop_type,
+                       'Person ' || (i // {per_entity})::VARCHAR || ' v' || (i % {per_entity})::VARCHAR AS value,
+                       NULL::VARCHAR AS original_value, NULL::VARCHAR AS reason, NULL::VARCHAR AS lang,
+                       'bench' AS dataset, 'ingest' AS origin, now()::TIMESTAMP AS first_seen,
+                       now()::TIMESTAMP AS last_seen, 'r' || (i // 100)::VARCHAR AS report_id,
+                       NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, 'bench' AS ingest_id
+                FROM range({start}, {start + n}) t(i)
+                """  # noqa: S608  (integers we generate)
+            )
+            session.write_statements("_fill")
+        con.execute(
+            """
+            INSERT INTO reports (id, originator, grading_scheme, grading, handling_code)
+            SELECT DISTINCT report_id, 'Bench', 'uk-3x5x2', '1B', 'P' FROM statements
+            """
+        )
+        print(f"filled {statements:,} statements in {time.perf_counter() - t0:.1f}s")
+    with Workspace.open(path) as ws:
+        session = ws.session("bench", "benchmark")
+        rng = np.random.default_rng(1)
+        keys = [ws.con.execute("SELECT sha1(?)", ["e" + str(int(i))]).fetchall()[0][0]
+                for i in rng.integers(0, entities, 50)]
+        session.statements_for(keys[0])  # warm the buffer pool
+        times = []
+        for key in keys:
+            t0 = time.perf_counter()
+            table = session.statements_for(key)
+            times.append((time.perf_counter() - t0) * 1000)
+            assert table.num_rows == per_entity
+        print(f"crosslink show on {statements:,} statements: median {statistics.median(times):.1f} ms, "
+              f"worst {max(times):.1f} ms over {len(times)} lookups (target < 100 ms)")
+        t0 = time.perf_counter()
+        ws.con.execute("SELECT count(*) FROM statements WHERE entity_id = ?", [keys[1]]).fetchall()
+        print(f"  (a plain count over the same table takes {(time.perf_counter() - t0) * 1000:.1f} ms)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--show-statements", type=int, default=10_000_000)
+    parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument("--skip-show", action="store_true")
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB; python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory() as tmp:
+        if not args.skip_ingest:
+            bench_ingest(args.rows, Path(tmp))
+        if not args.skip_show:
+            bench_show(args.show_statements, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""person_records: the resolution benchmark's input must be noisy, namesake-heavy and reproducible."""
+
+from __future__ import annotations
+
+import duckdb
+import phonenumbers
+import pyarrow as pa
+
+from crosslink.simulate import person_records
+
+COLUMNS = [
+    "record_id", "true_id", "first_name", "last_name", "birth_date", "nationality",
+    "phone", "email", "passport_number", "city", "source",
+]  # fmt: skip
+
+
+def test_columns_and_determinism() -> None:
+    a = person_records(2000, 5)
+    assert a.column_names == COLUMNS
+    assert a.equals(person_records(2000, 5))
+    assert not a.equals(person_records(2000, 6))
+    assert pa.compute.count_distinct(a.column("record_id")).as_py() == a.num_rows
+
+
+def test_records_per_person_mean() -> None:
+    t = person_records(5000, 1, records_per_person=3.0)
+    assert 2.7 < t.num_rows / 5000 < 3.3
+
+
+def test_namesakes_and_spelling_variants() -> None:
+    con = duckdb.connect()
+    con.register("t", person_records(20000, 2))
+    rows = con.sql(
+        "SELECT count(DISTINCT true_id) FROM t WHERE first_name = 'Mohammed' AND last_name = 'Ahmed'"
+    ).fetchall()[0]
+    assert rows[0] >= 20  # hundreds at 100k people
+    spellings = con.sql(
+        "SELECT count(DISTINCT first_name) FROM t WHERE first_name IN "
+        "('Mohammed', 'Muhammad', 'Mohamad', 'Mohammad', 'Mohamed')"
+    ).fetchall()[0]
+    assert spellings[0] == 5
+
+
+def test_dates_are_iso_or_partial() -> None:
+    t = person_records(3000, 3)
+    dates = [d for d in t.column("birth_date").to_pylist() if d is not None]
+    lengths = {len(d) for d in dates}
+    assert lengths == {4, 7, 10}
+    assert 0.07 < 1 - len(dates) / t.num_rows < 0.13
+
+
+def test_phones_are_valid_numbers() -> None:
+    t = person_records(3000, 4)
+    phones = [p for p in t.column("phone").to_pylist() if p]
+    assert phones
+    assert all(phonenumbers.is_valid_number(phonenumbers.parse(p, "GB")) for p in phones)
