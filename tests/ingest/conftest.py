@@ -54,6 +54,6 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
 
 def counts(ws: Workspace) -> tuple[int, int, int, int]:
     return tuple(  # type: ignore[return-value]
-        ws.con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+        ws.con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0]  # noqa: S608
         for t in ("reports", "statements", "ingests", "audit_log")
     )

@@ -11,7 +11,7 @@ from rich.table import Table
 from crosslink.cli.app import app
 from crosslink.cli.common import console, user_errors
 from crosslink.errors import CrosslinkError
-from crosslink.ingest import ingest_file, load_mapping
+from crosslink.ingest import ReportOptions, ingest_file, load_mapping
 from crosslink.ingest.readers import FORMATS
 from crosslink.store import Workspace
 
@@ -42,14 +42,14 @@ def demo(
     table.add_column("count", justify="right")
     for key in ("reports", "statements", "entities", "uncleaned"):
         table.add_row(key, str(summary[key]))
-    for schema, count in summary["by_schema"]:  # type: ignore[attr-defined]
+    by_schema = summary["by_schema"]
+    assert isinstance(by_schema, list)
+    for schema, count in by_schema:
         table.add_row(f"  {schema}", str(count))
     console.print(table)
 
 
-def _options_for(file: Path):  # type: ignore[no-untyped-def]
-    from crosslink.ingest import ReportOptions
-
+def _options_for(file: Path) -> ReportOptions:
     # Files without their own metadata (FtM streams, free text) are graded here, as
     # an analyst would on the command line.
     return ReportOptions(grading="2B", handling="P", originator="Open-source research",

@@ -25,7 +25,7 @@ SQL_TYPES = frozenset({"name", "string", "text", "identifier", "entity", "html",
 
 #: Types cleaned value by value with FtM.
 PYTHON_TYPES = frozenset(
-    {"iban", "phone", "date", "iban", "email", "country", "url", "ip", "language", "gender", "number", "address", "topic", "mimetype"}
+    {"iban", "phone", "date", "email", "country", "url", "ip", "language", "gender", "number", "address", "topic", "mimetype"}
 )
 
 _PARALLEL_THRESHOLD = 200_000

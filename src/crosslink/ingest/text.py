@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,6 +22,9 @@ from crosslink.ingest.reports import ReportOptions, options_marking
 from crosslink.model.report import REPORT_SCHEMA, make_id
 from crosslink.model.statement import EXTENSION_PROPS
 from crosslink.store.session import Session
+
+if TYPE_CHECKING:
+    from crosslink.ingest.pipeline import IngestResult
 
 __all__ = ["extract_report_mentions", "ingest_text", "mention_targets", "note_id"]
 
@@ -42,7 +46,6 @@ def mention_targets() -> pa.Table:
     reports) or ``mention`` (one entity per mention, resolved later: people).
     """
     from crosslink.extract import MENTION_PROPERTIES
-
     from crosslink.ingest.mapping import property_type
 
     rows = []
@@ -155,14 +158,15 @@ def note_id(report_id: str) -> str:
 
 def ingest_text(
     session: Session, path: Path, options: ReportOptions, progress: object = None
-) -> object:
+) -> IngestResult:
     """Ingest a plain-text report (UTF-8): one report, its text, and its mentions."""
     from crosslink.ingest.pipeline import (
-        IngestResult,
         already_ingested,
         file_sha256,
         record_ingest,
     )
+
+    from crosslink.ingest.pipeline import IngestResult
 
     started = time.perf_counter()
     try:
