@@ -21,6 +21,7 @@ from crosslink.cli.common import (
     WorkspaceOption,
     console,
     current_user,
+    err_console,
     user_errors,
     workspace_path,
 )
@@ -52,19 +53,28 @@ def _mapping_for(file: Path) -> Path | None:
     return None
 
 
-def _expand(paths: list[Path]) -> list[Path]:
+NO_MAPPING_NEEDED = (".ftm", ".ijson", ".txt")
+
+
+def _expand(paths: list[Path], mapping: Path | None) -> tuple[list[Path], list[Path]]:
     """Files as given; a directory contributes its data files (recursively, sorted),
-    skipping mapping and truth folders."""
+    skipping mapping and truth folders. Returns (files, skipped): inside a directory,
+    a tabular file with no mapping is skipped (and reported), not an error."""
     out: list[Path] = []
+    skipped: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                parts = set(child.relative_to(path).parts)
-                if child.is_file() and child.suffix.lower() in FORMATS and not parts & {"mappings", "truth"}:
-                    out.append(child)
-        else:
+        if not path.is_dir():
             out.append(path)
-    return out
+            continue
+        for child in sorted(path.rglob("*")):
+            parts = set(child.relative_to(path).parts)
+            if not child.is_file() or child.suffix.lower() not in FORMATS or parts & {"mappings", "truth"}:
+                continue
+            if mapping or child.suffix.lower() in NO_MAPPING_NEEDED or _mapping_for(child):
+                out.append(child)
+            else:
+                skipped.append(child)
+    return out, skipped
 
 
 @app.command()
@@ -97,7 +107,9 @@ def ingest(
     )
     results: list[IngestResult] = []
     with user_errors():
-        targets = _expand(files)
+        targets, skipped = _expand(files, mapping)
+        for path in skipped:
+            err_console.print(f"[yellow]skipped {path}: no mapping (mappings/{path.stem}.yml)[/]")
         if not targets:
             raise InputError("nothing to ingest", file=" ".join(map(str, files)))
         with Workspace.open(workspace_path(workspace), create=True) as ws:
@@ -113,7 +125,7 @@ def ingest(
                         progress.update(task, description=f"{target.name}: {stage}")
 
                     say("starting")
-                    chosen = mapping or (_mapping_for(target) if target.suffix.lower() not in (".ftm", ".ijson", ".txt") else None)
+                    chosen = mapping or (_mapping_for(target) if target.suffix.lower() not in NO_MAPPING_NEEDED else None)
                     spec = load_mapping(chosen) if chosen else None
                     results.append(ingest_file(session, target, spec, options, say))
                     progress.advance(task)
@@ -134,10 +146,10 @@ def _print_results(results: list[IngestResult]) -> None:
         table.add_column(name, justify="left" if name == "file" else "right")
     for r in results:
         if r.skipped:
-            table.add_row(r.file, "-", "-", "-", "-", "0", "-", "-", f"{r.seconds:.2f}", style="dim")
+            table.add_row(Path(r.file).name, "-", "-", "-", "-", "0", "-", "-", f"{r.seconds:.2f}", style="dim")
             continue
         table.add_row(
-            r.file, str(r.rows), str(r.reports), str(r.entities), str(r.statements),
+            Path(r.file).name, str(r.rows), str(r.reports), str(r.entities), str(r.statements),
             str(r.new_statements), str(r.mentions), str(r.uncleaned_total), f"{r.seconds:.2f}",
         )
     console.print(table)
@@ -145,7 +157,7 @@ def _print_results(results: list[IngestResult]) -> None:
         if r.skipped:
             console.print(f"[dim]{r.file}: already ingested with the same mapping and options; nothing added.[/]")
         for prop, count in r.uncleaned.items():
-            console.print(f"  [yellow]{r.file}[/]: {count} {prop} value(s) kept uncleaned (see `crosslink entities --uncleaned`)")
+            console.print(f"  [yellow]{Path(r.file).name}[/]: {count} {prop} value(s) kept uncleaned (list them: `crosslink entities --uncleaned`)")
 
 
 def _emit(table: pa.Table, output: OutputFormat, title: str) -> None:
@@ -174,18 +186,24 @@ def entities(
     schema: Annotated[str | None, typer.Option(help="FtM schema, e.g. Person.")] = None,
     name: Annotated[str | None, typer.Option(help="Part of a name, any case.")] = None,
     grading: Annotated[str | None, typer.Option(help="Only entities stated in reports with this grading, e.g. 1B.")] = None,
+    uncleaned: Annotated[bool, typer.Option("--uncleaned", help="List the values kept uncleaned, with the reason.")] = False,
     limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
     workspace: WorkspaceOption = None,
     user: UserOption = None,
     purpose: PurposeOption = None,
     output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
 ) -> None:
-    """List entities with their names, reports and gradings."""
+    """List entities with their names, reports and gradings (or the values kept uncleaned)."""
     with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
         session = ws.session(current_user(user), purpose)
-        table = session.entities(schema=schema, name=name, grading=grading, limit=limit)
-        session.audit("consultation", "entities", schema=schema, name=name, rows=table.num_rows)
-    _emit(table, output, "Entities")
+        if uncleaned:
+            table = session.uncleaned(schema=schema, limit=limit)
+            title = "Values kept uncleaned"
+        else:
+            table = session.entities(schema=schema, name=name, grading=grading, limit=limit)
+            title = "Entities"
+        session.audit("consultation", "entities", schema=schema, name=name, uncleaned=uncleaned, rows=table.num_rows)
+    _emit(table, output, title)
 
 
 @app.command()

@@ -30,6 +30,7 @@ NUM_RE = re.compile(
     r"\d(?<![\w/.:-]\d)(?:"
     r"(?P<date>(?P<d1>(?<=\d)\d?)[ \t]*(?P<sep>[/.-])[ \t]*(?P<m1>\d{1,2})[ \t]*(?P=sep)[ \t]*(?P<y1>\d{4}|\d{2})"
     r"(?![\w/]|[.-]\d))"
+    r"|(?P<my>(?<=\d)\d?/(?P<y5>\d{4})(?![\w/]|[.-]\d))"
     r"|(?P<iso>(?<=\d)\d{3}-(?P<m2>\d{2})-(?P<d2>\d{2})(?![\w/]|[.-]\d))"
     r"|(?P<text>(?P<d3>(?<=\d)\d?)(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?i:" + _MON + r"),?[ \t]+(?P<y3>\d{4})(?!\w))"
     r"|(?P<_iccid>(?<=8)9(?:[ \t]?\d){16,18}(?!\w))"
@@ -46,9 +47,9 @@ MONTH_FIRST_RE = re.compile(
 )
 _DOB_CUE = re.compile(
     r"(?:\bdob|\bd\.o\.b\.?|date of birth|\bborn(?: on)?|\bb\.|\bbirth ?date|\bdate de naissance|\bgeb\.?|"
-    r"\bgeboren(?: am)?|\bn[ée]e? le)[ \t]*[:\-=]?[ \t]*(?:\(?[ \t]*)$"
+    r"\bgeboren(?: am| op)?|\bn[ée]e? le|\bn[ée]e? en)[ \t]*[:\-=]?[ \t]*(?:\(?[ \t]*)$"
 )
-_NAME_BEFORE = re.compile(r"(?:[A-Z][A-Za-z'-]+|[A-Z]{2,})[ \t]*\([ \t]*$")
+_NAME_BEFORE = re.compile(r"(?P<w>[^\W\d_][\w'’-]+)[ \t]*\([ \t]*$")
 
 # Letter-first look-alikes that are not selectors. They block overlapping candidates.
 POSTCODE_RE = re.compile(r"[A-Z](?<![\w-].)[A-Z]?[0-9][A-Z0-9]?[ \t]+[0-9][A-Z]{2}(?![\w])")
@@ -81,6 +82,8 @@ def _date_of(m: re.Match[str]) -> date | None:
     g = m.groupdict()
     if g.get("date"):
         return parse_date(int(text_of(m, "d1")), int(g["m1"]), int(g["y1"]))
+    if g.get("my"):
+        return parse_date(1, int(text_of(m, "my").split("/")[0]), int(g["y5"]))
     if g.get("iso"):
         return parse_date(int(g["d2"]), int(g["m2"]), int(m.group()[:4]))
     if g.get("text"):
@@ -99,11 +102,13 @@ def _date_candidate(text: str, m: re.Match[str], today: date) -> Candidate:
         return Candidate(m.start(), m.end(), "_number", "")
     before = window_before(text, m.start(), 30)
     raw_before = text[max(0, m.start() - 40) : m.start()]
+    nb = _NAME_BEFORE.search(raw_before)
     is_dob = _DOB_CUE.search(before) is not None or (
-        _NAME_BEFORE.search(raw_before) is not None and 5 <= today.year - d.year <= 100
+        nb is not None and nb.group("w")[0].isupper() and 5 <= today.year - d.year <= 100
     )
     if is_dob and d <= today:
-        return Candidate(m.start(), m.end(), "dob", d.isoformat())
+        # "(10/1996)": only the month is known
+        return Candidate(m.start(), m.end(), "dob", d.isoformat()[:7] if m.lastgroup == "my" else d.isoformat())
     return Candidate(m.start(), m.end(), "_date", d.isoformat())
 
 
@@ -113,7 +118,7 @@ def find(text: str, hint: str | None) -> list[Candidate]:
     today = date.today()
     for m in NUM_RE.finditer(text):
         kind = m.lastgroup
-        if kind in ("date", "iso", "text"):
+        if kind in ("date", "iso", "text", "my"):
             out.append(_date_candidate(text, m, today))
         else:
             out.append(Candidate(m.start(), m.end(), kind or "_number", ""))

@@ -1,8 +1,9 @@
 """E-mail addresses, social/messaging handles and profile URLs.
 
-Values link across spellings: ``https://t.me/Boat_Man``, ``t.me/boat_man`` and
-"Telegram: @boat_man" are all ``telegram:boat_man``; an @handle with no platform
-nearby is ``@handle``. ``wa.me/<digits>`` links are WhatsApp numbers and are read
+Values link across spellings: ``https://t.me/Boat_Man``, ``t.me/boat_man``,
+"Telegram: @boat_man" and "@boat_man" are all ``boat_man`` (the lower-cased
+username, as FtM's ``UserAccount.username``); the platform, when the text or URL
+says it, is in ``extra["platform"]`` (``UserAccount.service``). ``wa.me/<digits>`` links are WhatsApp numbers and are read
 as phones. E-mails are lower-cased; "name [at] mail [dot] com" obfuscation is
 undone.
 """
@@ -85,12 +86,12 @@ def find(text: str, hint: str | None) -> list[Candidate]:
             continue
         if user.lower() in _NOT_USERS:
             continue
-        out.append(Candidate(m.start(), end, "handle", f"{plat}:{user.lower()}", {"platform": plat, "url": True}))
+        out.append(Candidate(m.start(), end, "handle", user.lower(), {"platform": plat, "url": True}))
     for m in LABEL_RE.finditer(text) if _PLATFORM_ANY.search(low) else ():
         plat = _PLAT[re.sub(r"\s+", " ", m.group("plat").lower())]
         raw = m.group("user").rstrip(".")
         s = m.start("user")
-        out.append(Candidate(s, s + len(raw), "handle", f"{plat}:{raw.lstrip('@').lower()}", {"platform": plat}, boost=1))
+        out.append(Candidate(s, s + len(raw), "handle", raw.lstrip("@").lower(), {"platform": plat}, boost=1))
     for m in AT_RE.finditer(text) if has_at else ():
         user = m.group("user").rstrip(".")
         near = _PLATFORM_NEAR.findall(window_before(text, m.start(), 30))
@@ -99,6 +100,6 @@ def find(text: str, hint: str | None) -> list[Candidate]:
             after = _ON_PLATFORM.match(low, m.start() + 1 + len(user))
             near = [after.group(1)] if after else []
         plat = _PLAT.get(near[-1].replace("  ", " ")) if near else None
-        value = f"{plat}:{user.lower()}" if plat else f"@{user.lower()}"
+        value = user.lower()
         out.append(Candidate(m.start(), m.start() + 1 + len(user), "handle", value, {"platform": plat} if plat else {}))
     return out

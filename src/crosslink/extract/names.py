@@ -29,8 +29,11 @@ from crosslink.extract.places import load_places
 
 __all__ = ["find", "nice_name"]
 
-_UP = "A-ZÀ-ÖØ-Þ"
-_LO = "a-zß-öø-ÿ\u0100-\u024f\u1e00-\u1eff"
+# Latin Extended-A/B and Additional (Vietnamese: NGUYỄN, Trần) hold both cases
+# interleaved, so they sit in both classes; tokens are re-checked with str.isupper().
+_EXT = "\u0100-\u024f\u1e00-\u1eff"
+_UP = "A-ZÀ-ÖØ-Þ" + _EXT
+_LO = "a-zß-öø-ÿ" + _EXT
 CAP = rf"[{_UP}][{_LO}]+(?:[-'’][{_UP}{_LO}][{_LO}]+)*"
 CAPS = rf"(?:[{_UP}]')?[{_UP}]{{2,}}(?:[-'’][{_UP}]{{2,}})*"
 _PART = r"(?:al|el|bin|ibn|abu|van|de|der|von|di|da|du|le|la)"
@@ -48,6 +51,14 @@ INVERTED_RE = re.compile(
     rf"(?P<s>[{_UP}]{_B}(?:(?:'[{_UP}]{{2,}}|[{_UP}]+)(?:[-'’][{_UP}]{{2,}})*(?:{_SP}{CAPS})?"
     rf"|[{_LO}]+(?:[-'’][{_UP}{_LO}][{_LO}]+)*)),[ \t]*(?P<g>{CAP}(?:{_SP}{CAP}){{0,2}})(?![\w'’-])"
 )
+SURNAME_GIVEN_RE = re.compile(
+    rf"(?P<s>{CAPS0}(?:{_SP}{CAPS}){{0,1}}){_SP}(?P<g>{CAP}(?:{_SP}{CAP}){{0,1}})(?![\w'’-])"
+)
+_PARTNER_CUE = re.compile(
+    r"(?:\b(?:werd|wurde|nommée?|genaamd|namens|named|called|der|die|le|la|subject|suspect|nominal)[ \t]*:?[ \t]*)$",
+    re.IGNORECASE,
+)
+_BIRTH_AFTER = re.compile(r"[ \t]*(?:\(|,?[ \t]*(?:geboren|geb\.|né|née|born|dob|b\.)(?![a-z]))", re.IGNORECASE)
 RUN_RE = re.compile(rf"{CAP0}(?:{_SP}(?:{_PART}{_SP})?{CAP}){{1,3}}(?![\w'’-])")
 _TITLES = "Mr Mrs Ms Miss Mx Dr Mister Madam Sheikh Haji Hajji Mullah DC DS PC DI DCI DSI Sgt Insp Cllr".split()
 TITLE_RE = re.compile(
@@ -180,7 +191,7 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         s = _tokens(text, m.start("s"), m.end("s"))
         while s and (s[-1][2] in _CAPS_STOP or s[-1][2].lower() in places):
             s.pop()
-        if not s or s[0][2] in _CAPS_STOP:
+        if not s or s[0][2] in _CAPS_STOP or not all(t[2].isupper() for t in s):
             continue
         while g and (g[0][2] in _STOP or g[0][2].lower() in places and g[0][2].lower() not in given):
             g.pop(0)
@@ -195,6 +206,21 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         if any(t[2] in _STOP for t in g):
             continue
         _person(out, g + s, "caps")
+
+    # SURNAME Given (Continental partner reports: "KARIMI Ali geboren op ...")
+    for m in SURNAME_GIVEN_RE.finditer(text):
+        s = _tokens(text, m.start("s"), m.end("s"))
+        g = _tokens(text, m.start("g"), m.end("g"))
+        if not all(t[2].isupper() for t in s) or any(t[2] in _CAPS_STOP or t[2].lower() in places for t in s):
+            continue
+        while g and (g[-1][2] in _STOP or g[-1][2].lower() in places):
+            g.pop()
+        if not g or g[0][2] in _STOP:
+            continue
+        cue = _PARTNER_CUE.search(text[max(0, m.start() - 20) : m.start()]) is not None
+        if g[0][2].lower() in given or cue or _BIRTH_AFTER.match(text, g[-1][1]):
+            out.append(Candidate(m.start(), g[-1][1], "person", nice_name([t[2] for t in g + s]),
+                                 {"form": "surname-first"}))
 
     # SURNAME, Given  /  Family, Given
     for m in INVERTED_RE.finditer(text):
@@ -230,9 +256,9 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         toks = _tokens(text, m.start(), m.end())
         while toks and (toks[0][2] in _STOP or (toks[0][2].lower() in places and toks[0][2].lower() not in given)):
             toks.pop(0)
-        while toks and (toks[-1][2] in _STOP or toks[-1][2].lower() in places):
+        while toks and (toks[-1][2] in _STOP or toks[-1][2].lower() in places or toks[-1][2].islower()):
             toks.pop()
-        if len(toks) < 2 or any(t[2] in _STOP for t in toks):
+        if len(toks) < 2 or any(t[2] in _STOP for t in toks) or not toks[0][2][0].isupper():
             continue
         low = [t[2].lower() for t in toks]
         evidence = low[0] in given or low[-1] in family

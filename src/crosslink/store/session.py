@@ -290,3 +290,17 @@ class Session:
             """,  # noqa: S608  (only fixed SQL fragments are interpolated)
             params=params,
         ).to_arrow_table()
+
+    def uncleaned(self, *, schema: str | None = None, limit: int = 50) -> pa.Table:
+        """Values kept as given because they did not clean, with the reason and report."""
+        return self.con.sql(
+            """
+            SELECT s.entity_id, s.schema, s.prop, s.value, s.reason, r.title AS report_title,
+                   r.source_file, r.originator
+            FROM statements s JOIN visible_reports r ON s.report_id = r.id
+            WHERE s.reason IS NOT NULL AND (?::VARCHAR IS NULL OR s.schema = ?)
+            ORDER BY s.schema, s.prop, s.value
+            LIMIT ?
+            """,
+            params=[schema, schema, limit],
+        ).to_arrow_table()
