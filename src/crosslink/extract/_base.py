@@ -119,11 +119,14 @@ _LOW_CACHE: list[tuple[str, str]] = []
 def lowered(text: str) -> str:
     """``text.lower()`` with the same length (offsets stay valid). Caches the last text.
 
-    ``str.lower`` lengthens a few characters (``İ``); those are kept as they are.
+    ``str.lower`` lengthens ``İ`` (to ``i`` + combining dot): it is lowered to ``i``;
+    any other such character is kept as it is.
     """
     if _LOW_CACHE and _LOW_CACHE[0][0] is text:
         return _LOW_CACHE[0][1]
     low = text.lower()
+    if len(low) != len(text):
+        low = text.replace("\u0130", "i").lower()
     if len(low) != len(text):
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     _LOW_CACHE[:] = [(text, low)]

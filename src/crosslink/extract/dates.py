@@ -30,6 +30,7 @@ NUM_RE = re.compile(
     r"\d(?<![\w/.:-]\d)(?:"
     r"(?P<date>(?P<d1>(?<=\d)\d?)[ \t]*(?P<sep>[/.-])[ \t]*(?P<m1>\d{1,2})[ \t]*(?P=sep)[ \t]*(?P<y1>\d{4}|\d{2})"
     r"(?![\w/]|[.-]\d))"
+    r"|(?P<yr>(?<=[12])\d{3}(?=[ \t]*\)))"
     r"|(?P<my>(?<=\d)\d?/(?P<y5>\d{4})(?![\w/]|[.-]\d))"
     r"|(?P<iso>(?<=\d)\d{3}-(?P<m2>\d{2})-(?P<d2>\d{2})(?![\w/]|[.-]\d))"
     r"|(?P<text>(?P<d3>(?<=\d)\d?)(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?i:" + _MON + r"),?[ \t]+(?P<y3>\d{4})(?!\w))"
@@ -118,6 +119,13 @@ def find(text: str, hint: str | None) -> list[Candidate]:
     today = date.today()
     for m in NUM_RE.finditer(text):
         kind = m.lastgroup
+        if kind == "yr":
+            # "Fatmir LEKA (1978)": a year of birth in brackets after a name
+            nb = _NAME_BEFORE.search(text, max(0, m.start() - 40), m.start())
+            year = int(m.group())
+            if nb is not None and nb.group("w")[0].isupper() and 5 <= today.year - year <= 100:
+                out.append(Candidate(m.start(), m.end(), "dob", str(year)))
+            continue
         if kind in ("date", "iso", "text", "my"):
             out.append(_date_candidate(text, m, today))
         else:

@@ -32,17 +32,26 @@ _DOMAINS = {
     "youtube.com": "youtube", "wa.me": "whatsapp", "api.whatsapp.com/send?phone=": "whatsapp",
     "vk.com": "vk", "linkedin.com/in": "linkedin",
 }
+# Anchored on the domain (a trie on the lower-cased text: see _base.trie_regex);
+# the optional scheme and "www." before it are read back.
 URL_RE = re.compile(
-    r"(?<![\w.@/])(?:https?://)?(?:www\.)?(?P<dom>"
-    + "|".join(re.escape(d) for d in sorted(_DOMAINS, key=len, reverse=True))
-    + r")/?(?P<user>@?[A-Za-z0-9_][A-Za-z0-9_.+]{1,63})",
-    re.IGNORECASE,
+    trie_regex(sorted(_DOMAINS), r"[\w@-]")
+    + r"/?(?P<user>@?[A-Za-z0-9_][A-Za-z0-9_.+]{1,63})"
 )
+_SCHEME_RE = re.compile(r"(?:https?://)?(?:www\.)?$")
 AT_RE = re.compile(r"(?<![\w.@/])@(?P<user>[A-Za-z_][A-Za-z0-9_.]{2,31})")
-LABEL_RE = re.compile(
-    r"(?<![\w])(?P<plat>snap(?:chat)?|sc|insta(?:gram)?|ig|telegram|tg|tik ?tok|facebook|fb|signal|"
-    r"viber|wickr(?: me)?|threema|twitter|kik|skype|wechat)"
-    r"(?:[ \t]+(?:id|name|handle|user(?:name)?|account|acc))?[ \t]*(?:[:=]|-(?!\w))[ \t]*(?P<user>@?[A-Za-z_][A-Za-z0-9_.]{2,31})",
+# e-mails are found from their '@' (str.find is C-fast), reading the local part back
+_LOCAL_BACK = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}$")
+_DOMAIN = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,24}(?![\w-])")
+_OBF_GATE = re.compile(r"[\[({][ \t]*at[ \t]*[\])}]")
+_PLATFORM_WORDS = (
+    "snap|snapchat|sc|insta|instagram|ig|telegram|tg|tiktok|tik tok|facebook|fb|signal|viber|wickr|"
+    "wickr me|threema|twitter|kik|skype|wechat"
+).split("|")
+LABEL_RE = re.compile(trie_regex(_PLATFORM_WORDS, r"\w") + r"(?![a-z])")
+LABEL_TAIL = re.compile(
+    r"(?:[ \t]+(?:id|name|handle|user(?:name)?|account|acc))?[ \t]*(?:[:=]|-(?!\w))[ \t]*"
+    r"(?P<user>@?[A-Za-z_][A-Za-z0-9_.]{2,31})",
     re.IGNORECASE,
 )
 _PLAT = {
@@ -55,7 +64,6 @@ _PLAT = {
 _PLATFORM_NEAR = re.compile(
     r"(?<![a-z])(snap(?:chat)?|insta(?:gram)?|ig|telegram|tg|tik ?tok|facebook|fb|twitter|signal|kik)(?![a-z])"
 )
-_PLATFORM_ANY = re.compile(trie_regex(list(_PLAT), r"[a-z]") + r"(?![a-z])")
 _ON_PLATFORM = re.compile(
     r"[ \t]+(?:on|via|from|\()[ \t]*(snap(?:chat)?|insta(?:gram)?|ig|telegram|tg|tik ?tok|facebook|fb|twitter|signal|kik)(?![a-z])"
 )
@@ -68,17 +76,35 @@ def find(text: str, hint: str | None) -> list[Candidate]:
     """E-mail, handle and profile-URL candidates. O(len(text)) regex scans."""
     out: list[Candidate] = []
     low = lowered(text)
-    has_at = "@" in text
-    for m in EMAIL_RE.finditer(text) if has_at else ():
-        out.append(Candidate(m.start(), m.end(), "email", m.group().lower()))
-    obfuscated = "at]" in low or "at)" in low or "at}" in low
-    for m in OBFUSCATED_EMAIL_RE.finditer(text) if obfuscated else ():
+    ats = []
+    at = text.find("@")
+    while at >= 0:
+        ats.append(at)
+        at = text.find("@", at + 1)
+    emails_at = set()
+    for at in ats:
+        dm = _DOMAIN.match(text, at)
+        lm = _LOCAL_BACK.search(text, max(0, at - 64), at) if dm is not None else None
+        if dm is not None and lm is not None:
+            emails_at.add(at)
+            out.append(Candidate(lm.start(), dm.end(), "email", text[lm.start() : dm.end()].lower()))
+    obf: list[re.Match[str]] = []
+    for g in _OBF_GATE.finditer(low):
+        om = OBFUSCATED_EMAIL_RE.search(text, max(0, g.start() - 65), min(len(text), g.end() + 120))
+        if om is not None and (not obf or om.start() >= obf[-1].end()):
+            obf.append(om)
+    for m in obf:
         dom = re.sub(r"[ \t]*[\[(\{][ \t]*dot[ \t]*[\])\}][ \t]*", ".", m.group("dom"), flags=re.IGNORECASE)
         out.append(Candidate(m.start(), m.end(), "email", f"{m.group('local')}@{dom}".lower(), {"obfuscated": True}))
-    for m in URL_RE.finditer(text) if "/" in text else ():
-        plat = _DOMAINS[m.group("dom").lower()]
-        user = m.group("user").rstrip(".").lstrip("@")
-        end = m.start("user") + len(m.group("user").rstrip("."))
+    for m in URL_RE.finditer(low) if "/" in text else ():
+        dom_end = m.start("user")
+        dom = m.group()[: dom_end - m.start()].rstrip("/")
+        plat = _DOMAINS[dom]
+        pre = _SCHEME_RE.search(low, max(0, m.start() - 12), m.start())
+        start = pre.start() if pre is not None else m.start()
+        raw_user = text[m.start("user") : m.end("user")]
+        user = raw_user.rstrip(".").lstrip("@")
+        end = m.start("user") + len(raw_user.rstrip("."))
         if plat == "whatsapp":
             val = normalise_phone("+" + user, (hint or "GB").upper()) if user.isdigit() else None
             if val is not None:
@@ -86,13 +112,21 @@ def find(text: str, hint: str | None) -> list[Candidate]:
             continue
         if user.lower() in _NOT_USERS:
             continue
-        out.append(Candidate(m.start(), end, "handle", user.lower(), {"platform": plat, "url": True}))
-    for m in LABEL_RE.finditer(text) if _PLATFORM_ANY.search(low) else ():
-        plat = _PLAT[re.sub(r"\s+", " ", m.group("plat").lower())]
+        out.append(Candidate(start, end, "handle", user.lower(), {"platform": plat, "url": True}))
+    for km in LABEL_RE.finditer(low):
+        m = LABEL_TAIL.match(text, km.end())  # type: ignore[assignment]
+        if m is None:
+            continue
+        plat = _PLAT[re.sub(r"\s+", " ", km.group())]
         raw = m.group("user").rstrip(".")
         s = m.start("user")
         out.append(Candidate(s, s + len(raw), "handle", raw.lstrip("@").lower(), {"platform": plat}, boost=1))
-    for m in AT_RE.finditer(text) if has_at else ():
+    for at in ats:
+        if at in emails_at:
+            continue
+        m = AT_RE.match(text, at)  # type: ignore[assignment]
+        if m is None or (at > 0 and (text[at - 1].isalnum() or text[at - 1] in "_.@/")):
+            continue
         user = m.group("user").rstrip(".")
         near = _PLATFORM_NEAR.findall(window_before(text, m.start(), 30))
         if not near:

@@ -114,7 +114,7 @@ _STOP = frozenset(
     Trailer Driver Passenger Reference Ref Crime Occurrence Job Invoice Flight Booking Passengers Migrants Migrant People Persons Person Male Female Unknown Believed
     Kurdish Iraqi Iranian Afghan Albanian Vietnamese Eritrean Sudanese Syrian Turkish French Belgian Dutch
     German British English Arabic Farsi Pashto Dari Sorani Kurmanji Tigrinya Somali Polish Romanian
-    Islam Muslim Christian Allah God Eid Ramadan Christmas Easter Brother Sister Cousin Uncle Aunt Boss
+    Islam Muslim Allah God Eid Ramadan Christmas Easter Brother Sister Cousin Uncle Aunt Boss
     Sergeant Inspector Constable Detective Chief Superintendent Agent Agents Contact Contacts Account
     Please Thanks Thank Hello Hi Ok Okay Yeah Sorry Call Text Send Tell Ask Pay Paid Money Cash""".split()
 )
@@ -126,8 +126,8 @@ _CAPS_STOP = frozenset(
     WITH FROM BY AT IS WAS ARE BE URGENT NOTE OFFICIAL SENSITIVE SECRET RESTRICTED INTELLIGENCE REPORT SUBJECT
     SUMMARY UPDATE NFA TBC ASAP RIB RHIB HGV LGV VRM VRN ANPR DOB IMEI IMSI ICCID MMSI IMO CCTV OCG OIC CPS SIO
     CHIS UKBF BF HMRC IOM UNHCR IRC OSCT TOEX NPCC CT ROCU SOCA SIS FBI DEA OFAC FIU SAR DAML ATM POS GBH ABH
-    IT OR IF NO YES BUT AS AN A I MOB TEL FAX EMAIL VAN CAR HGVS KENT ESSEX OPS OP ACTION RISK THREAT DPA GDPR
-    SOP MO NFI TBA TBD INFO RE FW FWD CC BCC VIA APPROX EST MIN MAX PER PCS KG KM MPH HRS AKA NFA DVLA PNR API
+    IT OR IF NO YES BUT AS AN A I MOB TEL FAX EMAIL CAR HGVS KENT ESSEX OPS OP ACTION RISK THREAT DPA GDPR
+    SOP MO NFI TBA TBD INFO RE FW FWD CC BCC VIA APPROX EST MIN MAX PER PCS KG KM MPH HRS NFA DVLA PNR API
     CAD CRIS PDF DOCX CSV XLSX JPG PNG MP4 URL WWW HTTP HTTPS LOL OMG WTF BRO PLS THX MSG DM VIP CEO CFO HR IT PA""".split()
 )
 
