@@ -29,8 +29,9 @@ import pyarrow.csv as pacsv
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crosslink.extract import MENTION_TYPES, extract  # noqa: E402
 from tests.extract.corpus import load_corpus  # noqa: E402
+
+from crosslink.extract import MENTION_TYPES, extract  # noqa: E402
 
 TARGETS = {t: 0.97 for t in ("phone", "email", "iban", "crypto", "imei", "plate", "vessel")}
 TARGETS.update({t: 0.90 for t in ("person", "dob", "money", "location", "handle")})

@@ -7,7 +7,8 @@ from collections import Counter
 import pytest
 
 from crosslink.extract import MENTION_PROPERTIES, extract
-from tests.extract.corpus import load_corpus
+
+from .corpus import load_corpus
 
 STRICT = {"phone", "email", "iban", "crypto", "imei", "plate", "vessel"}
 LOOSE = {"person", "dob", "money", "location", "handle"}

@@ -27,7 +27,7 @@ from crosslink.cli.common import (
 )
 from crosslink.errors import InputError
 from crosslink.ingest import IngestResult, ReportOptions, ingest_file, load_mapping
-from crosslink.ingest.readers import FORMATS
+from crosslink.ingest.discover import NO_MAPPING_NEEDED, expand, mapping_for
 from crosslink.model.safe import csv_cell
 from crosslink.store import Workspace, verify
 from crosslink.store.lookup import find_selector
@@ -41,40 +41,6 @@ def init(
     with user_errors():
         Workspace.create(path).close()
     console.print(f"Workspace ready: [bold]{path}[/]")
-
-
-def _mapping_for(file: Path) -> Path | None:
-    """Find a mapping by convention: mappings/<stem>.yml beside the file or one level up."""
-    for folder in (file.parent / "mappings", file.parent.parent / "mappings"):
-        for suffix in (".yml", ".yaml"):
-            candidate = folder / f"{file.stem}{suffix}"
-            if candidate.is_file():
-                return candidate
-    return None
-
-
-NO_MAPPING_NEEDED = (".ftm", ".ijson", ".txt")
-
-
-def _expand(paths: list[Path], mapping: Path | None) -> tuple[list[Path], list[Path]]:
-    """Files as given; a directory contributes its data files (recursively, sorted),
-    skipping mapping and truth folders. Returns (files, skipped): inside a directory,
-    a tabular file with no mapping is skipped (and reported), not an error."""
-    out: list[Path] = []
-    skipped: list[Path] = []
-    for path in paths:
-        if not path.is_dir():
-            out.append(path)
-            continue
-        for child in sorted(path.rglob("*")):
-            parts = set(child.relative_to(path).parts)
-            if not child.is_file() or child.suffix.lower() not in FORMATS or parts & {"mappings", "truth"}:
-                continue
-            if mapping or child.suffix.lower() in NO_MAPPING_NEEDED or _mapping_for(child):
-                out.append(child)
-            else:
-                skipped.append(child)
-    return out, skipped
 
 
 @app.command()
@@ -107,7 +73,7 @@ def ingest(
     )
     results: list[IngestResult] = []
     with user_errors():
-        targets, skipped = _expand(files, mapping)
+        targets, skipped = expand(files, mapping)
         for path in skipped:
             err_console.print(f"[yellow]skipped {path}: no mapping (mappings/{path.stem}.yml)[/]")
         if not targets:
@@ -125,7 +91,7 @@ def ingest(
                         progress.update(task, description=f"{target.name}: {stage}")
 
                     say("starting")
-                    chosen = mapping or (_mapping_for(target) if target.suffix.lower() not in NO_MAPPING_NEEDED else None)
+                    chosen = mapping or (mapping_for(target) if target.suffix.lower() not in NO_MAPPING_NEEDED else None)
                     spec = load_mapping(chosen) if chosen else None
                     results.append(ingest_file(session, target, spec, options, say))
                     progress.advance(task)

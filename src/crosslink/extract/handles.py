@@ -133,7 +133,7 @@ def find(text: str, hint: str | None) -> list[Candidate]:
             # "@boat_man on Telegram"
             after = _ON_PLATFORM.match(low, m.start() + 1 + len(user))
             near = [after.group(1)] if after else []
-        plat = _PLAT.get(near[-1].replace("  ", " ")) if near else None
+        at_plat = _PLAT.get(near[-1].replace("  ", " ")) if near else None
         value = user.lower()
-        out.append(Candidate(m.start(), m.start() + 1 + len(user), "handle", value, {"platform": plat} if plat else {}))
+        out.append(Candidate(m.start(), m.start() + 1 + len(user), "handle", value, {"platform": at_plat} if at_plat else {}))
     return out

@@ -24,7 +24,7 @@ from importlib import resources
 
 import yaml
 
-from crosslink.extract._base import Candidate, lowered, trie_regex, window_before
+from crosslink.extract._base import Candidate, WordFinder, lowered, trie_regex, window_before
 from crosslink.extract.places import load_places
 
 __all__ = ["find", "nice_name"]
@@ -143,10 +143,10 @@ def _lists() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[
 
 
 @lru_cache(maxsize=1)
-def _chat_re() -> re.Pattern[str]:
+def _chat_finder() -> WordFinder:
     given, family, english, _ = _lists()
-    alts = sorted((g for g in given if g not in english), key=len, reverse=True)
-    return re.compile(trie_regex(alts, r"[\w'@.-]") + r"(?:[ \t]+(?P<f>[a-z][a-z'-]+))?(?![\w'@-])")
+    alts = sorted(g for g in given if g not in english)
+    return WordFinder(alts, r"(?:[ \t]+(?P<f>[a-z][a-z'-]+))?(?![\w'@-])")
 
 
 def _nice_token(tok: str) -> str:
@@ -271,33 +271,34 @@ def find(text: str, hint: str | None) -> list[Candidate]:
 
     # lower-case chat
     if any(c.islower() for c in text):
-        for m in _chat_re().finditer(text):
-            f = m.group("f")
-            g_end = m.start("f") if f else m.end()
-            g = text[m.start() : g_end].rstrip()
-            if f and f in family:
-                out.append(Candidate(m.start(), m.end(), "person", nice_name([g, f]), {"form": "chat"}))
-            elif _CHAT_CUE.search(text[max(0, m.start() - 15) : m.start()].lower()) or _CHAT_AFTER.match(
-                text, m.start() + len(g)
-            ):
-                out.append(Candidate(m.start(), m.start() + len(g), "person", nice_name([g]), {"form": "chat"}))
+        for m in _chat_finder().finditer(text):
+            # matched on the original text: only lower-case chat spellings
+            ws, we = m.start("w"), m.end("w")
+            if ws > 0 and text[ws - 1] in "'@.-":
+                continue
+            fam = m.group("f")
+            word = text[ws:we]
+            if fam and fam in family:
+                out.append(Candidate(ws, m.end(), "person", nice_name([word, fam]), {"form": "chat"}))
+            elif _CHAT_CUE.search(text[max(0, ws - 15) : ws].lower()) or _CHAT_AFTER.match(text, we):
+                out.append(Candidate(ws, we, "person", nice_name([word]), {"form": "chat"}))
 
     # aliases
     for km in ALIAS_RE.finditer(lowered(text)):
         m = ALIAS_TAIL.match(text, km.end())  # type: ignore[assignment]
         if m is None:
             continue
-        g = "q" if m.group("q") else "w"
-        raw = m.group(g).strip()
+        grp = "q" if m.group("q") else "w"
+        raw = m.group(grp).strip()
         if not raw or raw in _STOP or raw in _CAPS_STOP:
             continue
-        s = m.start(g) + (len(m.group(g)) - len(m.group(g).lstrip()))
+        a_start = m.start(grp) + (len(m.group(grp)) - len(m.group(grp).lstrip()))
         words = raw.split()
-        while g == "w" and words and (words[-1] in _STOP or words[-1] in _CAPS_STOP):
+        while grp == "w" and words and (words[-1] in _STOP or words[-1] in _CAPS_STOP):
             words.pop()
         if not words:
             continue
-        e = text.index(words[-1], s) + len(words[-1])
+        a_end = text.index(words[-1], a_start) + len(words[-1])
         value = nice_name(words) if raw.isupper() or raw.islower() else " ".join(words)
-        out.append(Candidate(s, e, "alias", value))
+        out.append(Candidate(a_start, a_end, "alias", value))
     return out

@@ -58,7 +58,7 @@ def normalise_phone(raw: str, region: str) -> str | None:
     e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
     # is_valid_number_for_region on the main region of the country code is much
     # cheaper than is_valid_number (which tries every region sharing the code)
-    main = region if not raw.startswith("+") else phonenumbers.region_code_for_country_code(num.country_code)
+    main = region if not raw.startswith("+") else phonenumbers.region_code_for_country_code(num.country_code or 0)
     if phonenumbers.is_valid_number_for_region(num, main) or _DRAMA.match(e164) or phonenumbers.is_valid_number(num):
         return e164
     return None

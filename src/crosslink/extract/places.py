@@ -15,7 +15,7 @@ from importlib import resources
 
 import yaml
 
-from crosslink.extract._base import Candidate, lowered, trie_regex
+from crosslink.extract._base import Candidate, WordFinder, lowered
 
 __all__ = ["find", "canonical_place", "load_places"]
 
@@ -51,10 +51,10 @@ def load_places() -> tuple[dict[str, str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def _regex() -> re.Pattern[str]:
+def _finder() -> WordFinder:
     table, _ = load_places()
     words = {" ".join(v.split()) for v in table} | {" ".join(v.replace("-", " ").split()) for v in table}
-    return re.compile(trie_regex(sorted(words)) + r"(?![\w]|-\w)")
+    return WordFinder(sorted(words), r"(?![\w]|-\w)")
 
 
 def canonical_place(name: str) -> str | None:
@@ -68,18 +68,19 @@ def find(text: str, hint: str | None) -> list[Candidate]:
     table, ambiguous = load_places()
     out = []
     low = lowered(text)
-    for m in _regex().finditer(low):
-        s = text[m.start() : m.end()]
-        key = re.sub(r"[ \t]+", " ", m.group())
+    for m in _finder().finditer(low):
+        start, end = m.start("w"), m.end("w")
+        s = text[start:end]
+        key = re.sub(r"[ \t]+", " ", m.group("w"))
         canon = table.get(key) or table.get(key.replace(" ", "-"))
         if canon is None:
             continue
         if s.islower() and (key in _LOWER_WORDS or len(key) < 4):
             continue
         if key in ambiguous:
-            if not s[:1].isupper() or _CUE.search(text[max(0, m.start() - 30) : m.start()]) is None:
+            if not s[:1].isupper() or _CUE.search(text[max(0, start - 30) : start]) is None:
                 continue
         elif len(s) <= 3 and not s.isupper() and not s[:1].isupper():
             continue
-        out.append(Candidate(m.start(), m.end(), "location", canon))
+        out.append(Candidate(start, end, "location", canon))
     return out

@@ -60,6 +60,8 @@ def _first_class_regex(formats: list[tuple[str, str, bool]]) -> str:
 
 
 PLATE_RE = re.compile(_first_class_regex(_FORMATS))
+_LOWER_DIGIT = re.compile(r"\d(?<=[a-z]\d)|[a-z](?<=\d[a-z])")
+_LOWER_SEP_DIGIT = re.compile(r"\d(?<=[a-z][- ]\d)")
 _SKIP = re.compile(r"[ \t:#.]*(?:(?:no|number|is|was|reg)[ \t:.]*)?")
 PLATE_RE_I = re.compile(_first_class_regex(_FORMATS), re.IGNORECASE)
 
@@ -77,6 +79,7 @@ PARTIAL_RE = re.compile(
     r"(?<![\w?*#])(?=[A-Z0-9?*_#]*[A-Z0-9][A-Z0-9?*_#]*[A-Z0-9])(?=[A-Z0-9 ]*[?*_#])"
     r"[A-Z0-9?*_#]{2,4}(?:[ -]?[A-Z0-9?*_#]{1,4})?(?![\w?*#])"
 )
+_UNKNOWN_MARK = re.compile(r"[?*#_]")
 PARTIAL_LABEL_RE = re.compile(
     r"(?i:partial(?:ly)?(?: (?:vrm|vrn|plate|reg(?:istration)?|index|number ?plate))?(?: (?:number|no\.?))?)"
     r"[: ]+(?i:(?P<pos>beginning|starting|ending|containing|including|begins|starts|ends)(?: (?:with|in))? )?"
@@ -86,8 +89,9 @@ _LABEL_WORDS = frozenset({"VRM", "VRN", "PLATE", "REG", "INDEX", "NUMBER", "NO",
 _POS = {"beginning": "start", "starting": "start", "begins": "start", "starts": "start",
         "ending": "end", "ends": "end", "containing": "any", "including": "any"}
 
-IMO_RE = re.compile(r"(?i:\bIMO)(?:[ \t]*(?i:number|no\.?|#))?[ \t]*[:.]?[ \t]*(?P<n>\d{7})(?!\d)")
-MMSI_RE = re.compile(r"(?i:\bMMSI)(?:[ \t]*(?i:number|no\.?|#))?[ \t]*[:.]?[ \t]*(?P<n>\d{9})(?!\d)")
+# Run on the lower-cased text: a literal first makes re skip ahead in C.
+IMO_RE = re.compile(r"imo(?<![a-z]....)(?:[ \t]*(?:number|no\.?|#))?[ \t]*[:.]?[ \t]*(?P<n>\d{7})(?!\d)")
+MMSI_RE = re.compile(r"mmsi(?<![a-z].....)(?:[ \t]*(?:number|no\.?|#))?[ \t]*[:.]?[ \t]*(?P<n>\d{9})(?!\d)")
 
 _BOAT = (r"(?:vessel|boat|ship|yacht|trawler|fishing boat|fishing vessel|RIB|rib|dinghy|"
          r"speedboat|cruiser|launch|catamaran|tug|ferry|freighter|tanker)")
@@ -137,8 +141,9 @@ def _plates(text: str) -> list[Candidate]:
         else:
             # a rejected shape ("VRM AB12") must not hide a plate starting inside it
             pos = m.start() + 1
-    # lower-case plates in chat only right after a vehicle word
-    if any(ch.isdigit() for ch in text):
+    # lower-case plates in chat only right after a vehicle word (and only when the
+    # text has a lower-case letter next to a digit at all: a cheap C-speed gate)
+    if _LOWER_DIGIT.search(text) is not None or _LOWER_SEP_DIGIT.search(text) is not None:
         for cm in VEHICLE_CUE.finditer(lowered(text)):
             p = _SKIP.match(text, cm.end()).end()  # type: ignore[union-attr]
             m2 = PLATE_RE_I.match(text, p, min(len(text), p + 12))
@@ -157,15 +162,24 @@ def _partials(text: str) -> list[Candidate]:
         frag = re.sub(r"[\s-]", "", m.group("frag")).upper()
         if frag in _LABEL_WORDS:
             continue
-        pos = _POS.get((m.group("pos") or "").lower(), "any" if len(frag) < 5 else "")
-        value = {"start": frag + "*", "end": "*" + frag, "any": "*" + frag + "*", "": frag}[pos]
+        where = _POS.get((m.group("pos") or "").lower(), "any" if len(frag) < 5 else "")
+        value = {"start": frag + "*", "end": "*" + frag, "any": "*" + frag + "*", "": frag}[where]
         out.append(Candidate(m.start("frag"), m.end("frag"), "plate_partial", value, boost=1))
     pos = 0
-    while (m := PARTIAL_RE.search(text, pos)) is not None:
-        pos = m.end()
-        if re.split(r"[ -]", m.group(), maxsplit=1)[0] in _LABEL_WORDS:
-            pos = m.start() + 1
+    for mark in _UNKNOWN_MARK.finditer(text):
+        if mark.start() < pos:
             continue
+        lo, hi = max(pos, mark.start() - 9), min(len(text), mark.end() + 9)
+        pm: re.Match[str] | None
+        while (pm := PARTIAL_RE.search(text, lo, hi)) is not None:
+            # "VRM AB1? CDE": the label word is not part of the plate
+            if re.split(r"[ -]", pm.group(), maxsplit=1)[0] not in _LABEL_WORDS:
+                break
+            lo = pm.start() + 1
+        if pm is None:
+            continue
+        m = pm
+        pos = m.end()
         if VEHICLE_CUE.search(window_before(text, m.start(), 50)) is None and "partial" not in window_before(
             text, m.start(), 50
         ):
@@ -181,16 +195,23 @@ def _vessels(text: str) -> list[Candidate]:
     low = lowered(text)
     if "imo" not in low and "mmsi" not in low and _BOAT_WORD.search(low) is None:
         return out
-    for m in IMO_RE.finditer(text):
+    for m in IMO_RE.finditer(low):
         n = m.group("n")
         if imo.is_valid(n):
             out.append(Candidate(m.start("n"), m.end("n"), "vessel", n, {"scheme": "imo"}))
-    for m in MMSI_RE.finditer(text):
+    for m in MMSI_RE.finditer(low):
         n = m.group("n")
         # ship station MMSIs start with a maritime identification digit 2-7
         if n[0] in "234567":
             out.append(Candidate(m.start("n"), m.end("n"), "vessel", n, {"scheme": "mmsi"}))
-    for m in VESSEL_NAME_RE.finditer(text):
+    last = 0
+    for bm in _BOAT_WORD.finditer(low):
+        if bm.start() < last:
+            continue
+        m = VESSEL_NAME_RE.match(text, bm.start())  # type: ignore[assignment]
+        if m is None:
+            continue
+        last = m.end()
         for g in ("q", "w", "q2", "w2"):
             if m.group(g):
                 s, e = m.start(g), m.end(g)

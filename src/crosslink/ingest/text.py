@@ -161,12 +161,11 @@ def ingest_text(
 ) -> IngestResult:
     """Ingest a plain-text report (UTF-8): one report, its text, and its mentions."""
     from crosslink.ingest.pipeline import (
+        IngestResult,
         already_ingested,
         file_sha256,
         record_ingest,
     )
-
-    from crosslink.ingest.pipeline import IngestResult
 
     started = time.perf_counter()
     try:

@@ -40,6 +40,7 @@ class ResolutionModel:
     comparisons: list[dict[str, Any]] = field(default_factory=list)
     blocking_rules: list[list[str]] = field(default_factory=list)
     em_blocking_rules: list[list[str]] = field(default_factory=list)
+    em_fallback_rules: list[list[str]] = field(default_factory=list)
     deterministic_rules: list[list[str]] = field(default_factory=list)
     deterministic_recall: float = 0.7
     max_u_pairs: float = 2e6
@@ -76,7 +77,10 @@ class ResolutionModel:
         return [block_on(*r) for r in self._usable_rules(self.blocking_rules, available)]
 
     def em_rules(self, available: set[str]) -> list[BlockingRuleCreator]:
-        return [block_on(*r) for r in self._usable_rules(self.em_blocking_rules, available)]
+        rules = self._usable_rules(self.em_blocking_rules, available)
+        if len(rules) < 2:
+            rules += self._usable_rules(self.em_fallback_rules, available)
+        return [block_on(*r) for r in rules]
 
     def deterministic(self, available: set[str]) -> list[BlockingRuleCreator]:
         return [block_on(*r) for r in self._usable_rules(self.deterministic_rules, available)]
@@ -168,6 +172,7 @@ def load_model(schema: str = "Person", path: Path | None = None) -> ResolutionMo
         comparisons=list(spec["comparisons"]),
         blocking_rules=[list(r) for r in spec.get("blocking_rules", [])],
         em_blocking_rules=[list(r) for r in spec.get("em_blocking_rules", [])],
+        em_fallback_rules=[list(r) for r in spec.get("em_fallback_rules", [])],
         deterministic_rules=[list(r) for r in det.get("rules", [])],
         deterministic_recall=float(det.get("recall", 0.7)),
         max_u_pairs=float(spec.get("max_u_pairs", 2e6)),

@@ -9,10 +9,8 @@ Structured files are fully vectorised; free-text files loop per report (see
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from json.encoder import encode_basestring as _json_str
 from pathlib import Path
 from typing import IO
 
@@ -31,7 +29,7 @@ from crosslink.simulate.noise import (
     take_strings,
 )
 from crosslink.simulate.people import id_strings, person_record_table, record_counts
-from crosslink.simulate.text import Span, SpanText, display_name
+from crosslink.simulate.text import SpanTable, jsonl_lines, lines_bytes
 from crosslink.simulate.world import LINK_TYPES, NON_SUSPECT_ROLES, ROLES, SHAPES, World
 
 __all__ = [
@@ -74,7 +72,6 @@ class Sink:
         self.counts: dict[str, int] = {}
         self._writers: dict[str, pacsv.CSVWriter] = {}
         self._handles: dict[str, IO[str]] = {}
-        self._buffers: dict[str, list[dict[str, str]]] = {}
         self.truth_rows = 0
 
     def csv(self, rel: str, table: pa.Table) -> None:
@@ -94,18 +91,20 @@ class Sink:
             self._handles[rel] = h
         return h
 
-    def jsonl(self, rel: str, obj: dict[str, object]) -> None:
-        self.text(rel).write(json.dumps(obj, ensure_ascii=False, sort_keys=False) + "\n")
+    def jsonl(self, rel: str, columns: dict[str, pa.Array]) -> None:
+        """Append rows as JSON lines (keys in column order), vectorised. O(rows)."""
+        n = len(next(iter(columns.values())))
+        self.text(rel).write(lines_bytes(jsonl_lines(columns)).decode("utf-8"))
         if rel.startswith("records/"):
-            self.counts[rel] = self.counts.get(rel, 0) + 1
+            self.counts[rel] = self.counts.get(rel, 0) + n
 
     def truth(self, record_id: pa.Array, file: str, entity: pa.Array, field: str | pa.Array) -> None:
         n = len(record_id)
-        f = pa.array([field] * n, pa.string()) if isinstance(field, str) else field
+        f = pa.repeat(pa.scalar(field, pa.string()), n) if isinstance(field, str) else field
         t = pa.table(
             {
                 "record_id": record_id,
-                "file": pa.array([file] * n, pa.string()),
+                "file": pa.repeat(pa.scalar(file, pa.string()), n),
                 "entity_id": entity,
                 "field": f,
             }
@@ -114,45 +113,29 @@ class Sink:
         self.truth_rows += t.num_rows
         self.csv("truth/records.csv", t)
 
-    def rows(self, rel: str, row: dict[str, str]) -> None:
-        """Buffer one row of a text-bearing CSV; flushed as Arrow every 20,000 rows."""
-        buf = self._buffers.setdefault(rel, [])
-        buf.append(row)
-        if rel.startswith("records/"):
-            self.counts[rel] = self.counts.get(rel, 0) + 1
-        if len(buf) >= 20_000:
-            self._flush(rel)
-
-    def _flush(self, rel: str) -> None:
-        buf = self._buffers.get(rel)
-        if not buf:
-            return
-        cols = list(buf[0])
-        table = pa.table({c: pa.array([r[c] for r in buf], pa.string()) for c in cols})
-        w = self._writers.get(rel)
-        if w is None:
-            w = pacsv.CSVWriter(str(self.out / rel), table.schema)
-            self._writers[rel] = w
-        w.write_table(table)
-        buf.clear()
-
-    def spans(self, record_id: str, file: str, spans: list[Span]) -> None:
-        """Gold spans of one text record, and the entities they mention."""
-        h = self.text("truth/spans.jsonl")
-        head = f'{{"record_id": {_json_str(record_id)}, "file": {_json_str(file)}, "type": "'
-        for s in spans:
-            # Hand-built JSON line (same bytes as json.dumps): ~4x faster on hot path.
-            value = _json_str(s.value)
-            h.write(f'{head}{s.type}", "start": {s.start}, "end": {s.end}, "value": {value}}}\n')
-            if s.entity is not None:
-                self.rows("truth/records.csv", {
-                    "record_id": record_id, "file": file, "entity_id": s.entity, "field": f"mention:{s.type}",
-                })
-                self.truth_rows += 1
+    def spans(self, record_ids: pa.Array, file: str, gold: SpanTable, damaged: SpanTable) -> None:
+        """Gold spans of a batch of text records (``record_ids`` per row), the entities
+        they mention (truth rows ``mention:<type>``), and the OCR-damaged selectors
+        that are not gold (``truth/damaged.jsonl``). Vectorised, O(spans)."""
+        for table, rel, field in ((gold, "truth/spans.jsonl", "mention:"), (damaged, "truth/damaged.jsonl", "damaged:")):
+            if len(table) == 0:
+                continue
+            rid = record_ids.take(pa.array(table.row))
+            m = len(table)
+            cols: dict[str, pa.Array] = {
+                "record_id": rid,
+                "file": pa.repeat(pa.scalar(file, pa.string()), m),
+                "type": table.type,
+                "start": pa.array(table.start),
+                "end": pa.array(table.end),
+                "value": table.value,
+            }
+            if rel == "truth/damaged.jsonl":
+                cols["written"] = table.written
+            self.text(rel).write(lines_bytes(jsonl_lines(cols)).decode("utf-8"))
+            self.truth(rid, file, table.entity, pc.binary_join_element_wise(field, table.type, ""))
 
     def close(self) -> None:
-        for rel in list(self._buffers):
-            self._flush(rel)
         for w in self._writers.values():
             w.close()
         for h in self._handles.values():
@@ -453,16 +436,20 @@ def write_seized_contacts(rng: np.random.Generator, world: World, sink: Sink) ->
 
 @dataclass
 class Mentions:
-    """Vectorised preparation of the people mentioned in text reports."""
+    """How the people mentioned in text reports are written (one entry per mention)."""
 
-    given: list[str | None]
-    family: list[str | None]
-    dob: list[str | None]
-    phone_written: list[str]
-    phone_e164: list[str]
+    given: pa.Array
+    family: pa.Array
+    dob: pa.Array  # ISO, partial ISO or null
+    phone_written: pa.Array
+    phone_e164: pa.Array
 
 
 def prepare_mentions(rng: np.random.Generator, world: World, person: np.ndarray) -> Mentions:
+    """Noisy names, dates of birth and phones of the people a batch of reports mentions.
+
+    Vectorised with the record-level noise of :mod:`crosslink.simulate.noise`. O(n).
+    """
     t = name_tables()
     p = world.people
     r = DEFAULT_NOISE
@@ -472,27 +459,12 @@ def prepare_mentions(rng: np.random.Generator, world: World, person: np.ndarray)
     rows = _phone_row(rng, world, person)
     written, e164 = format_phones(rng, p.phone_cc.take(pa.array(rows)), p.phone_nsn[rows])
     return Mentions(
-        given=take_strings(t, g).to_pylist(),
-        family=take_strings(t, f).to_pylist(),
-        dob=dob.to_pylist(),
-        phone_written=written.to_pylist(),
-        phone_e164=e164.to_pylist(),
+        given=take_strings(t, g), family=take_strings(t, f), dob=dob, phone_written=written, phone_e164=e164
     )
 
 
 def shape_places(world: World, group: int) -> tuple[str, ...]:
+    """The route (canonical place names) a group's journeys follow."""
     shape = SHAPES[int(world.group_shape[group])]
     routes = places().routes[shape]
     return routes[group % len(routes)]
-
-
-def person_span(doc: SpanText, given: str | None, family: str | None, pid: str, *, order: str = "uk") -> None:
-    """Write a name in a source's style and record the gold span."""
-    g, f = given or "", family or ""
-    if order == "uk":  # Given SURNAME
-        written = f"{g} {f.upper()}".strip()
-    elif order == "partner":  # SURNAME Given
-        written = f"{f.upper()} {g}".strip()
-    else:
-        written = f"{g} {f}".strip()
-    doc.mention(written, "person", display_name(g, f), pid)
