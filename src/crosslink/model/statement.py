@@ -71,4 +71,8 @@ NON_SUSPECT_ROLES = frozenset({"migrant", "victim", "witness"})
 EXTENSION_PROPS: dict[str, str] = {
     "x:role": "string",
     "x:cellSite": "string",
+    "x:imei": "identifier",
+    "x:platePartial": "string",
+    "x:moneyMentioned": "string",
+    "x:dobMentioned": "date",
 }
