@@ -138,9 +138,9 @@ def _overview(
         """
     ).fetchall()
     cards = [
-        ("source files", meta.get("files", len(sources))),
+        ("source files", len(meta.get("records", [])) or len(sources)),
         ("reports", f"{summary['reports']:,}"),
-        ("records", f"{meta.get('records', 0):,}"),
+        ("records", f"{meta.get('total_records', 0):,}"),
         ("statements", f"{summary['statements']:,}"),
         ("entities", f"{summary['entities']:,}"),
         ("from free text", f"{mentions:,}"),

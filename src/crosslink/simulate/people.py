@@ -77,9 +77,25 @@ _PHONE_MULT = 2654435761
 
 
 def id_strings(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
-    """``prefix`` + zero-padded number, vectorised (P00000042)."""
-    digits = pc.utf8_lpad(pa.array(numbers).cast(pa.string()), width=width, padding="0")
-    return pc.binary_join_element_wise(prefix, digits, "")
+    """``prefix`` + zero-padded number, vectorised (P00000042).
+
+    Digits are written into a fixed-width byte matrix with numpy (O(n x width)),
+    several times faster than Arrow's cast + pad + join on millions of ids.
+    """
+    numbers = np.asarray(numbers, dtype=np.int64)
+    head = prefix.encode("utf-8")
+    if len(numbers) == 0 or numbers.min() < 0 or numbers.max() >= 10**width or len(head) != len(prefix):
+        digits = pc.utf8_lpad(pa.array(numbers).cast(pa.string()), width=width, padding="0")
+        return pc.binary_join_element_wise(prefix, digits, "")
+    k = len(head)
+    cols = np.empty((len(numbers), k + width), dtype=np.uint8)
+    cols[:, :k] = np.frombuffer(head, np.uint8)
+    rest = numbers.copy()
+    for j in range(k + width - 1, k - 1, -1):
+        cols[:, j] = 48 + rest % 10
+        rest //= 10
+    raw = cols.view(f"S{k + width}").ravel()
+    return pa.array(raw, type=pa.binary(k + width)).cast(pa.string())
 
 
 @dataclass

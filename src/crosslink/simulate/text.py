@@ -220,6 +220,9 @@ def _dates(iso: pa.Array, sep: str, *, day_first: bool) -> pa.Array:
     return out
 
 
+_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
+
+
 def json_string(values: pa.Array) -> pa.Array:
     """JSON string literals (quoted, escaped) for a string array, vectorised.
 
@@ -227,11 +230,11 @@ def json_string(values: pa.Array) -> pa.Array:
     control characters other than newline, carriage return and tab (which the
     simulator never writes otherwise). Nulls become ``null``. O(total length).
     """
-    s = pc.replace_substring(values, "\\", "\\\\")
-    s = pc.replace_substring(s, '"', '\\"')
-    s = pc.replace_substring(s, "\n", "\\n")
-    s = pc.replace_substring(s, "\r", "\\r")
-    s = pc.replace_substring(s, "\t", "\\t")
+    s = values
+    for raw, escaped in _ESCAPES:
+        # a cheap scan first: most columns (ids, dates, selectors) need no escaping
+        if pc.any(pc.match_substring(s, raw)).as_py():
+            s = pc.replace_substring(s, raw, escaped)
     quoted = pc.binary_join_element_wise('"', s, '"', "")
     return pc.fill_null(quoted, "null")
 
