@@ -54,6 +54,8 @@ class Network:
     _ig: ig.Graph | None = field(default=None, repr=False)
     _nk: Any = field(default=None, repr=False)
     _index: dict[str, int] | None = field(default=None, repr=False)
+    _ids: np.ndarray | None = field(default=None, repr=False)
+    _uv: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -69,14 +71,19 @@ class Network:
 
     @property
     def ids(self) -> np.ndarray:
-        """Node ids as a numpy object array (index = node)."""
-        return np.asarray(self.nodes.column("id").to_numpy(zero_copy_only=False))
+        """Node ids as a numpy object array (index = node); converted once, O(n)."""
+        if self._ids is None:
+            self._ids = np.asarray(self.nodes.column("id").to_numpy(zero_copy_only=False))
+        return self._ids
 
     def endpoints(self) -> tuple[np.ndarray, np.ndarray]:
-        return (
-            self.edges.column("u").to_numpy(),
-            self.edges.column("v").to_numpy(),
-        )
+        """Edge end indices (u < v), converted once."""
+        if self._uv is None:
+            self._uv = (
+                np.asarray(self.edges.column("u").to_numpy(), dtype=np.int64),
+                np.asarray(self.edges.column("v").to_numpy(), dtype=np.int64),
+            )
+        return self._uv
 
     def weights(self) -> np.ndarray:
         return np.asarray(self.edges.column("weight").to_numpy(), dtype=np.float64)

@@ -133,17 +133,20 @@ def ego_network(net: Network, center: str, *, radius: int = 2) -> dict[str, Any]
     c = net.index(center)
     g = net.graph()
     verts = np.asarray(g.neighborhood(c, order=radius), dtype=np.int64)
-    dist = (
-        np.asarray(g.distances(source=c, target=verts.tolist())[0], dtype=np.int64)
-        if verts.size < 5000
-        else None
-    )
-    # Edges with both ends inside: incident edges of members, filtered.
+    dist = np.zeros(verts.size, dtype=np.int64)
+    for d in range(1, radius + 1):  # rings, without a BFS over the whole graph
+        ring = np.asarray(g.neighborhood(c, order=d, mindist=d), dtype=np.int64)
+        dist[np.isin(verts, ring)] = d
     inside = np.zeros(net.n, dtype=bool)
     inside[verts] = True
-    inc = np.unique(np.fromiter((e for v in verts.tolist() for e in g.incident(v)), dtype=np.int64))
     u, v = net.endpoints()
-    eids = inc[inside[u[inc]] & inside[v[inc]]]
+    if verts.size < 20_000:  # incident edges of the members, filtered
+        inc = np.unique(
+            np.fromiter((e for x in verts.tolist() for e in g.incident(x)), dtype=np.int64)
+        )
+        eids = inc[inside[u[inc]] & inside[v[inc]]]
+    else:  # a hub's neighbourhood: one vectorised pass over all edges is cheaper
+        eids = np.flatnonzero(inside[u] & inside[v])
     ids = net.ids
     records = edge_records(net, eids)
     edges = [
@@ -155,7 +158,7 @@ def ego_network(net: Network, center: str, *, radius: int = 2) -> dict[str, Any]
         {
             "id": str(ids[x]),
             "label": labels[i],
-            **({"distance": int(dist[i])} if dist is not None else {}),
+            "distance": int(dist[i]),
         }
         for i, x in enumerate(verts.tolist())
     ]
