@@ -22,6 +22,10 @@ def simulate_command(
     stats: Annotated[
         Path | None, typer.Option("--stats", help="Print the statistics of an existing scenario DIR.")
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-j", min=1, help="Writer processes (default 2; output is the same for any number)."),
+    ] = None,
 ) -> None:
     """Write a synthetic smuggling-network scenario with ground truth (or --stats DIR)."""
     from crosslink.simulate import check_targets, scenario_stats, simulate
@@ -57,9 +61,9 @@ def simulate_command(
             def step(label: str, done: int, total: int) -> None:
                 bar.update(task, description=label, completed=done, total=total)
 
-            meta = simulate(people, seed, out, progress=step)
+            meta = simulate(people, seed, out, progress=step, workers=workers)
         console.print(
             f"Wrote {meta['total_records']:,} records for {people:,} people "
             f"({meta['groups']} groups) to {out} in {meta['seconds']:.1f} s "
-            f"({meta['total_records'] / meta['seconds']:,.0f} records/s)."
+            f"({meta['total_records'] / meta['seconds']:,.0f} records/s, {meta['workers']} worker(s))."
         )

@@ -25,6 +25,7 @@ from crosslink.ingest.pipeline import (
     file_sha256,
     record_ingest,
     statement_columns_sql,
+    statement_stats,
 )
 from crosslink.ingest.readers import _first_line, _line_of
 from crosslink.ingest.reports import ReportOptions, options_marking
@@ -140,17 +141,11 @@ def ingest_ftm(
         }
         result.reports = session.write_reports(pa.Table.from_pylist([report], schema=REPORT_SCHEMA))
         result.rows = int(one(con.execute("SELECT count(*) FROM _entities"))[0])  # type: ignore[index]
-        result.statements = int(one(con.execute("SELECT count(*) FROM _ftm_final"))[0])  # type: ignore[index]
-        result.entities = int(one(con.execute("SELECT count(DISTINCT entity_id) FROM _ftm_final"))[0])  # type: ignore[index]
-        result.uncleaned = {
-            f"{s}.{p}": int(n)
-            for s, p, n in con.execute(
-                "SELECT schema, prop, count(*) FROM _ftm_final WHERE reason IS NOT NULL GROUP BY ALL ORDER BY ALL"
-            ).fetchall()
-        }
+        result.statements, result.entities, result.uncleaned = statement_stats(con, "_ftm_final")
         result.new_statements = session.write_statements("_ftm_final")
         record_ingest(session, result, ingest_id=ingest_id, sha=sha, mapping_sha="ftm", options=options)
-        for table in ("_entities", "_ftm_raw", "_ftm_typed", "_ftm_clean", "_ftm_final", "_cleaned"):
+        con.execute("DROP VIEW IF EXISTS _ftm_clean")
+        for table in ("_entities", "_ftm_raw", "_ftm_typed", "_ftm_final", "_cleaned"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     result.seconds = time.perf_counter() - started
     return result

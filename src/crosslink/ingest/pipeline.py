@@ -170,7 +170,8 @@ def statement_columns_sql() -> str:
 
 def clean_raw(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
     """Clean ``source`` (entity_id, schema, prop, prop_type, raw, hint, report_id, ...)
-    into ``target`` with added ``value`` and ``reason`` columns.
+    into the view ``target`` with added ``value`` and ``reason`` columns (a view: the
+    caller materialises the final statements once, from it).
 
     Text types are whitespace-normalised in SQL; other types are cleaned by FtM once
     per distinct (type, hint, value).
@@ -193,7 +194,7 @@ def clean_raw(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
         con.unregister("_cleaned_part")
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE {target} AS
+        CREATE OR REPLACE TEMP VIEW {target} AS
         SELECT r.*,
                coalesce(c.value, regexp_replace(trim(r.raw), '\\s+', ' ', 'g')) AS value,
                c.reason
@@ -203,6 +204,18 @@ def clean_raw(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
         WHERE trim(r.raw) <> ''
         """  # noqa: S608
     )
+
+
+def statement_stats(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, int, dict[str, int]]:
+    """(statements, distinct entities, uncleaned values per Schema.prop)."""
+    total, entities = con.execute(
+        f"SELECT count(*), count(DISTINCT entity_id) FROM {table}"  # noqa: S608  (our own table)
+    ).fetchall()[0]
+    uncleaned = con.execute(
+        f"SELECT schema || '.' || prop, count(*) FROM {table} WHERE reason IS NOT NULL "  # noqa: S608
+        "GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    return int(total), int(entities), {key: int(n) for key, n in uncleaned}
 
 
 def already_ingested(session: Session, ingest_id: str) -> bool:
@@ -316,14 +329,7 @@ def ingest_rows(
         say("writing")
         result.rows = _scalar(con, "SELECT count(*) FROM _rows")
         result.reports = session.write_reports(reports)
-        result.statements = _scalar(con, "SELECT count(*) FROM _final")
-        result.entities = _scalar(con, "SELECT count(DISTINCT entity_id) FROM _final")
-        result.uncleaned = {
-            f"{schema}.{prop}": int(n)
-            for schema, prop, n in con.execute(
-                "SELECT schema, prop, count(*) FROM _final WHERE reason IS NOT NULL GROUP BY ALL ORDER BY ALL"
-            ).fetchall()
-        }
+        result.statements, result.entities, result.uncleaned = statement_stats(con, "_final")
         result.new_statements = session.write_statements("_final")
         if reports.column("text").null_count < reports.num_rows:
             say("extracting")
@@ -333,7 +339,8 @@ def ingest_rows(
                 session, reports, dataset=dataset, ingest_id=ingest_id, country_hint=options.country
             )
         record_ingest(session, result, ingest_id=ingest_id, sha=sha, mapping_sha=mapping.sha256, options=options)
-        for table in ("_rows", "_raw", "_clean", "_final", "_reports_raw", "_cleaned"):
+        con.execute("DROP VIEW IF EXISTS _clean")
+        for table in ("_rows", "_raw", "_final", "_reports_raw", "_cleaned"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     result.seconds = time.perf_counter() - started
     return result

@@ -35,7 +35,7 @@ from crosslink.simulate.text import (
     uk_dates,
     where,
 )
-from crosslink.simulate.world import ROLES, World
+from crosslink.simulate.world import LINK_TYPES, ROLES, World
 
 __all__ = ["write_intel", "write_partner", "write_adverts", "ocr_damage", "OCR_RATE"]
 
@@ -200,15 +200,28 @@ def _partner_name(given: pa.Array, family: pa.Array) -> pa.Array:
     )
 
 
-def _neighbours(world: World) -> tuple[np.ndarray, np.ndarray]:
-    """CSR adjacency over true links (both directions). O(links log links)."""
-    s = np.concatenate([world.link_src, world.link_dst])
-    d = np.concatenate([world.link_dst, world.link_src])
+def _associates(rng: np.random.Generator, world: World, subjects: np.ndarray) -> np.ndarray:
+    """A random true associate of each subject (-1 if none): for facilitators another
+    facilitator they are tied to (associate, family, supplier links), for migrants
+    and others the recruiter who smuggled them. A CSR index over the facilitator
+    ties only (a few percent of links): O(ties log ties + links + subjects)."""
+    lt = world.link_type
+    ties = (lt == LINK_TYPES.index("associate")) | (lt == LINK_TYPES.index("family")) | (
+        lt == LINK_TYPES.index("supplier")
+    )
+    s = np.concatenate([world.link_src[ties], world.link_dst[ties]])
+    d = np.concatenate([world.link_dst[ties], world.link_src[ties]])
     order = np.argsort(s, kind="stable")
     s, d = s[order], d[order]
     indptr = np.zeros(world.n + 1, dtype=np.int64)
     np.cumsum(np.bincount(s, minlength=world.n), out=indptr[1:])
-    return indptr, d
+    deg = indptr[subjects + 1] - indptr[subjects]
+    pick = np.minimum(indptr[subjects] + (rng.random(len(subjects)) * deg).astype(np.int64), max(len(d) - 1, 0))
+    out = np.where(deg > 0, d[pick] if len(d) else -1, -1)
+    smuggled = lt == LINK_TYPES.index("smuggled_by")
+    recruiter = np.full(world.n, -1, np.int64)
+    recruiter[world.link_src[smuggled]] = world.link_dst[smuggled]
+    return np.where(out >= 0, out, recruiter[subjects])
 
 
 def _damaged_ibans(
@@ -243,10 +256,7 @@ def write_intel(rng: np.random.Generator, world: World, sink: Sink) -> None:
     n = len(subjects)
     if n == 0:
         return
-    indptr, nbr = _neighbours(world)
-    deg = indptr[subjects + 1] - indptr[subjects]
-    pick = np.minimum(indptr[subjects] + (rng.random(n) * deg).astype(np.int64), max(len(nbr) - 1, 0))
-    assoc = np.where(deg > 0, nbr[pick] if len(nbr) else -1, -1)
+    assoc = _associates(rng, world, subjects)
     ms = prepare_mentions(rng, world, subjects)
     ma = prepare_mentions(rng, world, np.maximum(assoc, 0))
     a = world.assets

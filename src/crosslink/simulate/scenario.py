@@ -1,16 +1,29 @@
 """Orchestrator: world -> records, mappings, truth, scenario.json.
 
 ``simulate(n_people, seed, out)`` writes a scenario directory that
-``crosslink ingest DIR`` takes whole. The same seed gives byte-identical files:
-every draw comes from one ``numpy.random.Generator`` in a fixed order, files are
-written in a fixed order, and nothing depends on the clock or on set ordering.
-Memory stays flat because writers emit chunks of at most 250,000 rows.
+``crosslink ingest DIR`` takes whole. The same seed gives byte-identical files,
+whatever the number of worker processes:
+
+* the world is drawn first, from its own random stream;
+* each writer (nominals, calls, ...) then draws from its own stream, spawned
+  from the seed with :class:`numpy.random.SeedSequence`, so its output does
+  not depend on which process runs it or in which order;
+* writers own their record files; the truth files they share are written as
+  parts and concatenated in the fixed writer order at the end;
+* nothing depends on the clock or on set ordering.
+
+Writers run in ``workers`` forked processes (default 2) that share the world
+copy-on-write; where ``fork`` is unavailable they run in this process. Memory
+stays flat because writers emit chunks of at most 250,000 rows.
 Complexity O(people + records).
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +32,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import yaml
 
 from crosslink.simulate.names import name_tables
@@ -27,7 +41,9 @@ from crosslink.simulate.records import (
     FORCES,
     NOMINAL_SOURCES,
     PARTNERS,
+    SHARED_TRUTH,
     Sink,
+    part_path,
     write_anpr,
     write_calls,
     write_nominals,
@@ -39,49 +55,108 @@ from crosslink.simulate.world import LINK_TYPES, ROLES, SHAPES, World, build_wor
 
 __all__ = ["simulate", "SCENARIO_VERSION", "mappings"]
 
-SCENARIO_VERSION = 1
+SCENARIO_VERSION = 2
 Progress = Callable[[str, int, int], None]
+Step = Callable[[np.random.Generator, World, Sink], None]
 
-_STEPS = (
-    ("nominals", write_nominals),
+
+def _truth_step(rng: np.random.Generator, world: World, sink: Sink) -> None:
+    _write_truth(world, sink)
+
+
+# Fixed order: it decides the random stream of each writer and the order of the
+# shared truth parts. Listed roughly by cost, so two workers finish together.
+_STEPS: tuple[tuple[str, Step], ...] = (
     ("calls", write_calls),
+    ("nominals", write_nominals),
     ("transfers", write_transfers),
-    ("anpr", write_anpr),
-    ("seized contacts", write_seized_contacts),
     ("intelligence logs", write_intel),
+    ("seized contacts", write_seized_contacts),
+    ("truth", _truth_step),
     ("partner reports", write_partner),
     ("adverts", write_adverts),
+    ("anpr", write_anpr),
 )
+_RECORDS_HEADER = pa.schema([(c, pa.string()) for c in ("record_id", "file", "entity_id", "field")])
+
+_WORLD: World | None = None  # set before forking workers, inherited copy-on-write
+
+
+def _run_step(args: tuple[int, int, str]) -> tuple[int, dict[str, int], int]:
+    """Run writer ``index`` with its own random stream; return what it wrote."""
+    index, seed, out = args
+    assert _WORLD is not None
+    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(len(_STEPS) + 1)[index + 1])
+    sink = Sink(Path(out), part=f"{index:02d}")
+    try:
+        _STEPS[index][1](rng, _WORLD, sink)
+    finally:
+        sink.close()
+    return index, sink.counts, sink.truth_rows
+
+
+def default_workers() -> int:
+    """Two writer processes where ``fork`` exists (the world is shared, not copied)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 def simulate(
-    n_people: int, seed: int, out: Path, *, progress: Progress | None = None
+    n_people: int,
+    seed: int,
+    out: Path,
+    *,
+    progress: Progress | None = None,
+    workers: int | None = None,
 ) -> dict[str, Any]:
-    """Write a scenario for ``n_people`` people into ``out``; return scenario.json's content."""
+    """Write a scenario for ``n_people`` people into ``out``; return scenario.json's content.
+
+    ``workers`` writer processes (default :func:`default_workers`); the output is
+    byte-identical for any number of workers.
+    """
+    global _WORLD
     t0 = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
+    shutil.rmtree(out / ".parts", ignore_errors=True)
+    workers = default_workers() if workers is None else max(1, workers)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        workers = 1
     total = len(_STEPS) + 2
     if progress:
         progress("world", 0, total)
-    world = build_world(rng, n_people)
-    sink = Sink(out)
+    world_rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(len(_STEPS) + 1)[0])
+    _WORLD = build_world(world_rng, n_people)
+    counts: dict[str, int] = {}
+    truth_rows = 0
+    jobs = [(i, seed, str(out)) for i in range(len(_STEPS))]
+    done = 0
     try:
-        for i, (label, step) in enumerate(_STEPS, start=1):
+        if workers == 1:
+            results = map(_run_step, jobs)
+            pool = None
+        else:
+            pool = multiprocessing.get_context("fork").Pool(workers)
+            results = pool.imap_unordered(_run_step, jobs)
+        for index, step_counts, rows in results:
+            done += 1
             if progress:
-                progress(label, i, total)
-            step(rng, world, sink)
-        if progress:
-            progress("truth", total - 1, total)
-        _write_truth(world, sink)
+                progress(_STEPS[index][0], done, total)
+            counts |= step_counts
+            truth_rows += rows
+        if pool is not None:
+            pool.close()
+            pool.join()
     finally:
-        sink.close()
-    for rel in sink.counts:
+        world = _WORLD
+        _WORLD = None
+    _merge_parts(out)
+    for rel in counts:
         stem = Path(rel).stem
         (out / "mappings" / f"{stem}.yml").write_text(
             yaml.safe_dump(mappings(stem), sort_keys=False, allow_unicode=True), encoding="utf-8"
         )
-    counts = {Path(k).name: v for k, v in sorted(sink.counts.items())}
+    records = {Path(k).name: v for k, v in sorted(counts.items())}
     roles = np.bincount(world.role, minlength=len(ROLES))
     meta: dict[str, Any] = {
         "version": SCENARIO_VERSION,
@@ -90,15 +165,32 @@ def simulate(
         "parameters": {"records_per_facilitator": 2.5, "facilitator_share": 0.04},
         "groups": len(world.group_ids),
         "roles": {r: int(c) for r, c in zip(ROLES, roles, strict=True)},
-        "records": counts,
-        "total_records": int(sum(counts.values())),
-        "truth_record_rows": sink.truth_rows,
+        "records": records,
+        "total_records": int(sum(records.values())),
+        "truth_record_rows": truth_rows,
     }
     (out / "scenario.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     if progress:
         progress("done", total, total)
     meta["seconds"] = time.perf_counter() - t0  # returned, never written (determinism)
+    meta["workers"] = workers
     return meta
+
+
+def _merge_parts(out: Path) -> None:
+    """Concatenate the shared truth parts in writer order (records.csv gets its header
+    once). Byte copies, O(truth size)."""
+    for rel in SHARED_TRUTH:
+        target = out / rel
+        with open(target, "wb") as dst:
+            if rel.endswith(".csv"):
+                pacsv.CSVWriter(dst, _RECORDS_HEADER).close()  # the header line, as Arrow writes it
+            for i in range(len(_STEPS)):
+                part = part_path(out, f"{i:02d}", rel)
+                if part.is_file():
+                    with open(part, "rb") as src:
+                        shutil.copyfileobj(src, dst, 1 << 22)
+    shutil.rmtree(out / ".parts", ignore_errors=True)
 
 
 def _write_truth(world: World, sink: Sink) -> None:

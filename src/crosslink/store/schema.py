@@ -104,4 +104,35 @@ DDL = [
         hash VARCHAR NOT NULL
     )
     """,
+    # Analyst match decisions (owned by resolve/judgements.py). Never updated except
+    # to mark a row superseded (by a later judgement on the same pair) or deleted.
+    """
+    CREATE TABLE IF NOT EXISTS judgements (
+        id VARCHAR PRIMARY KEY,
+        a VARCHAR NOT NULL,
+        b VARCHAR NOT NULL,
+        decision VARCHAR NOT NULL,
+        reason VARCHAR,
+        username VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        superseded_by VARCHAR,
+        deleted_at TIMESTAMP
+    )
+    """,
+    # Scored candidate pairs from the last resolution (a < b), kept for review,
+    # explanation and incremental re-clustering. Derived: rebuilt by a full run.
+    # gammas/weights hold each comparison's level and match weight, in the order
+    # of the saved model's comparisons.
+    """
+    CREATE TABLE IF NOT EXISTS resolution_pairs (
+        a VARCHAR NOT NULL,
+        b VARCHAR NOT NULL,
+        schema VARCHAR NOT NULL,
+        match_weight DOUBLE,
+        match_probability DOUBLE,
+        gammas TINYINT[],
+        weights FLOAT[],
+        scored_at TIMESTAMP
+    )
+    """,
 ]

@@ -1,0 +1,688 @@
+"""Resolve the people in a workspace into stable canonical entities.
+
+:func:`resolve_workspace` reads Person statements through the session's
+``visible_statements`` view, pivots them to one record per entity, and runs the
+same prepare / Splink / constrained-clustering core as ``crosslink dedupe``, in a
+private in-memory DuckDB (Splink's scratch tables never reach the workspace file).
+It then writes
+
+* ``canonical``: every resolved Person's stable canonical id (see
+  :mod:`crosslink.resolve.canonical`) and its cluster's confidence;
+* ``resolution_pairs``: every scored pair at or above the model's predict
+  threshold, with each comparison's level and match weight, for ``review``,
+  ``explain`` and incremental runs;
+* ``meta``: the trained model (Splink settings JSON), what it was trained on,
+  and the statement watermark of the run;
+
+and audits one ``combination`` entry.
+
+Full and incremental runs
+-------------------------
+A *full* run trains the model (u by random sampling, m by EM) and scores all
+blocked pairs: O(n + candidate pairs) SQL plus training on capped samples. It runs
+when there is no saved model, when the model file or the kinds of evidence present
+changed, when more than half the records are new, or on request.
+
+Otherwise the run is *incremental*. A record is *new* when it has no canonical row
+or has Person statements newer than the last run's watermark. New records are
+scored against all records (Splink ``predict_between`` new x all, blocking on the
+model's rules) and among themselves (``predict_within``) with the saved model: old
+x old pairs are never re-scored. Only the clusters the new pairs touch (plus the
+new records, plus whatever judgements tie to them) are re-clustered, from the
+stored pairs and the new ones; every other canonical row is left alone. Cost:
+O(new x block size) scoring and O(touched clusters) clustering; the pivot,
+feature preparation and term-frequency tables remain O(n) vectorised SQL (a few
+seconds at 10^6 records), which the scoring and training costs dominate.
+
+Name-only records
+-----------------
+Mentions extracted from free text often carry a name and nothing else. They
+resolve against structured records when the model scores the pair high enough
+and nothing conflicts, but a name-only record whose strong matches include
+records with incompatible dates of birth (namesakes) is ambiguous: it is kept
+apart and its pairs go to the review queue instead.
+
+Compartments: the run sees what the session may see; the canonical table it
+writes covers those entities only (rows of entities it cannot see are untouched).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from splink import DuckDBAPI, Linker
+
+from crosslink.resolve.canonical import write_canonical
+from crosslink.resolve.cluster import ClusterOptions, cluster_pairs, dob_compatible
+from crosslink.resolve.columns import PERSON_PROPERTIES
+from crosslink.resolve.engine import train_linker
+from crosslink.resolve.judgements import effective_judgements
+from crosslink.resolve.model import ResolutionModel, load_model
+from crosslink.resolve.names import load_variant_table
+from crosslink.resolve.prepare import prepare_person_features
+from crosslink.store.session import Session
+from crosslink.store.sql import scalar
+
+__all__ = [
+    "ENGINES",
+    "RESOLVED_PROPERTIES",
+    "load_features",
+    "person_records",
+    "recluster",
+    "resolve_workspace",
+    "saved_model",
+]
+
+ENGINES = ("duckdb", "spark")
+SCHEMA = "Person"
+
+#: Person properties read from the workspace (those the model can compare).
+RESOLVED_PROPERTIES: tuple[str, ...] = tuple(
+    p for p in (
+        "firstName", "middleName", "lastName", "name", "birthDate", "birthPlace", "gender",
+        "nationality", "address", "postalCode", "city", "phone", "email", "idNumber",
+        "passportNumber",
+    ) if p in PERSON_PROPERTIES
+)
+
+#: Records with none of these are "name-only" (see module docstring).
+_SUBSTANTIVE = ("dob_y", "phone", "email", "passport_number", "id_number")
+
+#: Above this share of new records an incremental run is no cheaper than a full one.
+_INCREMENTAL_MAX_SHARE = 0.5
+
+
+def _meta_key(name: str) -> str:
+    return f"resolve:{SCHEMA}:{name}"
+
+
+def _noop(_message: str) -> None:
+    return None
+
+
+# -- reading ---------------------------------------------------------------------
+
+
+def person_records(session: Session, entity_ids: list[str] | None = None) -> pa.Table:
+    """One row per visible Person entity: ``unique_id``, ``seen`` (newest statement)
+    and one VARCHAR column per property in :data:`RESOLVED_PROPERTIES`.
+
+    A property with several values takes a cleaned value before an uncleaned one,
+    then the most frequently stated, then the smallest (deterministic). O(statements
+    of Person entities) in SQL; with ``entity_ids``, only those entities.
+    """
+    pivot = ", ".join(
+        f"first(value ORDER BY clean DESC, n DESC, value) FILTER (WHERE prop = '{p}') AS \"{p}\""
+        for p in RESOLVED_PROPERTIES
+    )
+    only = ""
+    params: list[object] = [list(RESOLVED_PROPERTIES)]
+    if entity_ids is not None:
+        only = (
+            "AND entity_hash IN (SELECT hash(unnest(?::VARCHAR[]))) "
+            "AND entity_id IN (SELECT unnest(?::VARCHAR[]))"
+        )
+        params += [entity_ids, entity_ids]
+    return session.con.sql(
+        f"""
+        WITH v AS (
+            SELECT entity_id, prop, value, count(*) AS n, bool_or(reason IS NULL) AS clean,
+                   max(first_seen) AS seen
+            FROM visible_statements
+            WHERE schema = '{SCHEMA}' AND prop IN (SELECT unnest(?::VARCHAR[])) {only}
+            GROUP BY entity_id, prop, value
+        )
+        SELECT entity_id AS unique_id, max(seen) AS seen, {pivot}
+        FROM v GROUP BY entity_id ORDER BY entity_id
+        """,  # noqa: S608 - property names are our constants
+        params=params,
+    ).to_arrow_table()
+
+
+def load_features(mem: duckdb.DuckDBPyConnection, records: pa.Table, target: str) -> set[str]:
+    """Prepare the model's feature table ``target`` in ``mem`` from :func:`person_records`."""
+    mem.register("_xl_records_arrow", records.drop_columns(["seen"]))
+    mem.execute(
+        "CREATE OR REPLACE TEMP TABLE _xl_records AS "
+        "SELECT *, 'workspace' AS source_dataset FROM _xl_records_arrow"
+    )
+    mem.unregister("_xl_records_arrow")
+    return set(prepare_person_features(mem, "_xl_records", target, load_variant_table()))
+
+
+def _memory() -> duckdb.DuckDBPyConnection:
+    mem = duckdb.connect()
+    mem.execute("SET enable_progress_bar = false")
+    return mem
+
+
+# -- the saved model -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SavedModel:
+    settings: dict[str, Any]
+    signature: str
+    watermark: datetime | None
+
+
+def _signature(model: ResolutionModel, available: set[str]) -> str:
+    text = json.dumps([model.spec, sorted(available)], sort_keys=True, default=str)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def saved_model(con: duckdb.DuckDBPyConnection) -> SavedModel | None:
+    """The model the last resolution trained, or None before the first run."""
+    rows = dict(con.execute(
+        "SELECT key, value FROM meta WHERE key IN (?, ?, ?)",
+        [_meta_key("model"), _meta_key("signature"), _meta_key("watermark")],
+    ).fetchall())
+    if _meta_key("model") not in rows:
+        return None
+    mark = rows.get(_meta_key("watermark"))
+    return SavedModel(
+        settings=json.loads(rows[_meta_key("model")]),
+        signature=str(rows.get(_meta_key("signature"), "")),
+        watermark=datetime.fromisoformat(mark) if mark else None,
+    )
+
+
+def _save_meta(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> None:
+    for key, value in values.items():
+        con.execute(
+            "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [_meta_key(key), value],
+        )
+
+
+def _explaining(settings: dict[str, Any]) -> dict[str, Any]:
+    """Settings that keep each comparison's level and weight in predictions."""
+    return {
+        **settings,
+        "retain_intermediate_calculation_columns": True,
+        "retain_matching_columns": True,
+    }
+
+
+def comparison_names(settings: dict[str, Any]) -> list[str]:
+    return [str(c["output_column_name"]) for c in settings["comparisons"]]
+
+
+# -- scoring ---------------------------------------------------------------------
+
+
+def _pairs_sql(source: str, settings: dict[str, Any]) -> str:
+    """Normalise Splink predictions to the ``resolution_pairs`` columns (a < b)."""
+    names = comparison_names(settings)
+    gammas = ", ".join(f'CAST("gamma_{c}" AS TINYINT)' for c in names)
+    weights = ", ".join(f'CAST("mw_{c}" AS FLOAT)' for c in names)
+    # tf adjustments, where the comparison has them, add to its weight
+    with_tf = {
+        str(c["output_column_name"]) for c in settings["comparisons"]
+        if any(level.get("tf_adjustment_column") for level in c["comparison_levels"])
+    }
+    weights = ", ".join(
+        f'CAST("mw_{c}" + coalesce("mw_tf_adj_{c}", 0) AS FLOAT)' if c in with_tf
+        else f'CAST("mw_{c}" AS FLOAT)'
+        for c in names
+    )
+    return f"""
+        SELECT least(CAST(unique_id_l AS VARCHAR), CAST(unique_id_r AS VARCHAR)) AS a,
+               greatest(CAST(unique_id_l AS VARCHAR), CAST(unique_id_r AS VARCHAR)) AS b,
+               match_weight, match_probability,
+               [{gammas}] AS gammas, [{weights}] AS weights
+        FROM {source}
+    """  # noqa: S608 - identifiers from the saved model
+
+
+def _tf_columns(settings: dict[str, Any]) -> list[str]:
+    cols = {
+        str(level["tf_adjustment_column"])
+        for c in settings["comparisons"] for level in c["comparison_levels"]
+        if level.get("tf_adjustment_column")
+    }
+    return sorted(cols)
+
+
+def _score_full(
+    mem: duckdb.DuckDBPyConnection,
+    model: ResolutionModel,
+    available: set[str],
+    step: Callable[[str], None],
+) -> tuple[dict[str, Any], int]:
+    """Train on all records and score every blocked pair into ``xl_pairs``."""
+    linker = train_linker(mem, ["xl_features"], model, available, progress=step)
+    settings = dict(linker.misc.save_model_to_json(out_path=None))
+    step("scoring candidate pairs")
+    scorer = Linker(DuckDBAPI(connection=mem).register("xl_features"), _explaining(settings))
+    predicted = scorer.inference.predict(
+        threshold_match_probability=model.predict_threshold, warning_mode="never"
+    )
+    mem.execute(f"CREATE OR REPLACE TEMP TABLE xl_pairs AS {_pairs_sql(predicted.physical_name, settings)}")  # noqa: S608
+    return settings, int(scalar(mem.execute("SELECT count(*) FROM xl_pairs")))
+
+
+def _score_new(
+    mem: duckdb.DuckDBPyConnection,
+    model: ResolutionModel,
+    settings: dict[str, Any],
+    step: Callable[[str], None],
+) -> int:
+    """Score new x all records with the saved model into ``xl_pairs``.
+
+    ``xl_new`` and ``xl_old`` split ``xl_features``. Old x old pairs are never
+    formed: ``predict_between`` joins new against old only, ``predict_within``
+    blocks among the new records.
+    """
+    db_api = DuckDBAPI(connection=mem)
+    scorer = Linker(db_api.register("xl_features"), _explaining(settings))
+    for column in _tf_columns(settings):
+        scorer.table_management.compute_tf_table(column)
+    new, old = db_api.register("xl_new"), db_api.register("xl_old")
+    step("scoring new records against existing ones")
+    parts = []
+    if int(scalar(mem.execute("SELECT count(*) FROM xl_old"))):
+        between = scorer.inference.predict_between(
+            new, old, threshold_match_probability=model.predict_threshold, warning_mode="never"
+        )
+        parts.append(_pairs_sql(between.physical_name, settings))
+    if int(scalar(mem.execute("SELECT count(*) FROM xl_new"))) > 1:
+        within = scorer.inference.predict_within(
+            new, threshold_match_probability=model.predict_threshold, warning_mode="never"
+        )
+        parts.append(_pairs_sql(within.physical_name, settings))
+    query = " UNION ALL ".join(parts) or _empty_pairs_sql()
+    mem.execute(f"CREATE OR REPLACE TEMP TABLE xl_pairs AS {query}")  # noqa: S608
+    return int(scalar(mem.execute("SELECT count(*) FROM xl_pairs")))
+
+
+def _empty_pairs_sql() -> str:
+    return (
+        "SELECT NULL::VARCHAR AS a, NULL::VARCHAR AS b, NULL::DOUBLE AS match_weight, "
+        "NULL::DOUBLE AS match_probability, NULL::TINYINT[] AS gammas, "
+        "NULL::FLOAT[] AS weights WHERE FALSE"
+    )
+
+
+# -- clustering ------------------------------------------------------------------
+
+
+def _ambiguous_name_only(mem: duckdb.DuckDBPyConnection, pairs: str, threshold: float) -> set[str]:
+    """Name-only records whose strong matches disagree on date of birth.
+
+    Such a record could be any of several namesakes; merging it into one would be
+    a guess. O(strong pairs of name-only records) in SQL, then a Python check over
+    each such record's few distinct partner dates.
+    """
+    substantive = " OR ".join(f"f.{c} IS NOT NULL" for c in _SUBSTANTIVE)
+    rows = mem.execute(
+        f"""
+        WITH thin AS (SELECT unique_id FROM xl_scope f WHERE NOT ({substantive})),
+        strong AS (
+            SELECT a AS rec, b AS other FROM {pairs} WHERE match_probability >= ?
+            UNION ALL SELECT b, a FROM {pairs} WHERE match_probability >= ?
+        )
+        SELECT s.rec, list(DISTINCT [f.dob_y, f.dob_m, f.dob_d])
+        FROM strong s SEMI JOIN thin t ON t.unique_id = s.rec
+        JOIN xl_scope f ON f.unique_id = s.other
+        WHERE f.dob_y IS NOT NULL
+        GROUP BY s.rec HAVING count(DISTINCT [f.dob_y, f.dob_m, f.dob_d]) > 1
+        """,  # noqa: S608 - internal table names
+        [threshold, threshold],
+    ).fetchall()
+    ambiguous: set[str] = set()
+    for rec, dobs in rows:
+        dates = [(d[0], d[1], d[2]) for d in dobs]
+        if any(
+            not dob_compatible(x, y) for i, x in enumerate(dates) for y in dates[i + 1:]
+        ):
+            ambiguous.add(str(rec))
+    return ambiguous
+
+
+def _cluster_scope(
+    mem: duckdb.DuckDBPyConnection,
+    model: ResolutionModel,
+    pairs: str,
+    same: list[tuple[str, str]],
+    different: list[tuple[str, str]],
+) -> tuple[pa.Table, int]:
+    """Cluster ``xl_scope`` with ``pairs`` and the judgements; returns the
+    assignment and how many name-only records were held back as ambiguous."""
+    threshold = model.cluster_threshold
+    ambiguous = _ambiguous_name_only(mem, pairs, threshold)
+    mem.register("_xl_ambiguous", pa.table({"id": pa.array(sorted(ambiguous), pa.string())}))
+    mem.execute(
+        f"""CREATE OR REPLACE TEMP TABLE xl_cluster_pairs AS
+            SELECT a AS unique_id_l, b AS unique_id_r, match_probability FROM {pairs}
+            WHERE a NOT IN (SELECT id FROM _xl_ambiguous)
+              AND b NOT IN (SELECT id FROM _xl_ambiguous)"""  # noqa: S608
+    )
+    mem.unregister("_xl_ambiguous")
+    options = ClusterOptions(
+        threshold=threshold,
+        conflicts=tuple(model.spec.get("conflicts", ClusterOptions.conflicts)),
+    )
+    assignment = cluster_pairs(
+        mem, "xl_scope", "xl_cluster_pairs", options, must_link=same, cannot_link=different
+    )
+    return assignment, len(ambiguous)
+
+
+# -- the run ---------------------------------------------------------------------
+
+
+def resolve_workspace(
+    session: Session,
+    *,
+    engine: str = "duckdb",
+    progress: Callable[[str], None] | None = None,
+    full: bool = False,
+) -> dict[str, Any]:
+    """Resolve the workspace's Person entities; see the module docstring.
+
+    Returns ``records, clusters`` (people after resolution), ``merged_records``
+    (records that joined another), ``review`` (scored pairs in the model's review
+    band without a judgement), ``mode`` (full|incremental), ``new_records``,
+    ``scored_pairs`` (pairs scored in this run), ``ambiguous`` (name-only records
+    held back), ``kept_ids``/``new_ids`` (clusters that kept or got a canonical id)
+    and ``seconds``.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    started = time.perf_counter()
+    now = datetime.now(UTC).replace(tzinfo=None)
+    step = progress or _noop
+    con = session.con
+    model = load_model(SCHEMA)
+
+    step("reading person records")
+    records = person_records(session)
+    empty = _result(records.num_rows, 0, 0, 0, "full", 0, 0, 0, None, started)
+    if records.num_rows == 0:
+        return empty
+    watermark = records.column("seen").to_pylist()
+    newest = max((w for w in watermark if w is not None), default=None)
+    saved = saved_model(con)
+
+    mem = _memory()
+    try:
+        step("preparing features (names, dates, selectors)")
+        available = load_features(mem, records, "xl_features")
+        signature = _signature(model, available)
+        new_ids = _new_records(con, records, saved)
+        incremental = (
+            not full
+            and engine == "duckdb"
+            and saved is not None
+            and saved.signature == signature
+            and len(new_ids) <= _INCREMENTAL_MAX_SHARE * records.num_rows
+        )
+        if incremental and not new_ids:
+            step("nothing new to resolve")
+            return _finish(session, model, records.num_rows, "incremental", 0, 0, 0, None, started)
+        if incremental:
+            assert saved is not None
+            settings = saved.settings
+            mem.register("_xl_new_ids", pa.table({"id": pa.array(sorted(new_ids), pa.string())}))
+            mem.execute("CREATE OR REPLACE TEMP TABLE xl_new_ids AS SELECT id FROM _xl_new_ids")
+            mem.unregister("_xl_new_ids")
+            mem.execute(
+                "CREATE OR REPLACE TEMP TABLE xl_new AS SELECT * FROM xl_features "
+                "SEMI JOIN xl_new_ids ON unique_id = id"
+            )
+            mem.execute(
+                "CREATE OR REPLACE TEMP TABLE xl_old AS SELECT * FROM xl_features "
+                "ANTI JOIN xl_new_ids ON unique_id = id"
+            )
+            scored = _score_new(mem, model, settings, step)
+        elif engine == "spark":
+            from crosslink.resolve.spark import score_full_spark
+
+            settings, scored = score_full_spark(mem, model, available, step)
+        else:
+            settings, scored = _score_full(mem, model, available, step)
+
+        step("clustering")
+        same, different, _unsure = effective_judgements(con)
+        if incremental:
+            scope = _incremental_scope(con, mem, model, new_ids, same + different)
+        else:
+            scope = None
+        _load_scope(con, mem, scope, incremental, new_ids)
+        assignment, ambiguous = _cluster_scope(mem, model, "xl_scope_pairs", same, different)
+
+        step("writing canonical ids")
+        mem.execute("CREATE OR REPLACE TEMP TABLE xl_write_pairs AS SELECT * FROM xl_pairs")
+        pairs_out = mem.sql(
+            "SELECT a, b, ? AS schema, match_weight, match_probability, gammas, weights, "
+            "?::TIMESTAMP AS scored_at FROM xl_write_pairs",
+            params=[SCHEMA, now],
+        ).to_arrow_table()
+    finally:
+        mem.close()
+
+    with session.transaction():
+        con.register("_xl_pairs_out", pairs_out)
+        try:
+            if incremental:
+                con.execute(
+                    "DELETE FROM resolution_pairs WHERE schema = ? AND "
+                    "(a IN (SELECT unnest(?::VARCHAR[])) OR b IN (SELECT unnest(?::VARCHAR[])))",
+                    [SCHEMA, sorted(new_ids), sorted(new_ids)],
+                )
+            else:
+                con.execute("DELETE FROM resolution_pairs WHERE schema = ?", [SCHEMA])
+            con.execute("INSERT INTO resolution_pairs SELECT * FROM _xl_pairs_out ORDER BY a, b")
+        finally:
+            con.unregister("_xl_pairs_out")
+        update = write_canonical(con, assignment, schema=SCHEMA, now=now)
+        if not incremental:
+            # rows of erased entities (no statements left at all)
+            con.execute(
+                "DELETE FROM canonical WHERE schema = ? AND entity_id NOT IN "
+                "(SELECT DISTINCT entity_id FROM statements WHERE schema = ?)",
+                [SCHEMA, SCHEMA],
+            )
+        _save_meta(con, {
+            "model": json.dumps(settings),
+            "signature": signature,
+            "watermark": newest.isoformat() if newest else "",
+        })
+    return _finish(
+        session, model, records.num_rows, "incremental" if incremental else "full",
+        len(new_ids) if incremental else records.num_rows, scored, ambiguous, update, started,
+    )
+
+
+def _new_records(con: duckdb.DuckDBPyConnection, records: pa.Table, saved: SavedModel | None) -> set[str]:
+    """Records without a canonical row, or with statements newer than the last run."""
+    con.register("_xl_seen", records.select(["unique_id", "seen"]))
+    try:
+        rows = con.execute(
+            """SELECT r.unique_id FROM _xl_seen r
+               LEFT JOIN canonical c ON c.entity_id = r.unique_id
+               WHERE c.entity_id IS NULL OR (?::TIMESTAMP IS NOT NULL AND r.seen > ?::TIMESTAMP)""",
+            [saved.watermark if saved else None, saved.watermark if saved else None],
+        ).fetchall()
+    finally:
+        con.unregister("_xl_seen")
+    return {str(r[0]) for r in rows}
+
+
+def _incremental_scope(
+    con: duckdb.DuckDBPyConnection,
+    mem: duckdb.DuckDBPyConnection,
+    model: ResolutionModel,
+    new_ids: set[str],
+    judged: list[tuple[str, str]],
+) -> set[str]:
+    """New records plus every member of the clusters that new strong pairs (or
+    judgements) touch, closed under judgements. O(touched clusters)."""
+    touched = {
+        str(r[0]) for r in mem.execute(
+            "SELECT a FROM xl_pairs WHERE match_probability >= ? UNION "
+            "SELECT b FROM xl_pairs WHERE match_probability >= ?",
+            [model.cluster_threshold, model.cluster_threshold],
+        ).fetchall()
+    }
+    scope = set(new_ids) | touched
+    while True:
+        linked = {x for a, b in judged if a in scope or b in scope for x in (a, b)}
+        members = _cluster_members(con, scope | linked)
+        grown = scope | linked | members
+        if grown == scope:
+            return scope
+        scope = grown
+
+
+def _cluster_members(con: duckdb.DuckDBPyConnection, ids: set[str]) -> set[str]:
+    rows = con.execute(
+        """SELECT entity_id FROM canonical WHERE canonical_id IN (
+               SELECT canonical_id FROM canonical WHERE entity_id IN (SELECT unnest(?::VARCHAR[])))""",
+        [sorted(ids)],
+    ).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def _load_scope(
+    con: duckdb.DuckDBPyConnection,
+    mem: duckdb.DuckDBPyConnection,
+    scope: set[str] | None,
+    incremental: bool,
+    new_ids: set[str],
+) -> None:
+    """``xl_scope`` (features to cluster) and ``xl_scope_pairs`` (their pairs).
+
+    Full runs cluster everything with this run's pairs. Incremental runs add the
+    stored pairs among the scope's old records to the new pairs.
+    """
+    if scope is None:
+        mem.execute("CREATE OR REPLACE TEMP TABLE xl_scope AS SELECT * FROM xl_features")
+        mem.execute("CREATE OR REPLACE TEMP TABLE xl_scope_pairs AS SELECT * FROM xl_pairs")
+        return
+    ids = sorted(scope)
+    mem.register("_xl_scope_ids", pa.table({"id": pa.array(ids, pa.string())}))
+    mem.execute(
+        "CREATE OR REPLACE TEMP TABLE xl_scope AS SELECT * FROM xl_features "
+        "SEMI JOIN _xl_scope_ids ON unique_id = id"
+    )
+    mem.unregister("_xl_scope_ids")
+    old = sorted(scope - new_ids)
+    stored = con.execute(
+        """SELECT a, b, match_weight, match_probability, gammas, weights FROM resolution_pairs
+           WHERE schema = ? AND a IN (SELECT unnest(?::VARCHAR[]))
+             AND b IN (SELECT unnest(?::VARCHAR[]))""",
+        [SCHEMA, old, old],
+    ).to_arrow_table()
+    mem.register("_xl_stored", stored)
+    mem.execute(
+        "CREATE OR REPLACE TEMP TABLE xl_scope_pairs AS "
+        "SELECT * FROM xl_pairs WHERE a IN (SELECT unique_id FROM xl_scope) "
+        "AND b IN (SELECT unique_id FROM xl_scope) UNION ALL SELECT * FROM _xl_stored"
+    )
+    mem.unregister("_xl_stored")
+
+
+def _finish(
+    session: Session,
+    model: ResolutionModel,
+    records: int,
+    mode: str,
+    new_records: int,
+    scored: int,
+    ambiguous: int,
+    update: Any,
+    started: float,
+) -> dict[str, Any]:
+    con = session.con
+    people = con.execute(
+        """SELECT count(DISTINCT canonical_id),
+                  count(*) FILTER (WHERE canonical_id <> entity_id)
+                    - count(DISTINCT canonical_id) FILTER (WHERE canonical_id <> entity_id)
+           FROM canonical WHERE schema = ?""",
+        [SCHEMA],
+    ).fetchall()[0]
+    review = review_count(con, model)
+    result = _result(
+        records, int(people[0]), int(people[1]), review, mode, new_records, scored, ambiguous,
+        update, started,
+    )
+    session.audit("combination", SCHEMA, **{k: v for k, v in result.items() if k != "seconds"})
+    return result
+
+
+def review_count(con: duckdb.DuckDBPyConnection, model: ResolutionModel) -> int:
+    """Pairs in the review band that no current judgement settles."""
+    low, high = model.review_band
+    return int(scalar(con.execute(
+        """SELECT count(*) FROM resolution_pairs p
+           WHERE p.schema = ? AND p.match_probability >= ? AND p.match_probability < ?
+             AND NOT EXISTS (SELECT 1 FROM judgements j WHERE j.a = p.a AND j.b = p.b
+                             AND j.superseded_by IS NULL AND j.deleted_at IS NULL)""",
+        [SCHEMA, low, high],
+    )))
+
+
+def _result(
+    records: int, clusters: int, merged: int, review: int, mode: str, new_records: int,
+    scored: int, ambiguous: int, update: Any, started: float,
+) -> dict[str, Any]:
+    return {
+        "records": records,
+        "clusters": clusters,
+        "merged_records": merged,
+        "review": review,
+        "mode": mode,
+        "new_records": new_records,
+        "scored_pairs": scored,
+        "ambiguous": ambiguous,
+        "kept_ids": getattr(update, "kept", 0),
+        "new_ids": getattr(update, "created", 0),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def recluster(session: Session, entity_ids: set[str]) -> dict[str, Any]:
+    """Re-cluster the clusters holding ``entity_ids`` from stored pairs and the
+    current judgements, and rewrite their canonical rows; audited.
+
+    This is how a judgement takes effect at once (``judge A B --different`` splits
+    the cluster now, not at the next resolve). O(affected clusters + their pairs).
+    """
+    con = session.con
+    model = load_model(SCHEMA)
+    same, different, _unsure = effective_judgements(con)
+    judged = same + different
+    scope = set(entity_ids)
+    while True:
+        linked = {x for a, b in judged if a in scope or b in scope for x in (a, b)}
+        grown = scope | linked | _cluster_members(con, scope | linked)
+        if grown == scope:
+            break
+        scope = grown
+    now = datetime.now(UTC).replace(tzinfo=None)
+    records = person_records(session, sorted(scope))
+    mem = _memory()
+    try:
+        load_features(mem, records, "xl_features")
+        mem.execute(f"CREATE OR REPLACE TEMP TABLE xl_pairs AS {_empty_pairs_sql()}")  # noqa: S608
+        present = {str(x) for x in records.column("unique_id").to_pylist()}
+        _load_scope(con, mem, present, True, set())
+        assignment, _ambiguous = _cluster_scope(mem, model, "xl_scope_pairs", same, different)
+    finally:
+        mem.close()
+    with session.transaction():
+        update = write_canonical(con, assignment, schema=SCHEMA, now=now)
+    session.audit(
+        "combination", SCHEMA, scope=len(scope), changed=update.changed, reason="judgement"
+    )
+    return {"records": len(scope), "changed": update.changed, "clusters": update.clusters}
