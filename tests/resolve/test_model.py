@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 
+import duckdb
+import pyarrow as pa
+
 from crosslink.errors import InputError
+from crosslink.resolve.engine import score_pairs
 from crosslink.resolve import link_records, load_model, read_records
 from crosslink.resolve.standalone import _connect
 
@@ -38,3 +42,62 @@ def test_febrl4_linkage_is_near_perfect(shared_data: Path) -> None:
     tp = len(found & true)
     precision, recall = tp / len(found), tp / len(true)
     assert 2 * precision * recall / (precision + recall) >= 0.995
+
+
+# ---- every matchable schema has a model the engine can train and score
+
+SCHEMAS = ["Organization", "Vehicle", "BankAccount", "UserAccount", "Vessel"]
+
+
+def _columns(schema: str) -> list[str]:
+    model = load_model(schema)
+    cols: set[str] = set()
+    for comparison in model.comparisons:
+        cols |= set(comparison.get("requires", []))
+    for rule in [*model.blocking_rules, *model.em_blocking_rules]:
+        cols |= set(rule)
+    return sorted(cols)
+
+
+def _records(columns: list[str], things: int = 40) -> pa.Table:
+    """Two records per thing: equal on every column except a dropped value or two."""
+    rows: dict[str, list[object]] = {"unique_id": [], "truth": []}
+    for col in columns:
+        rows[col] = []
+    for thing in range(things):
+        for copy in range(2):
+            rows["unique_id"].append(f"{thing}-{copy}")
+            rows["truth"].append(thing)
+            for k, col in enumerate(columns):
+                value: object = f"{col[:3]}{thing * 7919 % 1000:03d}x{k}"
+                if col == "length_m":
+                    value = 5 + thing % 40
+                if copy and (thing + k) % 5 == 0:
+                    value = None  # the second source did not record it
+                rows[col].append(value)
+    return pa.table(rows)
+
+
+@pytest.mark.parametrize("schema", SCHEMAS)
+def test_schema_model_separates_duplicates_from_different_things(schema: str) -> None:
+    model = load_model(schema)
+    assert model.schema == schema
+    columns = _columns(schema)
+    con = duckdb.connect()
+    con.register("records", _records(columns))
+    con.execute("CREATE TABLE features AS SELECT * EXCLUDE (truth) FROM records")
+    scored = score_pairs(con, ["features"], model, set(columns))
+    rows = con.sql(
+        f"SELECT split_part(unique_id_l, '-', 1) = split_part(unique_id_r, '-', 1), "  # noqa: S608
+        f"match_probability FROM {scored.pairs_table}"
+    ).fetchall()
+    same = [p for is_same, p in rows if is_same]
+    different = [p for is_same, p in rows if not is_same]
+    assert len(same) == 40, "every duplicate pair is blocked together and scored a match"
+    assert min(same) >= model.cluster_threshold
+    assert all(p < model.predict_threshold for p in different)
+
+
+def test_every_model_names_its_schema() -> None:
+    for schema in ["Person", *SCHEMAS]:
+        assert load_model(schema).schema == schema

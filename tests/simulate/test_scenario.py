@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,8 @@ def test_cli_simulate_and_stats(tmp_path: Path) -> None:
     result = runner.invoke(app, ["simulate", "--stats", str(tmp_path / "s")])
     assert result.exit_code == 0, result.output
     assert "namesakes.top_share" in result.output
+    for key in ("text.spans_per_report", "text.iban_countries", "text.ocr_phone_share"):
+        assert key in result.output
     result = runner.invoke(app, ["simulate", "--stats", str(tmp_path)])
     assert result.exit_code == 1
 
@@ -151,7 +154,123 @@ def test_world_selectors_are_valid() -> None:
 
     w = build_world(np.random.default_rng(3), 3000)
     assert all(stdnum_iban.is_valid(x) for x in w.assets.iban.to_pylist())
-    assert all(stdnum_imei.is_valid(x) for x in w.assets.imei.to_pylist()[:500])
+    assert all(stdnum_imei.is_valid(x) for x in w.assets.imei(np.arange(500)).to_pylist())
     e164 = [f"+{c}{n}" for c, n in zip(w.people.phone_cc.to_pylist(), w.people.phone_nsn.tolist(), strict=True)]
     assert len(set(e164)) == len(e164)
     assert all(phonenumbers.is_valid_number(phonenumbers.parse(x)) for x in e164[:2000])
+
+
+def test_output_does_not_depend_on_worker_count(scenario: Path, tmp_path: Path) -> None:
+    simulate(6000, 11, tmp_path / "one", workers=1)
+    assert _digest(tmp_path / "one") == _digest(scenario)
+
+
+def _texts(scenario: Path) -> dict[str, dict[str, str]]:
+    rows: dict[str, dict[str, str]] = {}
+    for p in (scenario / "records").glob("intel_*.csv"):
+        with open(p, encoding="utf-8") as fh:
+            rows |= {r["report_ref"]: r for r in csv.DictReader(fh)}
+    for p in [*(scenario / "records").glob("partner_*.jsonl"), scenario / "records" / "adverts.jsonl"]:
+        for line in p.read_text(encoding="utf-8").splitlines():
+            obj = json.loads(line)
+            rows[obj["id"]] = obj
+    return rows
+
+
+def _spans(scenario: Path, name: str) -> list[dict[str, object]]:
+    path = scenario / "truth" / name
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.is_file() else []
+
+
+def test_partner_reports_spell_places_in_their_language(scenario: Path) -> None:
+    rows = _texts(scenario)
+    written: dict[str, Counter[str]] = {"fr": Counter(), "nl": Counter(), "de": Counter()}
+    for s in _spans(scenario, "spans.jsonl"):
+        row = rows[str(s["record_id"])]
+        if s["type"] == "location" and str(s["file"]).startswith("records/partner_"):
+            text = row["text"][int(s["start"]) : int(s["end"])]  # type: ignore[call-overload]
+            written[row["language"]][f"{s['value']}={text}"] += 1
+    assert not any(k in written["fr"] for k in ("Dunkirk=Dunkirk", "Brussels=Brussels"))
+    assert "Dunkirk=Dunkerque" in written["fr"] or "Calais=Calais" in written["fr"]
+    assert not any(k.startswith(("Cologne=Cologne", "Dunkirk=Dunkirk")) for k in written["de"])
+    assert not any(k.startswith(("Cologne=Cologne", "Dunkirk=Dunkirk")) for k in written["nl"])
+    assert sum(written["de"].values()) and sum(written["nl"].values())
+
+
+def test_vessels_appear_in_text_with_their_truth(scenario: Path) -> None:
+    vessels = {}
+    with open(scenario / "truth" / "entities.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["schema"] == "Vessel":
+                vessels[row["entity_id"]] = row["value"]  # the MMSI
+    mentioned: dict[str, set[str]] = {}
+    with open(scenario / "truth" / "records.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["field"] in ("mention:vessel", "mention:vessel_name"):
+                mentioned.setdefault(row["record_id"], set()).add(row["entity_id"])
+    spans = [s for s in _spans(scenario, "spans.jsonl") if s["type"] == "vessel"]
+    assert spans
+    for s in spans:
+        (vessel,) = mentioned[str(s["record_id"])]
+        assert vessels[vessel] == s["value"]
+        assert str(s["value"])[0] in "234567" and len(str(s["value"])) == 9
+
+
+def test_ibans_come_from_several_countries_with_valid_checks() -> None:
+    import numpy as np
+
+    from crosslink.simulate.world import IBAN_COUNTRIES, _ibans
+
+    values = _ibans(np.random.default_rng(5), 4000).to_pylist()
+    assert {v[:2] for v in values} == set(IBAN_COUNTRIES)
+    assert all(stdnum_iban.is_valid(v) for v in values)  # includes the Belgian national check
+    odd = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21]
+    for v in values:
+        bban = v[4:]
+        if v[:2] == "FR":  # RIB key
+            bank, branch, account, key = int(bban[:5]), int(bban[5:10]), int(bban[10:21]), int(bban[21:])
+            assert (89 * bank + 15 * branch + 3 * account + key) % 97 == 0
+        if v[:2] == "IT":  # CIN letter
+            total = sum(odd[int(c)] if k % 2 == 0 else int(c) for k, c in enumerate(bban[1:]))
+            assert bban[0] == chr(65 + total % 26)
+
+
+def test_ocr_noise_and_gold(scenario: Path) -> None:
+    """Recoverable OCR confusions (O/l in a phone) stay gold with the true value;
+    damaged IBANs and MMSIs fail validation, are not gold and are listed apart."""
+    rows = _texts(scenario)
+    ocr_phones = 0
+    for s in _spans(scenario, "spans.jsonl"):
+        text = rows[str(s["record_id"])]["text"][int(s["start"]) : int(s["end"])]  # type: ignore[call-overload]
+        if s["type"] == "phone" and any(c in text for c in "Ol"):
+            ocr_phones += 1
+            assert sum(c in "Ol" for c in text) <= 2
+            repaired = text.replace("O", "0").replace("l", "1").replace(" ", "")
+            assert repaired.lstrip("+0").endswith(str(s["value"])[4:])
+    assert ocr_phones > 0
+    gold = {(s["record_id"], s["start"]) for s in _spans(scenario, "spans.jsonl")}
+    for d in _spans(scenario, "damaged.jsonl"):
+        text = rows[str(d["record_id"])]["text"][int(d["start"]) : int(d["end"])]  # type: ignore[call-overload]
+        assert text == d["written"] != d["value"]
+        assert (d["record_id"], d["start"]) not in gold
+        if d["type"] == "iban":
+            assert stdnum_iban.is_valid(str(d["value"])) and not stdnum_iban.is_valid(text)
+        if d["type"] == "vessel":
+            assert not text.isdigit()
+
+
+def test_ocr_damage_only_touches_masked_digits() -> None:
+    import numpy as np
+    import pyarrow as pa
+
+    from crosslink.simulate.reports import ocr_damage
+
+    values = pa.array(["+447911100100", "+447922222222", None, "+447911100100"])
+    mask = np.array([True, True, True, False])
+    out, changed = ocr_damage(np.random.default_rng(1), values, mask, hits=2, skip=3)
+    got = out.to_pylist()
+    assert changed.tolist() == [True, False, False, False]  # no 0/1 digit to confuse in row 2
+    assert got[1:] == values.to_pylist()[1:]
+    assert got[0] != values[0].as_py() and got[0][:3] == "+44"
+    assert got[0].replace("O", "0").replace("l", "1") == values[0].as_py()
+    assert sum(c in "Ol" for c in got[0]) == 2

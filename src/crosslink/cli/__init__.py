@@ -7,6 +7,7 @@ from crosslink.cli import (  # noqa: F401  (importing registers the commands)
     extract,
     network,
     resolve,
+    review,
     simulate,
     workspace,
 )

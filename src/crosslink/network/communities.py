@@ -1,7 +1,7 @@
 """Connected components and Leiden communities (candidate organised crime groups).
 
 Engines: leidenalg (resolution control, exact C++ Leiden) for graphs up to
-``LARGE_GRAPH`` nodes; networkit's ParallelLeiden (OpenMP, both cores) above that,
+``LEIDENALG_MAX`` nodes; networkit's ParallelLeiden (OpenMP, both cores) above that,
 where leidenalg/igraph take minutes to converge. Stability is measured by re-running
 with several seeds: the best-modularity run is reported, with the mean NMI of the other
 runs against it and, per community, the mean best-match Jaccard overlap.
@@ -20,6 +20,9 @@ __all__ = ["LARGE_GRAPH", "Communities", "components", "leiden", "communities", 
 
 #: Above this many nodes the parallel (networkit) engines are used by default.
 LARGE_GRAPH = 200_000
+#: leidenalg iterates to convergence: exact but minutes on 10^5 nodes; above this
+#: size communities use networkit's ParallelLeiden.
+LEIDENALG_MAX = 20_000
 
 
 def _relabel_by_size(membership: np.ndarray) -> np.ndarray:
@@ -52,7 +55,7 @@ def leiden(
     if net.n == 0:
         return np.zeros(0, dtype=np.int32)
     if engine == "auto":
-        engine = "networkit" if net.n > LARGE_GRAPH else "leidenalg"
+        engine = "networkit" if net.n > LEIDENALG_MAX else "leidenalg"
     if engine == "networkit":
         import networkit as nk
 
@@ -146,7 +149,7 @@ def communities(
     best-match Jaccard of community ``c`` in the other runs (low = an unstable group).
     """
     if engine == "auto":
-        engine = "networkit" if net.n > LARGE_GRAPH else "leidenalg"
+        engine = "networkit" if net.n > LEIDENALG_MAX else "leidenalg"
     runs = [leiden(net, resolution=resolution, seed=s, engine=engine) for s in range(max(1, seeds))]
     g = net.graph()
     mods = [g.modularity(r.tolist(), weights="weight", resolution=resolution) for r in runs]

@@ -105,7 +105,7 @@ def write_canonical(
     # it) when a split leaves a former cluster's smallest member in a new cluster:
     # salt those with the run time.
     con.execute(
-        f"""
+        """
         UPDATE _xl_canon SET canonical_id =
             sha1(chr(31) || 'canonical' || chr(31) || canonical_id || chr(31) || ?)
         WHERE NOT kept AND cluster_size > 1 AND canonical_id IN (

@@ -56,8 +56,9 @@ class ClusterOptions:
 def dob_compatible(a: Dob, b: Dob) -> bool:
     """Could two (year, month, day) dates of birth, possibly partial, be one person's?
 
-    Allows: equal dates, day and month swapped, one part wrong (a typo, or a year
-    off by one or by a decade digit), at most two digit slips between the written
+    Allows: equal dates, day and month swapped, 1 January standing in for an
+    unknown day in the same year, one part wrong (a typo, or a year off by one or
+    by a decade digit), at most two digit slips between the written
     dates, and partial dates agreeing where both are known.
     """
     ya, ma, da = a
@@ -70,6 +71,8 @@ def dob_compatible(a: Dob, b: Dob) -> bool:
         return ma is None or mb is None or ma == mb or ya == yb
     if a == b:
         return True
+    if ya == yb and ((ma, da) == (1, 1) or (mb, db) == (1, 1)):
+        return True  # 1 January: how many systems record an unknown day of birth
     if ya == yb and ma == db and da == mb:
         return True
     differ = (ya != yb) + (ma != mb) + (da != db)

@@ -14,23 +14,34 @@ the review queue. They are applied on every run, full or incremental.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 import duckdb
+import pyarrow as pa
+from splink import DuckDBAPI, Linker
 
-from crosslink.errors import InputError
+from crosslink.errors import CrosslinkError, InputError
 from crosslink.model.report import make_id
+from crosslink.resolve.model import load_model
 from crosslink.store.session import Session
+from crosslink.store.sql import scalar
+
+# crosslink.resolve.workspace imports this module (for the judgements in force), so
+# the review/explain functions below import its helpers when called.
 
 __all__ = [
     "DECISIONS",
     "Decision",
     "Judgement",
+    "apply_judgement",
     "effective_judgements",
+    "explain_pair",
     "record_judgement",
     "resolve_entity",
+    "review_pairs",
     "withdraw_judgement",
 ]
 
@@ -151,3 +162,198 @@ def effective_judgements(
     for a, b, decision in rows:
         out[str(decision)].append((str(a), str(b)))
     return out["same"], out["different"], out["unsure"]
+
+
+# -- review, explain, and judgements that take effect at once --------------------
+
+
+def apply_judgement(
+    session: Session, a: str, b: str, decision: str, reason: str | None = None
+) -> dict[str, Any]:
+    """Record a judgement and, when a resolution exists, re-cluster the affected
+    clusters at once (so ``--different`` splits now and ``--same`` merges now).
+    Returns the judgement's fields and the re-clustering counts."""
+    from crosslink.resolve.workspace import canonical_ids, recluster, saved_model
+
+    judgement = record_judgement(session, a, b, decision, reason)
+    out: dict[str, Any] = {
+        "id": judgement.id, "a": judgement.a, "b": judgement.b, "decision": judgement.decision,
+        "reason": judgement.reason, "username": judgement.username,
+        "created_at": judgement.created_at.isoformat(), "supersedes": judgement.supersedes,
+    }
+    if saved_model(session.con) is not None:
+        out["recluster"] = recluster(session, {judgement.a, judgement.b})
+        out["canonical"] = canonical_ids(session.con, [judgement.a, judgement.b])
+    return out
+
+
+def _level_labels(settings: dict[str, Any]) -> list[dict[int, str]]:
+    """Per comparison: gamma value -> level label (Splink numbers the non-null
+    levels from the top down to 0; the null level is -1)."""
+    out = []
+    for comparison in settings["comparisons"]:
+        levels = comparison["comparison_levels"]
+        non_null = [lv for lv in levels if not lv.get("is_null_level")]
+        labels = {-1: "missing on one side"}
+        for i, level in enumerate(non_null):
+            labels[len(non_null) - 1 - i] = str(level.get("label_for_charts") or level["sql_condition"])
+        out.append(labels)
+    return out
+
+
+def _explanation(
+    settings: dict[str, Any], gammas: list[int] | None, weights: list[float] | None
+) -> list[dict[str, Any]]:
+    from crosslink.resolve.workspace import comparison_names
+
+    names = comparison_names(settings)
+    labels = _level_labels(settings)
+    rows = []
+    for i, name in enumerate(names):
+        gamma = int(gammas[i]) if gammas and gammas[i] is not None else -1
+        weight = float(weights[i]) if weights and weights[i] is not None else 0.0
+        rows.append({
+            "comparison": name,
+            "level": labels[i].get(gamma, str(gamma)),
+            "weight": round(weight, 2),
+        })
+    return rows
+
+
+def _prior_weight(settings: dict[str, Any]) -> float:
+    prior = float(settings["probability_two_random_records_match"])
+    return round(math.log2(prior / (1 - prior)), 2)
+
+
+_SUMMARY_COLUMNS = ("full_name", "dob", "nationality", "phone", "email", "passport_number")
+
+
+def _summaries(session: Session, entity_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Display fields (name, date of birth, selectors) for a few entities."""
+    from crosslink.resolve.workspace import load_features, memory_connection, person_records
+
+    records = person_records(session, sorted(set(entity_ids)))
+    mem = memory_connection()
+    try:
+        load_features(mem, records, "xl_show")
+        cols = ", ".join(_SUMMARY_COLUMNS)
+        rows = mem.sql(f"SELECT unique_id, {cols} FROM xl_show").fetchall()  # noqa: S608
+    finally:
+        mem.close()
+    return {str(r[0]): dict(zip(_SUMMARY_COLUMNS, r[1:], strict=True)) for r in rows}
+
+
+def review_pairs(session: Session, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The review queue: stored pairs in the model's review band that no current
+    judgement settles, least certain first (closest to even odds), each with its
+    comparisons' levels and weights. Audited as a consultation. O(band pairs)."""
+    from crosslink.resolve.workspace import SCHEMA, saved_model
+
+    con = session.con
+    saved = saved_model(con)
+    if saved is None:
+        return []
+    model = load_model(SCHEMA)
+    low, high = model.review_band
+    rows = con.execute(
+        """SELECT p.a, p.b, p.match_weight, p.match_probability, p.gammas, p.weights,
+                  coalesce(ca.canonical_id, p.a), coalesce(cb.canonical_id, p.b)
+           FROM resolution_pairs p
+           LEFT JOIN canonical ca ON ca.entity_id = p.a
+           LEFT JOIN canonical cb ON cb.entity_id = p.b
+           WHERE p.schema = ? AND p.match_probability >= ? AND p.match_probability < ?
+             AND NOT EXISTS (SELECT 1 FROM judgements j WHERE j.a = p.a AND j.b = p.b
+                             AND j.superseded_by IS NULL AND j.deleted_at IS NULL)
+           ORDER BY abs(p.match_weight), p.a, p.b LIMIT ?""",
+        [SCHEMA, low, high, limit],
+    ).fetchall()
+    shown = _summaries(session, [r[0] for r in rows] + [r[1] for r in rows])
+    out = []
+    for a, b, weight, probability, gammas, weights, ca, cb in rows:
+        out.append({
+            "a": a, "b": b, "canonical_a": ca, "canonical_b": cb, "merged": ca == cb,
+            "match_weight": round(float(weight), 2),
+            "match_probability": round(float(probability), 4),
+            "left": shown.get(a, {}), "right": shown.get(b, {}),
+            "comparisons": _explanation(saved.settings, gammas, weights),
+        })
+    session.audit("consultation", "review", pairs=len(out))
+    return out
+
+
+def _members(con: duckdb.DuckDBPyConnection, ref: str, cap: int) -> list[str]:
+    """The entities ``ref`` names: a canonical id's members, else the entity itself."""
+    rows = con.execute(
+        "SELECT entity_id FROM canonical WHERE canonical_id = ? ORDER BY entity_id LIMIT ?",
+        [ref, cap],
+    ).fetchall()
+    return [str(r[0]) for r in rows] or [resolve_entity(con, ref)]
+
+
+def explain_pair(session: Session, a: str, b: str, *, cap: int = 50) -> dict[str, Any]:
+    """Score ``a`` against ``b`` with the saved model and say why.
+
+    ``a`` and ``b`` are entity ids or canonical ids (then every member pair, up to
+    ``cap`` members a side, is scored and the strongest shown). Term frequencies
+    come from the whole workspace, as in resolution, so the weights are the ones
+    the run used: O(n) feature preparation, then O(members_a x members_b) scoring.
+    Audited as a consultation.
+    """
+    from crosslink.resolve.workspace import (
+        canonical_ids,
+        explaining_settings,
+        load_features,
+        memory_connection,
+        pairs_sql,
+        person_records,
+        saved_model,
+        tf_columns,
+    )
+
+    con = session.con
+    saved = saved_model(con)
+    if saved is None:
+        raise CrosslinkError("run `crosslink resolve` first: there is no trained model yet")
+    left, right = _members(con, a, cap), _members(con, b, cap)
+    records = person_records(session)
+    mem = memory_connection()
+    try:
+        load_features(mem, records, "xl_features")
+        for name, ids in (("xl_left", left), ("xl_right", right)):
+            mem.register("_xl_ids", pa.table({"id": pa.array(ids, pa.string())}))
+            mem.execute(
+                f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM xl_features "  # noqa: S608
+                "SEMI JOIN _xl_ids ON unique_id = id"
+            )
+            mem.unregister("_xl_ids")
+        missing = [x for x, n in ((a, "xl_left"), (b, "xl_right"))
+                   if not int(scalar(mem.execute(f"SELECT count(*) FROM {n}")))]  # noqa: S608
+        if missing:
+            raise InputError(f"{missing[0]} is not a person you may see in this workspace")
+        db_api = DuckDBAPI(connection=mem)
+        scorer = Linker(db_api.register("xl_features"), explaining_settings(saved.settings))
+        for column in tf_columns(saved.settings):
+            scorer.table_management.compute_tf_table(column)
+        scored = scorer.inference.score_pairs(db_api.register("xl_left"), db_api.register("xl_right"))
+        rows = mem.sql(
+            f"SELECT * FROM ({pairs_sql(scored.physical_name, saved.settings)}) "  # noqa: S608
+            "WHERE a <> b ORDER BY match_weight DESC, a, b"
+        ).fetchall()
+    finally:
+        mem.close()
+    if not rows:
+        raise InputError(f"{a} and {b} are the same record")
+    best = rows[0]
+    shown = _summaries(session, [str(best[0]), str(best[1])])
+    result = {
+        "a": a, "b": b, "pair": [best[0], best[1]],
+        "canonical": canonical_ids(con, [str(best[0]), str(best[1])]),
+        "prior_weight": _prior_weight(saved.settings),
+        "match_weight": round(float(best[2]), 2),
+        "match_probability": round(float(best[3]), 4),
+        "left": shown.get(str(best[0]), {}), "right": shown.get(str(best[1]), {}),
+        "comparisons": _explanation(saved.settings, best[4], best[5]),
+        "pairs_scored": len(rows),
+    }
+    session.audit("consultation", f"{a}|{b}", explain=True, pairs=len(rows))
+    return result

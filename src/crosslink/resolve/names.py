@@ -130,7 +130,14 @@ def _phonetic(token: str) -> str:
 
 
 def token_key(token: str, variants: VariantTable) -> str:
-    """Phonetic key of one clean token after mapping it to its variant group."""
+    """Phonetic key of one clean token after mapping it to its variant group.
+
+    A particle written joined to a known name (``alahmad``, ``elhassan``) is
+    dropped as :func:`clean_name` drops a separate one, so ``Alahmad`` and
+    ``Al-Ahmad`` and ``Ahmad`` share a key.
+    """
+    if token not in variants and token[:2] in ("al", "el") and token[2:] in variants:
+        token = token[2:]
     return _phonetic(variants.get(token, token))
 
 

@@ -26,12 +26,19 @@ __all__ = ["FEATURE_COLUMNS", "prepare_person_features"]
 FEATURE_COLUMNS: tuple[str, ...] = (
     "first_name", "middle_name", "last_name", "full_name", "fn_prefix", "ln_prefix",
     "fn_key", "ln_key",
-    "name_key", "dob", "dob_y", "dob_m", "dob_d", "birth_place", "gender",
+    "name_key", "name_key_rare", "dob", "dob_y", "dob_m", "dob_d", "birth_place", "gender",
     "nationality", "address", "postal_code", "city", "phone", "email", "id_number",
     "passport_number",
 )
 
 _NAME_PROPS = ("firstName", "middleName", "lastName", "name")
+
+#: A name key held by more records than this is "common": blocking on it alone
+#: would compare every pair of its holders (quadratic in its frequency, and at a
+#: million records "Mohammed Ahmed" has thousands), so common keys are blocked
+#: only together with a date, place or selector. Rare keys are blocked alone, so
+#: a record with nothing but an uncommon name still finds its other records.
+RARE_NAME_KEY_MAX = 60
 
 
 def _col(props: set[str], prop: str) -> str:
@@ -148,9 +155,15 @@ def prepare_person_features(
             END AS ymd
         FROM keyed
     )
+    SELECT * EXCLUDE (name_key_rare),
+        CASE WHEN name_key IS NOT NULL
+             AND count(*) OVER (PARTITION BY name_key) <= {RARE_NAME_KEY_MAX}
+             THEN name_key END AS name_key_rare
+    FROM (
     SELECT
         unique_id, source_dataset,
         first_name, middle_name, last_name,
+        CAST(NULL AS VARCHAR) AS name_key_rare,
         NULLIF(concat_ws(' ', first_name, last_name), '') AS full_name,
         substr(first_name, 1, 2) AS fn_prefix,
         substr(last_name, 1, 2) AS ln_prefix,
@@ -170,6 +183,7 @@ def prepare_person_features(
         birth_place, gender, nationality, address, postal_code, city, phone, email,
         id_number, passport_number
     FROM dated
+    )
     """  # noqa: S608 - identifiers only
     con.execute(sql)
     counts = con.sql(

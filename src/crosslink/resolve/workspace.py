@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,8 +59,9 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from splink import DuckDBAPI, Linker
+from splink import DuckDBAPI, Linker, block_on
 
+from crosslink.errors import CrosslinkError
 from crosslink.resolve.canonical import write_canonical
 from crosslink.resolve.cluster import ClusterOptions, cluster_pairs, dob_compatible
 from crosslink.resolve.columns import PERSON_PROPERTIES
@@ -73,8 +75,17 @@ from crosslink.store.sql import scalar
 
 __all__ = [
     "ENGINES",
+    "NAME_ONLY_MIN_WEIGHT",
+    "SavedModel",
+    "canonical_ids",
+    "comparison_names",
+    "explaining_settings",
+    "pairs_sql",
+    "review_count",
+    "tf_columns",
     "RESOLVED_PROPERTIES",
     "load_features",
+    "memory_connection",
     "person_records",
     "recluster",
     "resolve_workspace",
@@ -95,6 +106,14 @@ RESOLVED_PROPERTIES: tuple[str, ...] = tuple(
 
 #: Records with none of these are "name-only" (see module docstring).
 _SUBSTANTIVE = ("dob_y", "phone", "email", "passport_number", "id_number")
+
+#: A name-only record attaches to a cluster when the name comparison alone gives
+#: at least this match weight (bits, term-frequency adjusted; 5 = a Bayes factor
+#: of 32: an exact, swapped or transliteration-equal name that is not among the
+#: commonest) and every record it agrees with that strongly is in that one
+#: cluster. The uniqueness rule is the guard against namesakes; the weight keeps
+#: loose agreements (same family name only) out.
+NAME_ONLY_MIN_WEIGHT = 5.0
 
 #: Above this share of new records an incremental run is no cheaper than a full one.
 _INCREMENTAL_MAX_SHARE = 0.5
@@ -158,7 +177,7 @@ def load_features(mem: duckdb.DuckDBPyConnection, records: pa.Table, target: str
     return set(prepare_person_features(mem, "_xl_records", target, load_variant_table()))
 
 
-def _memory() -> duckdb.DuckDBPyConnection:
+def memory_connection() -> duckdb.DuckDBPyConnection:
     mem = duckdb.connect()
     mem.execute("SET enable_progress_bar = false")
     return mem
@@ -203,7 +222,7 @@ def _save_meta(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> None:
         )
 
 
-def _explaining(settings: dict[str, Any]) -> dict[str, Any]:
+def explaining_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """Settings that keep each comparison's level and weight in predictions."""
     return {
         **settings,
@@ -219,7 +238,7 @@ def comparison_names(settings: dict[str, Any]) -> list[str]:
 # -- scoring ---------------------------------------------------------------------
 
 
-def _pairs_sql(source: str, settings: dict[str, Any]) -> str:
+def pairs_sql(source: str, settings: dict[str, Any]) -> str:
     """Normalise Splink predictions to the ``resolution_pairs`` columns (a < b)."""
     names = comparison_names(settings)
     gammas = ", ".join(f'CAST("gamma_{c}" AS TINYINT)' for c in names)
@@ -243,7 +262,7 @@ def _pairs_sql(source: str, settings: dict[str, Any]) -> str:
     """  # noqa: S608 - identifiers from the saved model
 
 
-def _tf_columns(settings: dict[str, Any]) -> list[str]:
+def tf_columns(settings: dict[str, Any]) -> list[str]:
     cols = {
         str(level["tf_adjustment_column"])
         for c in settings["comparisons"] for level in c["comparison_levels"]
@@ -262,11 +281,32 @@ def _score_full(
     linker = train_linker(mem, ["xl_features"], model, available, progress=step)
     settings = dict(linker.misc.save_model_to_json(out_path=None))
     step("scoring candidate pairs")
-    scorer = Linker(DuckDBAPI(connection=mem).register("xl_features"), _explaining(settings))
+    scorer = Linker(DuckDBAPI(connection=mem).register("xl_features"), explaining_settings(settings))
     predicted = scorer.inference.predict(
         threshold_match_probability=model.predict_threshold, warning_mode="never"
     )
-    mem.execute(f"CREATE OR REPLACE TEMP TABLE xl_pairs AS {_pairs_sql(predicted.physical_name, settings)}")  # noqa: S608
+    mem.execute(f"CREATE OR REPLACE TEMP TABLE xl_pairs AS {pairs_sql(predicted.physical_name, settings)}")  # noqa: S608
+    return settings, int(scalar(mem.execute("SELECT count(*) FROM xl_pairs")))
+
+
+def _score_full_spark(
+    mem: duckdb.DuckDBPyConnection,
+    model: ResolutionModel,
+    available: set[str],
+    step: Callable[[str], None],
+) -> tuple[dict[str, Any], int]:
+    """As :func:`_score_full`, with training and scoring on Spark."""
+    from crosslink.resolve.spark import train_and_predict  # optional dependency
+
+    features = mem.sql("SELECT * FROM xl_features ORDER BY unique_id").to_arrow_table()
+    settings, predicted = train_and_predict(features, model, available, progress=step)
+    mem.register("_xl_spark_pairs", predicted)
+    try:
+        mem.execute(
+            f"CREATE OR REPLACE TEMP TABLE xl_pairs AS {pairs_sql('_xl_spark_pairs', settings)}"  # noqa: S608
+        )
+    finally:
+        mem.unregister("_xl_spark_pairs")
     return settings, int(scalar(mem.execute("SELECT count(*) FROM xl_pairs")))
 
 
@@ -283,8 +323,8 @@ def _score_new(
     blocks among the new records.
     """
     db_api = DuckDBAPI(connection=mem)
-    scorer = Linker(db_api.register("xl_features"), _explaining(settings))
-    for column in _tf_columns(settings):
+    scorer = Linker(db_api.register("xl_features"), explaining_settings(settings))
+    for column in tf_columns(settings):
         scorer.table_management.compute_tf_table(column)
     new, old = db_api.register("xl_new"), db_api.register("xl_old")
     step("scoring new records against existing ones")
@@ -293,23 +333,81 @@ def _score_new(
         between = scorer.inference.predict_between(
             new, old, threshold_match_probability=model.predict_threshold, warning_mode="never"
         )
-        parts.append(_pairs_sql(between.physical_name, settings))
+        parts.append(pairs_sql(between.physical_name, settings))
     if int(scalar(mem.execute("SELECT count(*) FROM xl_new"))) > 1:
         within = scorer.inference.predict_within(
             new, threshold_match_probability=model.predict_threshold, warning_mode="never"
         )
-        parts.append(_pairs_sql(within.physical_name, settings))
-    query = " UNION ALL ".join(parts) or _empty_pairs_sql()
+        parts.append(pairs_sql(within.physical_name, settings))
+    query = " UNION ALL ".join(parts) or _emptypairs_sql()
     mem.execute(f"CREATE OR REPLACE TEMP TABLE xl_pairs AS {query}")  # noqa: S608
     return int(scalar(mem.execute("SELECT count(*) FROM xl_pairs")))
 
 
-def _empty_pairs_sql() -> str:
+def _emptypairs_sql() -> str:
     return (
         "SELECT NULL::VARCHAR AS a, NULL::VARCHAR AS b, NULL::DOUBLE AS match_weight, "
         "NULL::DOUBLE AS match_probability, NULL::TINYINT[] AS gammas, "
         "NULL::FLOAT[] AS weights WHERE FALSE"
     )
+
+
+def _thin_sql(alias: str = "f") -> str:
+    """SQL that is true for a name-only record (no date of birth, no selector)."""
+    return "NOT (" + " OR ".join(f"{alias}.{c} IS NOT NULL" for c in _SUBSTANTIVE) + ")"
+
+
+def _name_index(settings: dict[str, Any]) -> int:
+    """1-based position of the name comparison in the saved model's comparisons."""
+    names = comparison_names(settings)
+    return names.index("name") + 1 if "name" in names else 1
+
+
+def _score_name_only(
+    mem: duckdb.DuckDBPyConnection,
+    settings: dict[str, Any],
+    sides: list[tuple[str, str]],
+) -> int:
+    """Score name-only records against the others on name alone; add to ``xl_pairs``.
+
+    The model's probabilities for these pairs stay low (a name is weak evidence
+    against the prior), so the main pass never keeps them. Each ``(left, right)``
+    table pair is blocked on ``name_key`` only and kept when the name comparison
+    weighs at least :data:`NAME_ONLY_MIN_WEIGHT`. O(name-only records x records
+    sharing their name key).
+    """
+    db_api = DuckDBAPI(connection=mem)
+    scorer = Linker(db_api.register("xl_features"), explaining_settings(settings))
+    for column in tf_columns(settings):
+        scorer.table_management.compute_tf_table(column)
+    prior = float(settings["probability_two_random_records_match"])
+    prior_weight = math.log2(prior / (1 - prior))
+    position = _name_index(settings)
+    parts = []
+    for left, right in sides:
+        if not int(scalar(mem.execute(f"SELECT count(*) FROM {left}"))) or not int(  # noqa: S608
+            scalar(mem.execute(f"SELECT count(*) FROM {right}"))  # noqa: S608
+        ):
+            continue
+        found = scorer.inference.predict_between(
+            db_api.register(left), db_api.register(right),
+            blocking_rules_to_generate_predictions=[block_on("name_key")],
+            # other comparisons are mostly NULL for these pairs: a loose pre-filter
+            threshold_match_weight=prior_weight + NAME_ONLY_MIN_WEIGHT - 4,
+            warning_mode="never",
+        )
+        inner = pairs_sql(found.physical_name, settings)
+        # identifiers and numbers of ours only
+        keep = f"WHERE a <> b AND weights[{position}] >= {NAME_ONLY_MIN_WEIGHT}"
+        parts.append(f"SELECT * FROM ({inner}) {keep}")  # noqa: S608
+    if not parts:
+        return 0
+    mem.execute(
+        f"""CREATE OR REPLACE TEMP TABLE xl_pairs AS
+            SELECT * FROM (SELECT * FROM xl_pairs UNION ALL {" UNION ALL ".join(parts)})
+            QUALIFY row_number() OVER (PARTITION BY a, b ORDER BY match_probability DESC) = 1"""  # noqa: S608
+    )
+    return int(scalar(mem.execute("SELECT count(*) FROM xl_pairs")))
 
 
 # -- clustering ------------------------------------------------------------------
@@ -322,10 +420,9 @@ def _ambiguous_name_only(mem: duckdb.DuckDBPyConnection, pairs: str, threshold: 
     a guess. O(strong pairs of name-only records) in SQL, then a Python check over
     each such record's few distinct partner dates.
     """
-    substantive = " OR ".join(f"f.{c} IS NOT NULL" for c in _SUBSTANTIVE)
     rows = mem.execute(
         f"""
-        WITH thin AS (SELECT unique_id FROM xl_scope f WHERE NOT ({substantive})),
+        WITH thin AS (SELECT unique_id FROM xl_scope f WHERE {_thin_sql()}),
         strong AS (
             SELECT a AS rec, b AS other FROM {pairs} WHERE match_probability >= ?
             UNION ALL SELECT b, a FROM {pairs} WHERE match_probability >= ?
@@ -351,6 +448,7 @@ def _ambiguous_name_only(mem: duckdb.DuckDBPyConnection, pairs: str, threshold: 
 def _cluster_scope(
     mem: duckdb.DuckDBPyConnection,
     model: ResolutionModel,
+    settings: dict[str, Any],
     pairs: str,
     same: list[tuple[str, str]],
     different: list[tuple[str, str]],
@@ -374,7 +472,86 @@ def _cluster_scope(
     assignment = cluster_pairs(
         mem, "xl_scope", "xl_cluster_pairs", options, must_link=same, cannot_link=different
     )
-    return assignment, len(ambiguous)
+    assignment, held = _attach_name_only(mem, assignment, pairs, settings, different)
+    return assignment, len(ambiguous) + held
+
+
+def _attach_name_only(
+    mem: duckdb.DuckDBPyConnection,
+    assignment: pa.Table,
+    pairs: str,
+    settings: dict[str, Any],
+    different: list[tuple[str, str]],
+) -> tuple[pa.Table, int]:
+    """Attach each lone name-only record to the one cluster its name designates.
+
+    Candidates are the records with dates of birth or selectors whose name agrees
+    with it at :data:`NAME_ONLY_MIN_WEIGHT` or more. When they all sit in one
+    cluster (and no judgement says otherwise) the record joins it; when they span
+    several (namesakes: e.g. two people of that name whose dates of birth
+    conflict) it stays alone and is counted as held back. The attached record's
+    confidence is the name evidence's odds on an even prior, capped by the
+    cluster's. O(candidate pairs) SQL.
+    """
+    position = _name_index(settings)
+    mem.register("_xl_assign_in", assignment)
+    mem.register("_xl_forbid", pa.table({
+        "x": pa.array([a for a, _ in different] + [b for _, b in different], pa.string()),
+        "y": pa.array([b for _, b in different] + [a for a, _ in different], pa.string()),
+    }))
+    try:
+        mem.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _xl_attach AS
+            WITH thin AS (SELECT unique_id FROM xl_scope f WHERE {_thin_sql()}),
+            cand AS (
+                SELECT CASE WHEN p.a IN (SELECT unique_id FROM thin) THEN p.a ELSE p.b END AS t,
+                       CASE WHEN p.a IN (SELECT unique_id FROM thin) THEN p.b ELSE p.a END AS r,
+                       p.weights[{position}] AS w
+                FROM {pairs} p
+                WHERE p.weights[{position}] >= ?
+                  AND (p.a IN (SELECT unique_id FROM thin)) <> (p.b IN (SELECT unique_id FROM thin))
+            ), lone AS (
+                SELECT c.t, x.cluster_id, max(c.w) AS w
+                FROM cand c
+                JOIN _xl_assign_in s ON s.unique_id = c.t AND s.cluster_size = 1
+                JOIN _xl_assign_in x ON x.unique_id = c.r
+                GROUP BY c.t, x.cluster_id
+            ), decided AS (
+                SELECT t, any_value(cluster_id) AS cluster_id, max(w) AS w,
+                       count(*) AS clusters
+                FROM lone GROUP BY t
+            )
+            SELECT d.* FROM decided d
+            WHERE d.clusters > 1 OR NOT EXISTS (
+                SELECT 1 FROM _xl_forbid f JOIN _xl_assign_in m ON m.unique_id = f.y
+                WHERE f.x = d.t AND m.cluster_id = d.cluster_id)
+            """,  # noqa: S608 - internal names and an integer position
+            [NAME_ONLY_MIN_WEIGHT],
+        )
+        held = int(scalar(mem.execute("SELECT count(*) FROM _xl_attach WHERE clusters > 1")))
+        result = mem.sql(
+            """
+            WITH moved AS (
+                SELECT a.unique_id,
+                       coalesce(t.cluster_id, a.cluster_id) AS cluster_id,
+                       a.confidence, t.w
+                FROM _xl_assign_in a
+                LEFT JOIN (SELECT * FROM _xl_attach WHERE clusters = 1) t ON t.t = a.unique_id
+            )
+            SELECT unique_id, cluster_id,
+                   round(CASE WHEN w IS NULL THEN confidence
+                              ELSE least(max(confidence) FILTER (WHERE w IS NULL)
+                                         OVER (PARTITION BY cluster_id),
+                                         1 - 1 / (1 + pow(2, w))) END, 4) AS confidence,
+                   CAST(count(*) OVER (PARTITION BY cluster_id) AS INTEGER) AS cluster_size
+            FROM moved ORDER BY unique_id
+            """
+        ).to_arrow_table()
+    finally:
+        mem.unregister("_xl_assign_in")
+        mem.unregister("_xl_forbid")
+    return result, held
 
 
 # -- the run ---------------------------------------------------------------------
@@ -413,7 +590,7 @@ def resolve_workspace(
     newest = max((w for w in watermark if w is not None), default=None)
     saved = saved_model(con)
 
-    mem = _memory()
+    mem = memory_connection()
     try:
         step("preparing features (names, dates, selectors)")
         available = load_features(mem, records, "xl_features")
@@ -444,21 +621,36 @@ def resolve_workspace(
                 "ANTI JOIN xl_new_ids ON unique_id = id"
             )
             scored = _score_new(mem, model, settings, step)
-        elif engine == "spark":
-            from crosslink.resolve.spark import score_full_spark
-
-            settings, scored = score_full_spark(mem, model, available, step)
+            step("matching name-only records")
+            _split_thin(mem, "xl_new")
+            _split_thin(mem, "xl_old")
+            _split_thin(mem, "xl_features")
+            scored = _score_name_only(
+                mem, settings, [("xl_new_thin", "xl_features_rich"), ("xl_new_rich", "xl_old_thin")]
+            )
         else:
-            settings, scored = _score_full(mem, model, available, step)
+            if engine == "spark":
+                settings, scored = _score_full_spark(mem, model, available, step)
+            else:
+                settings, scored = _score_full(mem, model, available, step)
+            step("matching name-only records")
+            _split_thin(mem, "xl_features")
+            scored = _score_name_only(mem, settings, [("xl_features_thin", "xl_features_rich")])
 
         step("clustering")
         same, different, _unsure = effective_judgements(con)
+        scope = None
         if incremental:
-            scope = _incremental_scope(con, mem, model, new_ids, same + different)
-        else:
-            scope = None
+            touched = {
+                str(r[0]) for r in mem.execute(
+                    "SELECT a FROM xl_pairs UNION SELECT b FROM xl_pairs"
+                ).fetchall()
+            }
+            scope = _close_scope(con, model, set(new_ids) | touched, same + different)
         _load_scope(con, mem, scope, incremental, new_ids)
-        assignment, ambiguous = _cluster_scope(mem, model, "xl_scope_pairs", same, different)
+        assignment, ambiguous = _cluster_scope(
+            mem, model, settings, "xl_scope_pairs", same, different
+        )
 
         step("writing canonical ids")
         mem.execute("CREATE OR REPLACE TEMP TABLE xl_write_pairs AS SELECT * FROM xl_pairs")
@@ -503,6 +695,17 @@ def resolve_workspace(
     )
 
 
+def _split_thin(mem: duckdb.DuckDBPyConnection, table: str) -> None:
+    """``{table}_thin`` / ``{table}_rich``: its name-only records and the others."""
+    mem.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table}_thin AS SELECT * FROM {table} f WHERE {_thin_sql()}"  # noqa: S608
+    )
+    mem.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table}_rich AS "  # noqa: S608
+        f"SELECT * FROM {table} f WHERE NOT {_thin_sql()}"
+    )
+
+
 def _new_records(con: duckdb.DuckDBPyConnection, records: pa.Table, saved: SavedModel | None) -> set[str]:
     """Records without a canonical row, or with statements newer than the last run."""
     con.register("_xl_seen", records.select(["unique_id", "seen"]))
@@ -518,27 +721,31 @@ def _new_records(con: duckdb.DuckDBPyConnection, records: pa.Table, saved: Saved
     return {str(r[0]) for r in rows}
 
 
-def _incremental_scope(
+def _close_scope(
     con: duckdb.DuckDBPyConnection,
-    mem: duckdb.DuckDBPyConnection,
     model: ResolutionModel,
-    new_ids: set[str],
+    scope: set[str],
     judged: list[tuple[str, str]],
 ) -> set[str]:
-    """New records plus every member of the clusters that new strong pairs (or
-    judgements) touch, closed under judgements. O(touched clusters)."""
-    touched = {
-        str(r[0]) for r in mem.execute(
-            "SELECT a FROM xl_pairs WHERE match_probability >= ? UNION "
-            "SELECT b FROM xl_pairs WHERE match_probability >= ?",
-            [model.cluster_threshold, model.cluster_threshold],
-        ).fetchall()
-    }
-    scope = set(new_ids) | touched
+    """Grow ``scope`` until re-clustering it cannot change anything outside it:
+    whole clusters, both ends of every judgement, and the name-only candidates
+    of its records (stored pairs below the predict threshold are exactly the
+    name-only pairs). O(scope + their pairs) per round; rounds stop at a fixed point.
+    """
     while True:
         linked = {x for a, b in judged if a in scope or b in scope for x in (a, b)}
-        members = _cluster_members(con, scope | linked)
-        grown = scope | linked | members
+        ids = sorted(scope | linked)
+        partners = {
+            str(r[0]) for r in con.execute(
+                """SELECT b FROM resolution_pairs WHERE schema = ? AND match_probability < ?
+                     AND a IN (SELECT unnest(?::VARCHAR[]))
+                   UNION SELECT a FROM resolution_pairs WHERE schema = ? AND match_probability < ?
+                     AND b IN (SELECT unnest(?::VARCHAR[]))""",
+                [SCHEMA, model.predict_threshold, ids, SCHEMA, model.predict_threshold, ids],
+            ).fetchall()
+        }
+        grown = scope | linked | partners
+        grown |= _cluster_members(con, grown)
         if grown == scope:
             return scope
         scope = grown
@@ -577,11 +784,11 @@ def _load_scope(
     )
     mem.unregister("_xl_scope_ids")
     old = sorted(scope - new_ids)
-    stored = con.execute(
+    stored = con.sql(
         """SELECT a, b, match_weight, match_probability, gammas, weights FROM resolution_pairs
            WHERE schema = ? AND a IN (SELECT unnest(?::VARCHAR[]))
              AND b IN (SELECT unnest(?::VARCHAR[]))""",
-        [SCHEMA, old, old],
+        params=[SCHEMA, old, old],
     ).to_arrow_table()
     mem.register("_xl_stored", stored)
     mem.execute(
@@ -661,23 +868,21 @@ def recluster(session: Session, entity_ids: set[str]) -> dict[str, Any]:
     con = session.con
     model = load_model(SCHEMA)
     same, different, _unsure = effective_judgements(con)
-    judged = same + different
-    scope = set(entity_ids)
-    while True:
-        linked = {x for a, b in judged if a in scope or b in scope for x in (a, b)}
-        grown = scope | linked | _cluster_members(con, scope | linked)
-        if grown == scope:
-            break
-        scope = grown
+    saved = saved_model(con)
+    if saved is None:
+        raise CrosslinkError("run `crosslink resolve` first: there is no resolution to update")
+    scope = _close_scope(con, model, set(entity_ids), same + different)
     now = datetime.now(UTC).replace(tzinfo=None)
     records = person_records(session, sorted(scope))
-    mem = _memory()
+    mem = memory_connection()
     try:
         load_features(mem, records, "xl_features")
-        mem.execute(f"CREATE OR REPLACE TEMP TABLE xl_pairs AS {_empty_pairs_sql()}")  # noqa: S608
+        mem.execute(f"CREATE OR REPLACE TEMP TABLE xl_pairs AS {_emptypairs_sql()}")  # noqa: S608
         present = {str(x) for x in records.column("unique_id").to_pylist()}
         _load_scope(con, mem, present, True, set())
-        assignment, _ambiguous = _cluster_scope(mem, model, "xl_scope_pairs", same, different)
+        assignment, _ambiguous = _cluster_scope(
+            mem, model, saved.settings, "xl_scope_pairs", same, different
+        )
     finally:
         mem.close()
     with session.transaction():
@@ -686,3 +891,12 @@ def recluster(session: Session, entity_ids: set[str]) -> dict[str, Any]:
         "combination", SCHEMA, scope=len(scope), changed=update.changed, reason="judgement"
     )
     return {"records": len(scope), "changed": update.changed, "clusters": update.clusters}
+
+
+def canonical_ids(con: duckdb.DuckDBPyConnection, entity_ids: list[str]) -> dict[str, str]:
+    """Each entity's canonical id (its own id when it has no row)."""
+    rows = dict(con.execute(
+        "SELECT entity_id, canonical_id FROM canonical WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))",
+        [entity_ids],
+    ).fetchall())
+    return {e: str(rows.get(e, e)) for e in entity_ids}

@@ -165,34 +165,47 @@ def format_phones(
     ``cc`` is the country calling code per phone (string), ``nsn`` the national
     significant number (int64). National form is used only for +44 numbers,
     where UK sources write it that way and the country is implied.
+
+    Each style is built only for the rows that use it, then the pieces are put back
+    in row order with one ``take`` (cheaper than building every style for every
+    row and choosing with ``if_else``). O(n).
     """
     n = len(nsn)
     nsn_s = pa.array(nsn).cast(pa.string())
     e164 = pc.binary_join_element_wise("+", cc, nsn_s, "")
     style = rng.integers(0, 4, n)
-    zero0 = pc.binary_join_element_wise("00", cc, nsn_s, "")
-    spaced = pc.binary_join_element_wise(
-        "+",
-        cc,
-        " ",
-        pc.utf8_slice_codeunits(nsn_s, 0, 3),
-        " ",
-        pc.utf8_slice_codeunits(nsn_s, 3, 20),
-        "",
-    )
-    national = pc.binary_join_element_wise(
-        "0",
-        pc.utf8_slice_codeunits(nsn_s, 0, 4),
-        " ",
-        pc.utf8_slice_codeunits(nsn_s, 4, 20),
-        "",
-    )
     uk = pc.equal(cc, "44").to_numpy(zero_copy_only=False)
-    written = e164
-    written = pc.if_else(pa.array(style == 1), zero0, written)
-    written = pc.if_else(pa.array(style == 2), spaced, written)
-    if not international_only:
-        written = pc.if_else(pa.array((style == 3) & uk), national, written)
+    if international_only:
+        style[style == 3] = 0
+    style[(style == 3) & ~uk] = 0  # national form only for UK numbers
+    pieces: list[pa.Array] = []
+    order: list[np.ndarray] = []
+    for k in range(4):
+        rows = np.flatnonzero(style == k)
+        if len(rows) == 0:
+            continue
+        idx = pa.array(rows)
+        if k == 0:
+            piece = e164.take(idx)
+        else:
+            c, d = cc.take(idx), nsn_s.take(idx)
+            if k == 1:
+                piece = pc.binary_join_element_wise("00", c, d, "")
+            elif k == 2:
+                piece = pc.binary_join_element_wise(
+                    "+", c, " ", pc.utf8_slice_codeunits(d, 0, 3), " ", pc.utf8_slice_codeunits(d, 3, 20), ""
+                )
+            else:
+                piece = pc.binary_join_element_wise(
+                    "0", pc.utf8_slice_codeunits(d, 0, 4), " ", pc.utf8_slice_codeunits(d, 4, 20), ""
+                )
+        pieces.append(piece)
+        order.append(rows)
+    if not pieces:
+        return e164, e164
+    position = np.empty(n, np.int64)
+    position[np.concatenate(order)] = np.arange(n)
+    written = pa.concat_arrays(pieces).take(pa.array(position))
     return written, e164
 
 

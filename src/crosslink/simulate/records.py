@@ -3,8 +3,9 @@
 Each writer draws its rows from the :class:`~crosslink.simulate.world.World`
 with numpy, writes them in chunks (so memory stays flat at a million people),
 and appends ``(record_id, file, entity_id, field)`` rows to the truth writer.
-Structured files are fully vectorised; free-text files loop per report (see
-:mod:`crosslink.simulate.text`). Complexity O(records) per writer.
+Everything is vectorised; free-text files are assembled column-wise too (see
+:mod:`crosslink.simulate.text` and :mod:`crosslink.simulate.reports`).
+Complexity O(records) per writer.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ __all__ = [
     "NOMINAL_SOURCES",
     "SHARED_TRUTH",
     "part_path",
+    "FIRST_PART",
     "write_nominals",
     "write_calls",
     "write_transfers",
@@ -70,6 +72,9 @@ SHARED_TRUTH = ("truth/records.csv", "truth/spans.jsonl", "truth/damaged.jsonl")
 are concatenated in a fixed order afterwards."""
 
 
+FIRST_PART = "00"
+
+
 def part_path(out: Path, part: str, rel: str) -> Path:
     return out / ".parts" / f"{part}-{Path(rel).name}"
 
@@ -98,7 +103,8 @@ class Sink:
         """Append a table to ``out/rel`` (header once). O(rows)."""
         w = self._writers.get(rel)
         if w is None:
-            header = not (self.part and rel in SHARED_TRUTH)
+            # parts carry no header, except the first writer's (the merge renames it)
+            header = not (self.part and rel in SHARED_TRUTH) or self.part == FIRST_PART
             w = pacsv.CSVWriter(str(self._path(rel)), table.schema, write_options=pacsv.WriteOptions(include_header=header))
             self._writers[rel] = w
         w.write_table(table)
@@ -183,10 +189,19 @@ def _phone_row(rng: np.random.Generator, world: World, person: np.ndarray) -> np
 
 
 def _e164(world: World, rows: np.ndarray) -> pa.Array:
-    p = world.people
-    return pc.binary_join_element_wise(
-        "+", p.phone_cc.take(pa.array(rows)), pa.array(p.phone_nsn[rows]).cast(pa.string()), ""
-    )
+    """E.164 strings of phone rows: a take from the per-phone array built once per
+    process (:func:`_all_e164`). O(len(rows))."""
+    return _all_e164(world).take(pa.array(rows))
+
+
+def _all_e164(world: World) -> pa.Array:
+    """Every phone of the world in E.164, built once per world and process. O(phones)."""
+    if world.e164_cache is None:
+        p = world.people
+        world.e164_cache = pc.binary_join_element_wise(
+            "+", p.phone_cc, pa.array(p.phone_nsn).cast(pa.string()), ""
+        )
+    return world.e164_cache
 
 
 def _first_of(owner: np.ndarray, n: int) -> np.ndarray:
@@ -443,7 +458,7 @@ def write_seized_contacts(rng: np.random.Generator, world: World, sink: Sink) ->
         {
             "contact_id": ids,
             "exhibit_ref": id_strings("EXH/", owner, 7),
-            "device_imei": world.assets.imei.take(pa.array(dev_row)),
+            "device_imei": world.assets.imei(dev_row),
             "device_number": _e164(world, dev_row),
             "contact_name": name,
             "contact_number": written,

@@ -306,14 +306,17 @@ def write_intel(rng: np.random.Generator, world: World, sink: Sink) -> None:
 
     iban = _first_of(a.iban_owner, world.n)[subjects]
     wal = _first_of(a.wallet_owner, world.n)[subjects]
-    m_iban = show[:, 2] & (iban >= 0)
-    m_wal = show[:, 2] & (iban < 0) & (wal >= 0)
+    by_wallet = (wal >= 0) & ((iban < 0) | (rng.random(n) < 0.35))  # USDT as often as banks
+    m_iban = show[:, 2] & (iban >= 0) & ~by_wallet
+    m_wal = show[:, 2] & by_wallet
     iban_true = a.iban.take(pa.array(np.maximum(iban, 0))) if len(a.iban) else pa.nulls(n, pa.string())
     iban_w, iban_bad = _damaged_ibans(rng, iban_true, m_iban & scanned)
     doc.add(_lit("Payments are received into account ", m_iban))
     doc.mention(where(m_iban, iban_w), "iban", iban_true, ent, damaged=iban_bad).add(_lit(". ", m_iban))
     wallet = a.wallet.take(pa.array(np.maximum(wal, 0))) if len(a.wallet) else pa.nulls(n, pa.string())
-    doc.add(_lit("Funds are moved through USDT wallet ", m_wal))
+    tron = pc.starts_with(wallet, "T")  # TRON addresses hold USDT; the others are Bitcoin
+    label = pc.if_else(tron, "Funds are moved through USDT wallet ", "Funds are moved through Bitcoin wallet ")
+    doc.add(where(m_wal, label))
     doc.mention(where(m_wal, wallet), "crypto", wallet, ent).add(_lit(". ", m_wal))
 
     # boat suppliers: the vessel by name and MMSI (OCR'd MMSIs lose their 9 digits: not gold)

@@ -25,9 +25,9 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -82,9 +82,11 @@ _RECORDS_HEADER = pa.schema([(c, pa.string()) for c in ("record_id", "file", "en
 _WORLD: World | None = None  # set before forking workers, inherited copy-on-write
 
 
-def _run_step(args: tuple[int, int, str]) -> tuple[int, dict[str, int], int]:
-    """Run writer ``index`` with its own random stream; return what it wrote."""
+def _run_step(args: tuple[int, int, str]) -> tuple[int, dict[str, int], int, float]:
+    """Run writer ``index`` with its own random stream; return what it wrote and
+    the CPU seconds it took."""
     index, seed, out = args
+    cpu = time.process_time()
     assert _WORLD is not None
     rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(len(_STEPS) + 1)[index + 1])
     sink = Sink(Path(out), part=f"{index:02d}")
@@ -92,7 +94,7 @@ def _run_step(args: tuple[int, int, str]) -> tuple[int, dict[str, int], int]:
         _STEPS[index][1](rng, _WORLD, sink)
     finally:
         sink.close()
-    return index, sink.counts, sink.truth_rows
+    return index, sink.counts, sink.truth_rows, time.process_time() - cpu
 
 
 def default_workers() -> int:
@@ -126,31 +128,36 @@ def simulate(
     if progress:
         progress("world", 0, total)
     world_rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(len(_STEPS) + 1)[0])
+    cpu = time.process_time()
     _WORLD = build_world(world_rng, n_people)
+    step_cpu = {"world": time.process_time() - cpu}
     counts: dict[str, int] = {}
     truth_rows = 0
     jobs = [(i, seed, str(out)) for i in range(len(_STEPS))]
     done = 0
+    for rel in SHARED_TRUTH:
+        (out / rel).unlink(missing_ok=True)
+    merger = _Merger(out)
+    pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
     try:
-        if workers == 1:
-            results = map(_run_step, jobs)
-            pool = None
-        else:
-            pool = multiprocessing.get_context("fork").Pool(workers)
-            results = pool.imap_unordered(_run_step, jobs)
-        for index, step_counts, rows in results:
+        results: Iterator[tuple[int, dict[str, int], int, float]] = (
+            pool.imap_unordered(_run_step, jobs) if pool is not None else map(_run_step, jobs)
+        )
+        for index, step_counts, rows, seconds in results:
+            step_cpu[_STEPS[index][0]] = seconds
             done += 1
             if progress:
                 progress(_STEPS[index][0], done, total)
             counts |= step_counts
             truth_rows += rows
-        if pool is not None:
-            pool.close()
-            pool.join()
+            merger.finished(index)
     finally:
+        if pool is not None:
+            pool.terminate()  # every job has returned (or one failed): stop the workers
+            pool.join()
         world = _WORLD
         _WORLD = None
-    _merge_parts(out)
+    merger.close()
     for rel in counts:
         stem = Path(rel).stem
         (out / "mappings" / f"{stem}.yml").write_text(
@@ -174,23 +181,75 @@ def simulate(
         progress("done", total, total)
     meta["seconds"] = time.perf_counter() - t0  # returned, never written (determinism)
     meta["workers"] = workers
+    meta["cpu_seconds"] = step_cpu
     return meta
 
 
-def _merge_parts(out: Path) -> None:
-    """Concatenate the shared truth parts in writer order (records.csv gets its header
-    once). Byte copies, O(truth size)."""
-    for rel in SHARED_TRUTH:
-        target = out / rel
-        with open(target, "wb") as dst:
+def _append(src: BinaryIO, dst: BinaryIO) -> None:
+    """Append a whole file: in the kernel where it can (``copy_file_range``), else by
+    4 MB blocks. O(size)."""
+    dst.flush()
+    start = dst.seek(0, os.SEEK_END)
+    size = os.fstat(src.fileno()).st_size
+    copy_range = getattr(os, "copy_file_range", None)
+    if copy_range is not None:
+        try:
+            done = 0
+            while done < size:
+                n = copy_range(src.fileno(), dst.fileno(), size - done)
+                if n == 0:
+                    break
+                done += n
+            dst.seek(0, os.SEEK_END)
+            return
+        except OSError:  # e.g. a file system without it: start this file again
+            src.seek(0)
+            dst.seek(start)
+            dst.truncate()
+    shutil.copyfileobj(src, dst, 1 << 22)
+
+
+class _Merger:
+    """Concatenates the shared truth parts in writer order while later writers still
+    run: as soon as writers 0..k have finished, their parts are appended. The first
+    part of a file is renamed into place (no copy); the first writer's CSV part
+    carries the header, else the header is written here. O(truth size) I/O."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.done: set[int] = set()
+        self.next = 0
+
+    def finished(self, index: int) -> None:
+        self.done.add(index)
+        while self.next in self.done:
+            self._merge(self.next)
+            self.next += 1
+
+    def _merge(self, index: int) -> None:
+        for rel in SHARED_TRUTH:
+            part = part_path(self.out, f"{index:02d}", rel)
+            target = self.out / rel
+            if not target.exists():
+                if part.is_file() and (index == 0 or not rel.endswith(".csv")):
+                    os.replace(part, target)
+                    continue
+                self._start(rel)
+            if part.is_file():
+                with open(part, "rb") as src, open(target, "r+b") as dst:
+                    _append(src, dst)
+                part.unlink()
+
+    def _start(self, rel: str) -> None:
+        with open(self.out / rel, "wb") as dst:
             if rel.endswith(".csv"):
                 pacsv.CSVWriter(dst, _RECORDS_HEADER).close()  # the header line, as Arrow writes it
-            for i in range(len(_STEPS)):
-                part = part_path(out, f"{i:02d}", rel)
-                if part.is_file():
-                    with open(part, "rb") as src:
-                        shutil.copyfileobj(src, dst, 1 << 22)
-    shutil.rmtree(out / ".parts", ignore_errors=True)
+
+    def close(self) -> None:
+        for rel in SHARED_TRUTH:
+            if not (self.out / rel).exists():
+                self._start(rel)
+        shutil.rmtree(self.out / ".parts", ignore_errors=True)
 
 
 def _write_truth(world: World, sink: Sink) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from crosslink.errors import InputError
+from crosslink.store.sql import one
 
 __all__ = ["scenario_stats", "Target", "TARGETS", "check_targets"]
 
@@ -45,11 +46,15 @@ TARGETS = (
     Target("noise.nationality_missing", 0.08, 0.12, "nationality missing (10%)"),
     Target("groups.mean_size", 8, 60, "organised crime groups of tens of members"),
     Target("degree.max_over_median", 5, 1e9, "hubs: organisers and money handlers"),
+    Target("text.spans_per_report", 3, 12, "each report names people, places and selectors"),
+    Target("text.iban_countries", 5, 7, "accounts in the UK, on the route and in Turkey"),
+    Target("text.ocr_phone_share", 0.002, 0.05, "a few scanned reports with O/l in phones"),
 )
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> tuple[Any, ...]:
-    row = con.execute(sql, params).fetchone()
+    # store.sql.one fetches the whole result: fetchone() would leave it open (DuckDB 2)
+    row = one(con.execute(sql, params))
     assert row is not None
     return tuple(row)
 
@@ -151,7 +156,65 @@ def scenario_stats(directory: Path) -> dict[str, float]:
         "degree.facilitator_mean": dfac,
         "degree.max_over_median": dmax / max(dmed, 1),
     }
+    out |= _text_stats(con, truth)
     return {k: float(v) for k, v in out.items()}
+
+
+def _text_stats(con: duckdb.DuckDBPyConnection, truth: Path) -> dict[str, float]:
+    """Gold spans per free-text report, by type; OCR damage; IBAN countries."""
+    out: dict[str, float] = {"text.spans_per_report": 0.0}
+    spans = truth / "spans.jsonl"
+    damaged = truth / "damaged.jsonl"
+    cols = {"record_id": "VARCHAR", "file": "VARCHAR", "type": "VARCHAR", "start": "BIGINT",
+            "end": "BIGINT", "value": "VARCHAR"}  # fmt: skip
+    if spans.stat().st_size:
+        con.read_json(str(spans), format="newline_delimited", columns=cols).create_view("spans")
+        (per_report,) = _one(con, "SELECT count(*) / count(DISTINCT record_id) FROM spans", [])
+        out["text.spans_per_report"] = per_report
+        for type_, share in con.execute(
+            "SELECT type, count(*) / (SELECT count(*) FROM spans) FROM spans GROUP BY 1 ORDER BY 1"
+        ).fetchall():
+            out[f"text.share.{type_}"] = share
+    n_damaged = 0
+    if damaged.is_file() and damaged.stat().st_size:
+        con.read_json(str(damaged), format="newline_delimited", columns={**cols, "written": "VARCHAR"}).create_view("dmg")
+        (n_damaged,) = _one(con, "SELECT count(*) FROM dmg", [])
+    out["text.damaged_selectors"] = n_damaged
+    (countries,) = _one(
+        con, "SELECT count(DISTINCT left(value, 2)) FROM ent WHERE schema = 'BankAccount'", []
+    )
+    out["text.iban_countries"] = countries
+    out["text.ocr_phone_share"] = 0.0
+    if spans.stat().st_size:
+        # phones whose written form (in the report text) carries an O or l: OCR'd reports
+        texts = _texts(con, truth.parent / "records")
+        if texts:
+            (share,) = _one(
+                con,
+                "SELECT avg(regexp_matches(substr(t.text, s.start + 1, s.\"end\" - s.start), '[Ol]')::int) "
+                "FROM spans s JOIN texts t ON t.id = s.record_id WHERE s.type = 'phone'",
+                [],
+            )
+            out["text.ocr_phone_share"] = share or 0.0
+    return out
+
+
+def _texts(con: duckdb.DuckDBPyConnection, records: Path) -> bool:
+    """A table ``texts(id, text)`` of the free-text record files; False if none.
+    Built from relations, so no file path enters a query string."""
+    rel: duckdb.DuckDBPyRelation | None = None
+    parts = [con.read_csv(str(p), all_varchar=True).project("report_ref AS id, text")
+             for p in sorted(records.glob("intel_*.csv"))]  # fmt: skip
+    parts += [
+        con.read_json(str(p), format="newline_delimited", columns={"id": "VARCHAR", "text": "VARCHAR"})
+        for p in sorted(records.glob("partner_*.jsonl"))
+    ]
+    for part in parts:
+        rel = part if rel is None else rel.union(part)
+    if rel is None:
+        return False
+    rel.create("texts")
+    return True
 
 
 def check_targets(stats: dict[str, float]) -> list[tuple[Target, float, bool]]:

@@ -19,7 +19,7 @@ Everything is drawn with numpy from one Generator; O(people + links).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -37,6 +37,7 @@ __all__ = [
     "build_world",
     "FACILITATOR_ROLES",
     "NON_SUSPECT_ROLES",
+    "IBAN_COUNTRIES",
 ]
 
 ROLES = (
@@ -104,7 +105,13 @@ class Assets:
     handle: pa.Array
     handle_platform: pa.Array
     handle_owner: np.ndarray
-    imei: pa.Array  # one handset per phone row (index = phone row)
+    imei_body: np.ndarray  # per phone row: the 14-digit IMEI body of its handset
+
+    def imei(self, rows: np.ndarray) -> pa.Array:
+        """IMEIs (with their Luhn digit) of the handsets of phone rows. Computed on
+        demand: only seized handsets are ever written. O(len(rows))."""
+        body = self.imei_body[rows]
+        return pa.array(body * 10 + _luhn_digit(body, 14)).cast(pa.string())
 
 
 @dataclass
@@ -125,6 +132,7 @@ class World:
     route: np.ndarray  # per person, route index within their group's shape, -1
     fee_eur: np.ndarray  # per person (migrants), int
     assets: Assets
+    e164_cache: pa.Array | None = field(default=None, repr=False)  # see records._all_e164
 
     @property
     def n(self) -> int:
@@ -402,21 +410,30 @@ def _base58check(payload: bytes) -> str:
     return "1" * pad + out
 
 
+_LUHN_DOUBLE = np.asarray([0, 2, 4, 6, 8, 1, 3, 5, 7, 9], np.int64)
+
+
 def _luhn_digit(body: np.ndarray, width: int) -> np.ndarray:
     """Luhn check digit of each ``width``-digit number, vectorised (O(n * width)).
 
     Same algorithm as ``stdnum.luhn.calc_check_digit``, which works on one string
-    at a time; the tests cross-check the two.
+    at a time; the tests cross-check the two. Digits are peeled off six at a time
+    into int32 chunks (int64 division is several times slower), and doubled digits
+    come from a lookup table.
     """
     total = np.zeros(len(body), dtype=np.int64)
-    rest = body.copy()
-    for i in range(width):
-        d = rest % 10
-        rest //= 10
-        if i % 2 == 0:  # rightmost body digit is doubled (check digit goes after it)
-            d = d * 2
-            d = np.where(d > 9, d - 9, d)
-        total += d
+    rest = np.asarray(body, dtype=np.int64)
+    i = 0
+    while i < width:
+        k = min(6, width - i)
+        chunk = (rest % 10**k).astype(np.int32)
+        rest = rest // 10**k
+        for j in range(k):
+            d = chunk % 10
+            chunk //= 10
+            # the rightmost body digit is doubled (the check digit goes after it)
+            total += _LUHN_DOUBLE[d] if (i + j) % 2 == 0 else d
+        i += k
     return (10 - total % 10) % 10
 
 
@@ -443,6 +460,71 @@ def _iban_check(bban: np.ndarray, length: np.ndarray, cc: np.ndarray) -> np.ndar
     feed(np.full(n, 48), np.ones(n, bool))
     feed(np.full(n, 48), np.ones(n, bool))
     return 98 - rem
+
+
+IBAN_COUNTRIES = ("GB", "DE", "NL", "FR", "BE", "IT", "TR")
+_IBAN_SHARE = (0.4, 0.15, 0.08, 0.12, 0.08, 0.07, 0.10)
+_BBAN_LEN = {"GB": 18, "DE": 18, "NL": 14, "FR": 23, "BE": 12, "IT": 23, "TR": 22}
+_GB_BANKS = b"NWBKBARCLOYDHBUKMONZ"
+_NL_BANKS = b"INGBABNARABOKNABBUNQ"
+_BE_BANKS = b"001068096310363630735751973063"  # Belgian bank codes (public registry)
+# CIN (Italian BBAN check letter): values of the characters in odd positions.
+_CIN_ODD = np.asarray([1, 0, 5, 7, 9, 13, 15, 17, 19, 21], np.int64)
+
+
+def _number(cols: np.ndarray) -> np.ndarray:
+    """ASCII digit columns -> int64 (at most 18 digits). O(n x width)."""
+    out = np.zeros(len(cols), np.int64)
+    for j in range(cols.shape[1]):
+        out = out * 10 + (cols[:, j].astype(np.int64) - 48)
+    return out
+
+
+def _two_digits(x: np.ndarray) -> np.ndarray:
+    return np.stack([48 + x // 10, 48 + x % 10], axis=1).astype(np.uint8)
+
+
+def _ibans(rng: np.random.Generator, n: int) -> pa.Array:
+    """IBANs of seven countries with valid check digits, vectorised. O(n x 27).
+
+    Besides the ISO 7064 mod-97 check digits, the national checks are computed:
+    the French RIB key, the Belgian mod-97 pair and the Italian CIN letter, so that
+    national validators accept them too (python-stdnum checks the Belgian one).
+    """
+    country = np.asarray(IBAN_COUNTRIES)[rng.choice(len(IBAN_COUNTRIES), n, p=_IBAN_SHARE)]
+    digits = _digits(rng, n, 23)
+    bban = np.zeros((n, 23), dtype=np.uint8)  # right-padded with NUL, trimmed below
+    gb, de, nl, fr, be, it, tr = (country == c for c in IBAN_COUNTRIES)
+    banks = np.frombuffer(_GB_BANKS, np.uint8).reshape(5, 4)[rng.integers(0, 5, n)]
+    bban[gb, :4], bban[gb, 4:18] = banks[gb], digits[gb, :14]
+    bban[de, :18] = digits[de, :18]
+    nl_banks = np.frombuffer(_NL_BANKS, np.uint8).reshape(5, 4)[rng.integers(0, 5, n)]
+    bban[nl, :4], bban[nl, 4:14] = nl_banks[nl], digits[nl, :10]
+    # FR: bank(5) branch(5) account(11) RIB key(2) = 97 - (89 bank + 15 branch + 3 account) mod 97
+    f = digits[fr]
+    key = 97 - (89 * _number(f[:, :5]) + 15 * _number(f[:, 5:10]) + 3 * _number(f[:, 10:21])) % 97
+    bban[fr, :21], bban[fr, 21:23] = f[:, :21], _two_digits(key)
+    # BE: bank(3) account(7) check(2) = first ten digits mod 97 (97 for 0)
+    b = digits[be]
+    b[:, :3] = np.frombuffer(_BE_BANKS, np.uint8).reshape(-1, 3)[rng.integers(0, len(_BE_BANKS) // 3, len(b))]
+    rem = _number(b[:, :10]) % 97
+    bban[be, :10], bban[be, 10:12] = b[:, :10], _two_digits(np.where(rem == 0, 97, rem))
+    # IT: CIN letter, ABI(5) CAB(5) account(12); CIN from odd/even position values
+    i = digits[it, :22]
+    val = i.astype(np.int64) - 48
+    odd = _CIN_ODD[val[:, 0::2]].sum(axis=1)  # 1st, 3rd, ... characters
+    even = val[:, 1::2].sum(axis=1)
+    bban[it, 0], bban[it, 1:23] = (65 + (odd + even) % 26).astype(np.uint8), i
+    # TR: bank(5), reserved 0, account(16)
+    t = digits[tr]
+    bban[tr, :5], bban[tr, 5], bban[tr, 6:22] = t[:, :5], 48, t[:, 6:22]
+    length = np.zeros(n, np.int64)
+    for c, mask in zip(IBAN_COUNTRIES, (gb, de, nl, fr, be, it, tr), strict=True):
+        length[mask] = _BBAN_LEN[c]
+    cc = np.frombuffer("".join(country.tolist()).encode(), np.uint8).reshape(n, 2) if n else np.zeros((0, 2), np.uint8)
+    full = np.concatenate([cc, _two_digits(_iban_check(bban, length, cc)), bban], axis=1)
+    raw = pa.array(np.ascontiguousarray(full).view("S27").ravel(), type=pa.binary(27)).cast(pa.string())
+    return pc.utf8_rtrim(raw, characters="\x00")
 
 
 def _letters(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
@@ -496,30 +578,11 @@ def _assets(rng: np.random.Generator, people: People, role: np.ndarray, n_fac: i
     mid = np.asarray(["235", "227", "205", "211"])[rng.integers(0, 4, ns)]
     mmsi_s = [f"{m}{x:06d}" for m, x in zip(mid.tolist(), mmsi.tolist(), strict=True)]
 
-    # IBANs (GB, DE, NL): money handlers (2 each), organisers (1), 10% of migrants.
+    # IBANs: money handlers (2 each), organisers (1), 10% of migrants.
     handlers = np.flatnonzero(fac_roles == R["money_handler"])
     mig = n_fac + np.flatnonzero(rng.random(people.n - n_fac) < 0.1)
     i_owner = np.concatenate([np.repeat(handlers, 2), organisers, mig])
-    ni = len(i_owner)
-    i_country = np.asarray(["GB", "DE", "NL"])[rng.choice(3, ni, p=[0.55, 0.3, 0.15])]
-    banks = np.frombuffer(b"NWBKBARCLOYDHBUKMONZ", np.uint8).reshape(5, 4)[rng.integers(0, 5, ni)]
-    digits = _digits(rng, ni, 18)
-    bban = np.zeros((ni, 18), dtype=np.uint8)  # right-padded with NUL, trimmed below
-    gb = i_country == "GB"
-    bban[gb, :4], bban[gb, 4:18] = banks[gb], digits[gb, :14]
-    de = i_country == "DE"
-    bban[de] = digits[de]
-    nl = i_country == "NL"
-    bban[nl, :4], bban[nl, 4:14] = banks[nl], digits[nl, :10]
-    length = np.select([gb, de, nl], [18, 18, 14], 18)
-    cc = np.frombuffer("".join(i_country.tolist()).encode(), np.uint8).reshape(ni, 2)
-    check = _iban_check(bban, length, cc)
-    cd = np.stack([48 + check // 10, 48 + check % 10], axis=1).astype(np.uint8)
-    full = np.concatenate([cc, cd, bban], axis=1)
-    raw = pa.array(np.ascontiguousarray(full).view("S22").ravel(), type=pa.binary())
-    ibans_arr = pc.utf8_slice_codeunits(raw.cast(pa.string()), 0, 22)
-    ibans_arr = pc.if_else(pa.array(nl), pc.utf8_slice_codeunits(ibans_arr, 0, 18), ibans_arr)
-
+    ibans_arr = _ibans(rng, len(i_owner))
     # Wallets: money handlers and organisers; TRON (USDT) 70%, Bitcoin P2PKH 30%.
     w_owner = np.concatenate([handlers, organisers])
     nw = len(w_owner)
@@ -545,7 +608,6 @@ def _assets(rng: np.random.Generator, people: People, role: np.ndarray, n_fac: i
     n_ph = len(people.phone_owner)
     tac = np.asarray([35209900, 35332011, 86769304, 35875810, 35414510])[rng.integers(0, 5, n_ph)]
     body = tac.astype(np.int64) * 10**6 + rng.integers(0, 10**6, n_ph)
-    imei = body * 10 + _luhn_digit(body, 14)
     return Assets(
         vehicle_plate=_plates(rng, v_country),
         vehicle_kind=pa.array(v_kind),
@@ -561,5 +623,5 @@ def _assets(rng: np.random.Generator, people: People, role: np.ndarray, n_fac: i
         handle=handle,
         handle_platform=platform,
         handle_owner=h_owner,
-        imei=pa.array(imei).cast(pa.string()),
+        imei_body=body,
     )

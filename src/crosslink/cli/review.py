@@ -1,0 +1,216 @@
+"""Workspace resolution commands: ``resolve``, ``review``, ``judge``, ``explain``.
+
+Thin: open the workspace, call one function of :mod:`crosslink.resolve.workspace`,
+print the result (a Rich table for people, JSON for scripts).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from crosslink.cli.app import app
+from crosslink.cli.common import (
+    OutputFormat,
+    PurposeOption,
+    UserOption,
+    WorkspaceOption,
+    console,
+    current_user,
+    user_errors,
+    workspace_path,
+)
+from crosslink.errors import InputError
+from crosslink.resolve.judgements import apply_judgement, explain_pair, review_pairs
+from crosslink.resolve.workspace import ENGINES, resolve_workspace
+from crosslink.store import Workspace
+
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", help="table (for people) or json (for scripts).")
+]
+
+
+def _json(value: Any) -> None:
+    print(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def _describe(record: dict[str, Any]) -> str:
+    parts = [str(record.get("full_name") or "(no name)")]
+    parts += [str(record[k]) for k in ("dob", "nationality", "phone", "passport_number")
+              if record.get(k)]
+    return " · ".join(parts)
+
+
+def _comparisons(rows: list[dict[str, Any]], title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("comparison")
+    table.add_column("level")
+    table.add_column("weight", justify="right")
+    for row in rows:
+        weight = row["weight"]
+        style = "green" if weight > 0.05 else "red" if weight < -0.05 else "dim"
+        table.add_row(row["comparison"], row["level"], f"[{style}]{weight:+.2f}[/]")
+    return table
+
+
+@app.command()
+def resolve(
+    engine: Annotated[
+        str, typer.Option("--engine", help=f"Where Splink runs: {' or '.join(ENGINES)}.")
+    ] = "duckdb",
+    full: Annotated[
+        bool, typer.Option("--full", help="Retrain and rescore everything (default: incremental "
+                           "when a model exists and few records are new).")
+    ] = False,
+    workspace: WorkspaceOption = None,
+    user: UserOption = None,
+    purpose: PurposeOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Resolve the workspace's people into stable canonical entities."""
+    with user_errors():
+        if engine not in ENGINES:
+            raise InputError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+        with Workspace.open(workspace_path(workspace)) as ws:
+            session = ws.session(current_user(user), purpose or "entity resolution")
+            with Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                console=console, transient=True, disable=output != OutputFormat.table,
+            ) as progress:
+                task = progress.add_task("starting", total=None)
+                result = resolve_workspace(
+                    session, engine=engine, full=full,
+                    progress=lambda message: progress.update(task, description=message),
+                )
+    if output != OutputFormat.table:
+        _json(result)
+        return
+    console.print(
+        f"{result['records']:,} person records → {result['clusters']:,} people "
+        f"({result['merged_records']:,} records merged into another; {result['mode']} run, "
+        f"{result['new_records']:,} records scored, {result['seconds']} s).",
+        highlight=False,
+    )
+    console.print(
+        f"Canonical ids: {result['kept_ids']:,} clusters kept theirs, {result['new_ids']:,} new. "
+        f"{result['review']:,} pairs await review (`crosslink review`); "
+        f"{result['ambiguous']:,} name-only records held back as ambiguous.",
+        highlight=False,
+    )
+
+
+@app.command()
+def review(
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many pairs.")] = 20,
+    workspace: WorkspaceOption = None,
+    user: UserOption = None,
+    purpose: PurposeOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """The uncertain pairs, least certain first, with why the model scored them so."""
+    with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
+        session = ws.session(current_user(user), purpose or "resolution review")
+        pairs = review_pairs(session, limit=limit)
+    if output != OutputFormat.table:
+        _json(pairs)
+        return
+    if not pairs:
+        console.print("Nothing to review (run `crosslink resolve` first if you have not).")
+        return
+    for number, pair in enumerate(pairs, start=1):
+        state = "merged" if pair["merged"] else "apart"
+        console.print(
+            f"[bold]{number}. p={pair['match_probability']:.3f}[/] (weight "
+            f"{pair['match_weight']:+.2f}, currently {state})\n"
+            f"   A {pair['a']}  {_describe(pair['left'])}\n"
+            f"   B {pair['b']}  {_describe(pair['right'])}",
+            highlight=False,
+        )
+        shown = [c for c in pair["comparisons"] if abs(c["weight"]) > 0.05]
+        console.print(_comparisons(shown, "   evidence"))
+    console.print(
+        "[dim]Decide with `crosslink judge A B --same|--different|--unsure --reason TEXT`.[/]"
+    )
+
+
+@app.command()
+def judge(
+    a: Annotated[str, typer.Argument(help="Entity id or canonical id.")],
+    b: Annotated[str, typer.Argument(help="Entity id or canonical id.")],
+    same: Annotated[bool, typer.Option("--same", help="They are the same (forces a merge).")] = False,
+    different: Annotated[
+        bool, typer.Option("--different", help="They are different (blocks or undoes a merge).")
+    ] = False,
+    unsure: Annotated[bool, typer.Option("--unsure", help="Cannot tell (off the queue).")] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (kept with the judgement).")] = None,
+    workspace: WorkspaceOption = None,
+    user: UserOption = None,
+    purpose: PurposeOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Record that A and B are (not) the same; applied at once and on every re-run."""
+    chosen = [name for name, flag in (("same", same), ("different", different), ("unsure", unsure))
+              if flag]
+    if len(chosen) != 1:
+        raise typer.BadParameter("give exactly one of --same, --different, --unsure")
+    with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
+        session = ws.session(current_user(user), purpose or "resolution review")
+        result = apply_judgement(session, a, b, chosen[0], reason)
+    if output != OutputFormat.table:
+        _json(result)
+        return
+    console.print(
+        f"Recorded [bold]{result['decision']}[/] for {result['a']} / {result['b']} "
+        f"(judgement {result['id'][:12]}"
+        + (f", supersedes {result['supersedes'][:12]}" if result["supersedes"] else "") + ").",
+        highlight=False,
+    )
+    if "canonical" in result:
+        ids = result["canonical"]
+        together = ids[result["a"]] == ids[result["b"]]
+        console.print(
+            f"Now {'in one cluster' if together else 'in separate clusters'}: "
+            f"{ids[result['a']]} / {ids[result['b']]} "
+            f"({result['recluster']['changed']} records changed cluster).",
+            highlight=False,
+        )
+
+
+@app.command()
+def explain(
+    a: Annotated[str, typer.Argument(help="Entity id or canonical id.")],
+    b: Annotated[str, typer.Argument(help="Entity id or canonical id.")],
+    workspace: WorkspaceOption = None,
+    user: UserOption = None,
+    purpose: PurposeOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Each comparison's match weight for A and B under the trained model."""
+    with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
+        session = ws.session(current_user(user), purpose or "resolution review")
+        result = explain_pair(session, a, b)
+    if output != OutputFormat.table:
+        _json(result)
+        return
+    left, right = result["pair"]
+    console.print(
+        f"A {left}  {_describe(result['left'])}\nB {right}  {_describe(result['right'])}",
+        highlight=False,
+    )
+    console.print(_comparisons(
+        [{"comparison": "prior", "level": "two random records match",
+          "weight": result["prior_weight"]}, *result["comparisons"]],
+        "evidence (bits; positive = same person)",
+    ))
+    canonical = result["canonical"]
+    console.print(
+        f"match weight {result['match_weight']:+.2f} → probability "
+        f"{result['match_probability']:.4f}; "
+        f"{'same cluster' if canonical[left] == canonical[right] else 'different clusters'}"
+        + (f" (best of {result['pairs_scored']} member pairs)" if result["pairs_scored"] > 1 else ""),
+        highlight=False,
+    )

@@ -1,0 +1,195 @@
+"""One Aho-Corasick pass over a text for every word list the extractors use.
+
+Places, lower-case given names, vehicle and boat words, alias cues, platform
+names, profile-URL domains, number labels and currency words are all fixed word
+lists. Scanning for each with its own regex costs one pass over the text per list
+(``re`` tries a trie at every candidate start: tens of milliseconds per megabyte
+per list). Here every list is a *category* of one automaton (``pyahocorasick``,
+C): the text is scanned once, and each hit is kept for a category only when the
+characters around it satisfy that category's word boundaries. Within a category
+hits are then made leftmost-longest and non-overlapping, which is what a regex
+alternation of the same words finds with ``finditer``.
+
+Extractors register their lists at import time with :func:`register`; the
+automaton is built on first use. :func:`index` returns the (cached) hits of the
+last text it was asked about, so the eight extractors share one scan.
+
+Complexity: O(len(text) + raw hits) for the scan, O(h log h) per category for
+the h hits kept; look-ups are O(log h) bisects.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from crosslink.extract._base import WORD_LEAD_CHARS, lowered, window_start
+
+__all__ = ["register", "index", "TextIndex", "Hits", "not_az", "not_word", "word_lead"]
+
+#: True when the character (or "" at the edge of the text) allows a word boundary.
+Boundary = Callable[[str], bool]
+
+
+def not_az(ch: str) -> bool:
+    """Boundary against an ASCII lower-case letter (the ``[a-z]`` look-arounds)."""
+    return not ("a" <= ch <= "z")
+
+
+def not_word(ch: str) -> bool:
+    """Boundary against a word character (``\\w``)."""
+    return not (ch.isalnum() or ch == "_")
+
+
+def word_lead(ch: str) -> bool:
+    """A character that can precede a word: a separator or the start of the text."""
+    return ch == "" or ch in WORD_LEAD_CHARS
+
+
+@dataclass(frozen=True, slots=True)
+class _Category:
+    name: str
+    words: Callable[[], Iterable[str]]
+    left: Boundary
+    right: Callable[[str, int], bool]
+
+
+_CATEGORIES: dict[str, _Category] = {}
+_AUTOMATON: list[ahocorasick.Automaton] = []
+
+
+def register(
+    name: str,
+    words: Callable[[], Iterable[str]] | Iterable[str],
+    left: Boundary = not_az,
+    right: Callable[[str, int], bool] | Boundary = not_az,
+) -> None:
+    """Add a word list (lower-cased words; a space stands for a run of blanks).
+
+    ``left`` tests the character before a hit; ``right`` either tests the character
+    after it or, when it takes two arguments, ``(lowered_text, end)``.
+    """
+    fn = words if callable(words) else (lambda ws=tuple(words): ws)
+    rt: Callable[[str, int], bool]
+    if right.__code__.co_argcount == 1:  # type: ignore[union-attr]
+        one: Boundary = right  # type: ignore[assignment]
+
+        def rt(low: str, end: int) -> bool:
+            return one(low[end : end + 1])
+
+    else:
+        rt = right  # type: ignore[assignment]
+    _CATEGORIES[name] = _Category(name, fn, left, rt)
+    _AUTOMATON.clear()
+    _LAST.clear()
+
+
+def _automaton() -> ahocorasick.Automaton:
+    if _AUTOMATON:
+        return _AUTOMATON[0]
+    keys: dict[str, list[tuple[str, int]]] = {}
+    for cat in _CATEGORIES.values():
+        for w in cat.words():
+            w = " ".join(w.split())
+            if w:
+                entry = (cat.name, len(w))
+                if entry not in keys.setdefault(w, []):
+                    keys[w].append(entry)
+    auto = ahocorasick.Automaton()
+    for w, entries in keys.items():
+        auto.add_word(w, (w, tuple(entries)))
+    auto.make_automaton()
+    _AUTOMATON.append(auto)
+    return auto
+
+
+@dataclass(slots=True)
+class Hits:
+    """Hits of one category, sorted by start, non-overlapping: ``(start, end, word)``."""
+
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.spans)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.spans)
+
+    def any_within(self, lo: int, hi: int) -> bool:
+        """Is a hit entirely inside ``[lo, hi)``? O(log h)."""
+        i = bisect_left(self.starts, lo)
+        return i < len(self.spans) and self.ends[i] <= hi
+
+    def last_within(self, lo: int, hi: int) -> tuple[int, int, str] | None:
+        """The last hit entirely inside ``[lo, hi)``. O(log h)."""
+        i = bisect_right(self.ends, hi) - 1
+        if i >= 0 and self.starts[i] >= lo:
+            return self.spans[i]
+        return None
+
+
+_EMPTY = Hits()
+
+
+class TextIndex:
+    """Keyword hits of one text, by category; see the module docstring."""
+
+    __slots__ = ("text", "low", "_hits")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.low = lowered(text)
+        self._hits = self._scan()
+
+    def _scan(self) -> dict[str, Hits]:
+        low = self.low
+        hay = low.replace("\t", " ") if "\t" in low else low
+        raw: dict[str, list[tuple[int, int, str]]] = {}
+        cats = _CATEGORIES
+        for end_idx, (word, entries) in _automaton().iter(hay):
+            end = end_idx + 1
+            for name, n in entries:
+                start = end - n
+                cat = cats[name]
+                if cat.left(low[start - 1] if start else "") and cat.right(low, end):
+                    raw.setdefault(name, []).append((start, end, word))
+        out: dict[str, Hits] = {}
+        for name, spans in raw.items():
+            spans.sort(key=lambda s: (s[0], -s[1]))
+            h = Hits()
+            last_end = -1
+            for s in spans:
+                if s[0] >= last_end:
+                    h.spans.append(s)
+                    h.starts.append(s[0])
+                    h.ends.append(s[1])
+                    last_end = s[1]
+            out[name] = h
+        return out
+
+    def hits(self, category: str) -> Hits:
+        return self._hits.get(category, _EMPTY)
+
+    def before(self, category: str, pos: int, width: int = 40) -> tuple[int, int, str] | None:
+        """The nearest hit of ``category`` in the same clause within ``width`` before ``pos``."""
+        h = self._hits.get(category)
+        if h is None:
+            return None
+        return h.last_within(window_start(self.text, pos, width), pos)
+
+
+_LAST: list[TextIndex] = []
+
+
+def index(text: str) -> TextIndex:
+    """The keyword index of ``text``; the last one is cached (extractors share it)."""
+    if _LAST and _LAST[0].text is text:
+        return _LAST[0]
+    ti = TextIndex(text)
+    _LAST[:] = [ti]
+    return ti
