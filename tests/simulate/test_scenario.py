@@ -273,4 +273,4 @@ def test_ocr_damage_only_touches_masked_digits() -> None:
     assert got[1:] == values.to_pylist()[1:]
     assert got[0] != values[0].as_py() and got[0][:3] == "+44"
     assert got[0].replace("O", "0").replace("l", "1") == values[0].as_py()
-    assert sum(c in "Ol" for c in got[0]) == 2
+    assert 1 <= sum(c in "Ol" for c in got[0]) <= 2

@@ -101,9 +101,11 @@ def build_report_data(
 
     # -- which nodes the picture shows -----------------------------------------
     targetable = net.targetable()
+    degree_of = np.asarray(net.graph().degree())
     chosen: list[int] = []
     for group in groups:
-        people = [int(i) for i in group["people"].tolist() if targetable[i]]
+        # The best-connected facilitators of each group, so the picture shows structure.
+        people = sorted((int(i) for i in group["people"].tolist() if targetable[i]), key=lambda i: -degree_of[i])
         chosen.extend(people[: MAX_GRAPH_NODES // max(1, len(groups))])
     index = {node_id: i for i, node_id in enumerate(ids.tolist())}
     chosen.extend(index[k] for k in key_ids if k in index)
@@ -119,6 +121,13 @@ def build_report_data(
         elif b in shown_set and schema[a].startswith(SELECTOR_PREFIX):
             extra[a] += 1
     shown.extend(sorted(i for i, count in extra.items() if count >= 2))
+    # Drop people with no link to anyone else in the picture (key players stay).
+    linked: set[int] = set()
+    shown_now = set(shown)
+    for a, b in zip(u.tolist(), v.tolist(), strict=True):
+        if a in shown_now and b in shown_now:
+            linked.update((a, b))
+    shown = [i for i in shown if i in linked or str(ids[i]) in key_ids]
     local = {node: k for k, node in enumerate(shown)}
     edge_rows = [
         (e, local[a], local[b])

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Candidate", "ContextLabels", "window_before", "OCR_DIGITS"]
+__all__ = ["Candidate", "ContextLabels", "window_before", "window_start", "OCR_DIGITS", "WORD_LEAD_CHARS"]
 
 
 @dataclass(slots=True)
@@ -34,19 +34,22 @@ OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
 _CLAUSE_BREAK = re.compile(r"\n[ \t]*\n|[.!?](?=\s+[A-Z])|[;|]")
 
 
+def window_start(text: str, start: int, width: int = 40) -> int:
+    """Where the window of :func:`window_before` begins in ``text``. O(width)."""
+    lo = max(0, start - width)
+    cut = lo
+    for brk in _CLAUSE_BREAK.finditer(text, lo, start):
+        cut = brk.end()
+    return cut
+
+
 def window_before(text: str, start: int, width: int = 40) -> str:
     """Lower-cased text in the same clause just before ``start``.
 
     The window stops at a sentence or clause break so that a label two sentences
     back does not describe this value. O(width).
     """
-    lo = max(0, start - width)
-    win = text[lo:start]
-    cut = 0
-    for brk in _CLAUSE_BREAK.finditer(win):
-        cut = brk.end()
-    win = win[cut:]
-    return win.lower()
+    return lowered(text)[window_start(text, start, width) : start]
 
 
 class ContextLabels:
@@ -79,8 +82,10 @@ class ContextLabels:
         return found, len(win) - end
 
 
-#: Characters that can precede a word; see :func:`word_finder`.
+#: Characters that can precede a word; see :class:`WordFinder`.
 WORD_LEAD = "\\s\"'“”‘’(),;:/!?.\\[\\]{}<>|«»*&+=~"
+#: The same as a set (plus any whitespace, tested with ``str.isspace``).
+WORD_LEAD_CHARS = frozenset("\"'“”‘’(),;:/!?.[]{}<>|«»*&+=~")
 
 
 def trie_regex(words: list[str], boundary: str = r"[\w-]", lead: str | None = None) -> str:

@@ -9,8 +9,6 @@ spans and are dropped from the output.
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
-
 from crosslink.extract import accounts, dates, handles, money, names, phones, places, vehicles
 from crosslink.extract._base import Candidate
 from crosslink.extract.mentions import Mention
@@ -49,22 +47,22 @@ PRIORITY: dict[str, int] = {
 _EXTRACTORS = (handles.find, accounts.find, vehicles.find, phones.find, dates.find, money.find, names.find, places.find)
 
 
-def _resolve(cands: list[Candidate]) -> list[Candidate]:
-    """Greedy non-overlapping selection by (priority, boost, length). O(n log n)."""
-    cands.sort(key=lambda c: (-PRIORITY[c.type], -c.boost, -(c.end - c.start), c.start))
-    starts: list[int] = []
-    spans: dict[int, int] = {}
+def _resolve(cands: list[Candidate], length: int) -> list[Candidate]:
+    """Greedy non-overlapping selection by (priority, boost, length).
+
+    O(n log n) for the sort plus O(total candidate length) for the occupancy map
+    (a byte per character of the text: a kept span marks its bytes, a candidate
+    touching a marked byte loses).
+    """
+    prio = PRIORITY
+    cands.sort(key=lambda c: (-prio[c.type], -c.boost, c.start - c.end, c.start))
+    taken = bytearray(length)
     kept: list[Candidate] = []
     for c in cands:
-        i = bisect_left(starts, c.start)
-        # neighbour starting at or after c.start must start at or after c.end
-        if i < len(starts) and starts[i] < c.end:
+        s, e = c.start, c.end
+        if taken[s] or taken[e - 1] or (e - s > 2 and taken.find(1, s, e) >= 0):
             continue
-        # neighbour starting before c.start must end at or before it
-        if i > 0 and spans[starts[i - 1]] > c.start:
-            continue
-        insort(starts, c.start)
-        spans[c.start] = c.end
+        taken[s:e] = b"\x01" * (e - s)
         kept.append(c)
     return kept
 
@@ -79,10 +77,10 @@ def extract(text: str, country_hint: str | None = None) -> list[Mention]:
     cands: list[Candidate] = []
     for find in _EXTRACTORS:
         cands.extend(find(text, country_hint))
-    kept = _resolve([c for c in cands if c.end > c.start])
+    kept = _resolve([c for c in cands if c.end > c.start], len(text))
     kept.sort(key=lambda c: c.start)
     return [
         Mention(c.type, text[c.start : c.end], c.start, c.end, c.value, c.extra)
         for c in kept
-        if not c.type.startswith("_")
+        if c.type[0] != "_"
     ]

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from crosslink.extract._base import Candidate, lowered, trie_regex, window_before
+from crosslink.extract import keywords
+from crosslink.extract._base import Candidate, window_before
 
 __all__ = ["find", "parse_date"]
 
@@ -64,7 +65,7 @@ _LABEL_WORDS = (
     "acct no|a/c|a/c no|container|container number|container no|licence|licence number|license number|"
     "licence no|invoice|invoice no|booking|booking ref|flight|flight no"
 ).split("|")
-LABEL_RE = re.compile(trie_regex(_LABEL_WORDS, r"[a-z]") + r"(?![a-z])")
+keywords.register("number_label", _LABEL_WORDS)
 _LABEL_TAIL = re.compile(r"[ \t]*[:#.]?[ \t]*(?P<v>[A-Z0-9][A-Z0-9/-]{3,30}[A-Z0-9])(?![\w])")
 
 
@@ -136,8 +137,8 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         out.append(Candidate(m.start(), m.end(), "_postcode", ""))
     for m in REF_RE.finditer(text):
         out.append(Candidate(m.start(), m.end(), "_container" if m.group("box") else "_crime_ref", ""))
-    for m in LABEL_RE.finditer(lowered(text)):
-        t = _LABEL_TAIL.match(text, m.end())
+    for _ls, le, _lw in keywords.index(text).hits("number_label"):
+        t = _LABEL_TAIL.match(text, le)
         if t is not None:
             out.append(Candidate(t.start("v"), t.end("v"), "_labelled", ""))
     return out

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from crosslink.extract._base import Candidate, lowered, trie_regex, window_before
+from crosslink.extract import keywords
+from crosslink.extract._base import Candidate, window_before
 from crosslink.extract.phones import normalise_phone
 
 __all__ = ["find"]
@@ -32,12 +33,11 @@ _DOMAINS = {
     "youtube.com": "youtube", "wa.me": "whatsapp", "api.whatsapp.com/send?phone=": "whatsapp",
     "vk.com": "vk", "linkedin.com/in": "linkedin",
 }
-# Anchored on the domain (a trie on the lower-cased text: see _base.trie_regex);
-# the optional scheme and "www." before it are read back.
-URL_RE = re.compile(
-    trie_regex(sorted(_DOMAINS), r"[\w@-]")
-    + r"/?(?P<user>@?[A-Za-z0-9_][A-Za-z0-9_.+]{1,63})"
-)
+# Anchored on the domain (from the shared keyword scan); the optional scheme and
+# "www." before it are read back, the user name is read after it.
+keywords.register("url_domain", sorted(_DOMAINS), lambda c: keywords.not_word(c) and c not in "@-",
+                  lambda low, end: True)
+URL_USER = re.compile(r"/?(?P<user>@?[A-Za-z0-9_][A-Za-z0-9_.+]{1,63})")
 _SCHEME_RE = re.compile(r"(?:https?://)?(?:www\.)?$")
 AT_RE = re.compile(r"(?<![\w.@/])@(?P<user>[A-Za-z_][A-Za-z0-9_.]{2,31})")
 # e-mails are found from their '@' (str.find is C-fast), reading the local part back
@@ -48,7 +48,7 @@ _PLATFORM_WORDS = (
     "snap|snapchat|sc|insta|instagram|ig|telegram|tg|tiktok|tik tok|facebook|fb|signal|viber|wickr|"
     "wickr me|threema|twitter|kik|skype|wechat"
 ).split("|")
-LABEL_RE = re.compile(trie_regex(_PLATFORM_WORDS, r"\w") + r"(?![a-z])")
+keywords.register("platform", _PLATFORM_WORDS, keywords.not_word)
 LABEL_TAIL = re.compile(
     r"(?:[ \t]+(?:id|name|handle|user(?:name)?|account|acc))?[ \t]*(?:[:=]|-(?!\w))[ \t]*"
     r"(?P<user>@?[A-Za-z_][A-Za-z0-9_.]{2,31})",
@@ -75,7 +75,8 @@ _NOT_USERS = frozenset({"p", "reel", "reels", "groups", "share", "watch", "joinc
 def find(text: str, hint: str | None) -> list[Candidate]:
     """E-mail, handle and profile-URL candidates. O(len(text)) regex scans."""
     out: list[Candidate] = []
-    low = lowered(text)
+    kw = keywords.index(text)
+    low = kw.low
     ats = []
     at = text.find("@")
     while at >= 0:
@@ -96,12 +97,13 @@ def find(text: str, hint: str | None) -> list[Candidate]:
     for m in obf:
         dom = re.sub(r"[ \t]*[\[(\{][ \t]*dot[ \t]*[\])\}][ \t]*", ".", m.group("dom"), flags=re.IGNORECASE)
         out.append(Candidate(m.start(), m.end(), "email", f"{m.group('local')}@{dom}".lower(), {"obfuscated": True}))
-    for m in URL_RE.finditer(low) if "/" in text else ():
-        dom_end = m.start("user")
-        dom = m.group()[: dom_end - m.start()].rstrip("/")
+    for d_start, d_end, dom in kw.hits("url_domain"):
+        m = URL_USER.match(low, d_end)  # type: ignore[assignment]
+        if m is None:
+            continue
         plat = _DOMAINS[dom]
-        pre = _SCHEME_RE.search(low, max(0, m.start() - 12), m.start())
-        start = pre.start() if pre is not None else m.start()
+        pre = _SCHEME_RE.search(low, max(0, d_start - 12), d_start)
+        start = pre.start() if pre is not None else d_start
         raw_user = text[m.start("user") : m.end("user")]
         user = raw_user.rstrip(".").lstrip("@")
         end = m.start("user") + len(raw_user.rstrip("."))
@@ -113,11 +115,11 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         if user.lower() in _NOT_USERS:
             continue
         out.append(Candidate(start, end, "handle", user.lower(), {"platform": plat, "url": True}))
-    for km in LABEL_RE.finditer(low):
-        m = LABEL_TAIL.match(text, km.end())  # type: ignore[assignment]
+    for _ks, ke, word in kw.hits("platform"):
+        m = LABEL_TAIL.match(text, ke)  # type: ignore[assignment]
         if m is None:
             continue
-        plat = _PLAT[re.sub(r"\s+", " ", km.group())]
+        plat = _PLAT[word]
         raw = m.group("user").rstrip(".")
         s = m.start("user")
         out.append(Candidate(s, s + len(raw), "handle", raw.lstrip("@").lower(), {"platform": plat}, boost=1))

@@ -28,7 +28,7 @@ import ahocorasick
 
 from crosslink.extract._base import WORD_LEAD_CHARS, lowered, window_start
 
-__all__ = ["register", "index", "TextIndex", "Hits", "not_az", "not_word", "word_lead"]
+__all__ = ["register", "index", "TextIndex", "Hits", "after", "not_az", "not_word", "word_lead"]
 
 #: True when the character (or "" at the edge of the text) allows a word boundary.
 Boundary = Callable[[str], bool]
@@ -46,7 +46,7 @@ def not_word(ch: str) -> bool:
 
 def word_lead(ch: str) -> bool:
     """A character that can precede a word: a separator or the start of the text."""
-    return ch == "" or ch in WORD_LEAD_CHARS
+    return ch == "" or ch in WORD_LEAD_CHARS or ch.isspace()
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,28 +61,35 @@ _CATEGORIES: dict[str, _Category] = {}
 _AUTOMATON: list[ahocorasick.Automaton] = []
 
 
+def after(pred: Boundary) -> Callable[[str, int], bool]:
+    """A right boundary that tests only the character after the hit."""
+
+    def check(low: str, end: int) -> bool:
+        return pred(low[end : end + 1])
+
+    return check
+
+
 def register(
     name: str,
     words: Callable[[], Iterable[str]] | Iterable[str],
     left: Boundary = not_az,
-    right: Callable[[str, int], bool] | Boundary = not_az,
+    right: Callable[[str, int], bool] | None = None,
 ) -> None:
-    """Add a word list (lower-cased words; a space stands for a run of blanks).
+    """Add a word list (lower-cased words; a space stands for one blank).
 
-    ``left`` tests the character before a hit; ``right`` either tests the character
-    after it or, when it takes two arguments, ``(lowered_text, end)``.
+    ``left`` tests the character before a hit (``""`` at the start of the text);
+    ``right`` tests ``(lowered_text, end)``, by default "no ASCII letter follows".
     """
-    fn = words if callable(words) else (lambda ws=tuple(words): ws)
-    rt: Callable[[str, int], bool]
-    if right.__code__.co_argcount == 1:  # type: ignore[union-attr]
-        one: Boundary = right  # type: ignore[assignment]
-
-        def rt(low: str, end: int) -> bool:
-            return one(low[end : end + 1])
-
+    if callable(words):
+        fn = words
     else:
-        rt = right  # type: ignore[assignment]
-    _CATEGORIES[name] = _Category(name, fn, left, rt)
+        frozen = tuple(words)
+
+        def fn() -> Iterable[str]:
+            return frozen
+
+    _CATEGORIES[name] = _Category(name, fn, left, right or after(not_az))
     _AUTOMATON.clear()
     _LAST.clear()
 

@@ -24,7 +24,8 @@ from importlib import resources
 
 import yaml
 
-from crosslink.extract._base import Candidate, WordFinder, lowered, trie_regex, window_before
+from crosslink.extract import keywords
+from crosslink.extract._base import Candidate, trie_regex, window_before
 from crosslink.extract.places import load_places
 
 __all__ = ["find", "nice_name"]
@@ -66,7 +67,6 @@ TITLE_RE = re.compile(
     + rf"\.?{_SP}(?P<n>(?:{CAP}|{CAPS})(?:{_SP}(?:{_PART}{_SP})?(?:{CAP}|{CAPS})){{0,3}})(?![\w'’-])"
 )
 _ALIAS_WORDS = "aka|a.k.a|a.k.a.|also known as|known as|nicknamed|nickname|alias|goes by|street name|kunya|laqab"
-ALIAS_RE = re.compile(trie_regex(_ALIAS_WORDS.split("|"), r"[a-z]") + r"(?![a-z])")
 ALIAS_TAIL = re.compile(
     r"[ \t]*[:\-]?[ \t]*(?:the[ \t]+)?(?:['\"‘“](?P<q>[^'\"’”\n]{1,40}?)['\"’”]"
     rf"|(?P<w>(?:{CAP}|{CAPS})(?:{_SP}(?:{CAP}|{CAPS})){{0,2}}))"
@@ -142,11 +142,19 @@ def _lists() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[
     return given, family, english, frozenset(places)
 
 
-@lru_cache(maxsize=1)
-def _chat_finder() -> WordFinder:
+def _chat_words() -> list[str]:
     given, family, english, _ = _lists()
-    alts = sorted(g for g in given if g not in english)
-    return WordFinder(alts, r"(?:[ \t]+(?P<f>[a-z][a-z'-]+))?(?![\w'@-])")
+    return sorted(g for g in given if g not in english)
+
+
+def _chat_right(low: str, end: int) -> bool:
+    nxt = low[end : end + 1]
+    return nxt == "" or (keywords.not_word(nxt) and nxt not in "'@-")
+
+
+keywords.register("given_chat", _chat_words, keywords.word_lead, _chat_right)
+keywords.register("alias_cue", _ALIAS_WORDS.split("|"))
+_FAMILY_AFTER = re.compile(r"[ \t]+(?P<f>[a-z][a-z'-]+)(?![\w'@-])")
 
 
 def _nice_token(tok: str) -> str:
@@ -269,23 +277,23 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         if evidence:
             _person(out, toks, "sentence")
 
-    # lower-case chat
-    if any(c.islower() for c in text):
-        for m in _chat_finder().finditer(text):
-            # matched on the original text: only lower-case chat spellings
-            ws, we = m.start("w"), m.end("w")
-            if ws > 0 and text[ws - 1] in "'@.-":
-                continue
-            fam = m.group("f")
-            word = text[ws:we]
-            if fam and fam in family:
-                out.append(Candidate(ws, m.end(), "person", nice_name([word, fam]), {"form": "chat"}))
-            elif _CHAT_CUE.search(text[max(0, ws - 15) : ws].lower()) or _CHAT_AFTER.match(text, we):
-                out.append(Candidate(ws, we, "person", nice_name([word]), {"form": "chat"}))
+    # lower-case chat (given names from the shared keyword scan)
+    kw = keywords.index(text)
+    for ws, we, _w in kw.hits("given_chat"):
+        word = text[ws:we]
+        # only lower-case chat spellings
+        if not word.islower() or (ws > 0 and text[ws - 1] in "'@.-"):
+            continue
+        fm = _FAMILY_AFTER.match(text, we)
+        fam = fm.group("f") if fm is not None else None
+        if fam and fam in family:
+            out.append(Candidate(ws, fm.end(), "person", nice_name([word, fam]), {"form": "chat"}))  # type: ignore[union-attr]
+        elif _CHAT_CUE.search(text[max(0, ws - 15) : ws].lower()) or _CHAT_AFTER.match(text, we):
+            out.append(Candidate(ws, we, "person", nice_name([word]), {"form": "chat"}))
 
     # aliases
-    for km in ALIAS_RE.finditer(lowered(text)):
-        m = ALIAS_TAIL.match(text, km.end())  # type: ignore[assignment]
+    for _ks, ke, _kw in kw.hits("alias_cue"):
+        m = ALIAS_TAIL.match(text, ke)  # type: ignore[assignment]
         if m is None:
             continue
         grp = "q" if m.group("q") else "w"

@@ -15,7 +15,8 @@ from importlib import resources
 
 import yaml
 
-from crosslink.extract._base import Candidate, WordFinder, lowered
+from crosslink.extract import keywords
+from crosslink.extract._base import Candidate, lowered
 
 __all__ = ["find", "canonical_place", "load_places"]
 
@@ -50,11 +51,21 @@ def load_places() -> tuple[dict[str, str], frozenset[str]]:
     return table, frozenset(ambiguous)
 
 
-@lru_cache(maxsize=1)
-def _finder() -> WordFinder:
+def _words() -> list[str]:
     table, _ = load_places()
     words = {" ".join(v.split()) for v in table} | {" ".join(v.replace("-", " ").split()) for v in table}
-    return WordFinder(sorted(words), r"(?![\w]|-\w)")
+    return sorted(words)
+
+
+def _right(low: str, end: int) -> bool:
+    # (?![\w]|-\w): not inside a longer word or a hyphenated compound
+    nxt = low[end : end + 1]
+    if nxt == "-":
+        return keywords.not_word(low[end + 1 : end + 2])
+    return keywords.not_word(nxt)
+
+
+keywords.register("place", _words, keywords.word_lead, _right)
 
 
 def canonical_place(name: str) -> str | None:
@@ -64,14 +75,12 @@ def canonical_place(name: str) -> str | None:
 
 
 def find(text: str, hint: str | None) -> list[Candidate]:
-    """Place candidates. One O(len(text)) scan with a single alternation regex."""
+    """Place candidates from the shared keyword scan (:mod:`crosslink.extract.keywords`);
+    O(hits) after it."""
     table, ambiguous = load_places()
     out = []
-    low = lowered(text)
-    for m in _finder().finditer(low):
-        start, end = m.start("w"), m.end("w")
+    for start, end, key in keywords.index(text).hits("place"):
         s = text[start:end]
-        key = re.sub(r"[ \t]+", " ", m.group("w"))
         canon = table.get(key) or table.get(key.replace(" ", "-"))
         if canon is None:
             continue

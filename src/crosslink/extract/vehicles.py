@@ -14,7 +14,8 @@ import re
 
 from stdnum import imo
 
-from crosslink.extract._base import Candidate, lowered, trie_regex, window_before
+from crosslink.extract import keywords
+from crosslink.extract._base import Candidate, window_before
 
 __all__ = ["find"]
 
@@ -72,7 +73,7 @@ _CUE_WORDS = (
     "nissan fiat iveco scania daf volvo taxi minibus kenteken immatriculation immatriculé immatriculée "
     "kennzeichen plaque"
 ).split()
-VEHICLE_CUE = re.compile(trie_regex(_CUE_WORDS, r"[a-z]") + r"(?![a-z])")
+keywords.register("vehicle_cue", _CUE_WORDS)
 
 # Partial plates: '?', '*', '_' or '#' for unknown characters, or a labelled fragment.
 PARTIAL_RE = re.compile(
@@ -102,11 +103,12 @@ VESSEL_NAME_RE = re.compile(
     r"|\b" + _BOAT + r"(?:[ \t]+(?:named|called|registered as|by the name(?: of)?))?[ \t]*(?:[:,][ \t]*)?" + _NAME_Q.replace("?P<q>", "?P<q2>")
     + r"|\b" + _BOAT + r"[ \t]+(?:named|called)[ \t]+" + _NAME_W.replace("?P<w>", "?P<w2>") + ")"
 )
-_BOAT_WORD = re.compile(
-    trie_regex("vessel boat ship yacht trawler rib rhib dinghy speedboat cruiser launch catamaran tug ferry "
-               "freighter tanker mv m/v my m/y fv f/v sv s/y mt".split(), r"[a-z]")
-    + r"(?![a-z])"
+keywords.register(
+    "boat",
+    "vessel boat ship yacht trawler rib rhib dinghy speedboat cruiser launch catamaran tug ferry "
+    "freighter tanker mv m/v my m/y fv f/v sv s/y mt".split(),
 )
+keywords.register("vessel_label", ["imo", "mmsi"], lambda c: True, lambda low, end: True)
 _NAME_STOP = frozenset({"The", "A", "An", "And", "On", "In", "At", "To", "From", "With", "Was", "Is", "Which", "That"})
 
 
@@ -132,8 +134,9 @@ def _plates(text: str) -> list[Candidate]:
     out = []
     pos = 0
     search = PLATE_RE.search
+    kw = keywords.index(text)
     while (m := search(text, pos)) is not None:
-        cue = VEHICLE_CUE.search(window_before(text, m.start(), 50)) is not None
+        cue = kw.before("vehicle_cue", m.start(), 50) is not None
         c = _plate(text, m, cue)
         if c is not None:
             out.append(c)
@@ -144,8 +147,8 @@ def _plates(text: str) -> list[Candidate]:
     # lower-case plates in chat only right after a vehicle word (and only when the
     # text has a lower-case letter next to a digit at all: a cheap C-speed gate)
     if _LOWER_DIGIT.search(text) is not None or _LOWER_SEP_DIGIT.search(text) is not None:
-        for cm in VEHICLE_CUE.finditer(lowered(text)):
-            p = _SKIP.match(text, cm.end()).end()  # type: ignore[union-attr]
+        for _cs, ce, _cw in kw.hits("vehicle_cue"):
+            p = _SKIP.match(text, ce).end()  # type: ignore[union-attr]
             m2 = PLATE_RE_I.match(text, p, min(len(text), p + 12))
             if m2 is not None and not text[m2.start() : m2.end()].isupper():
                 c = _plate(text, m2, True)
@@ -156,7 +159,8 @@ def _plates(text: str) -> list[Candidate]:
 
 def _partials(text: str) -> list[Candidate]:
     out: list[Candidate] = []
-    if "partial" not in lowered(text) and not any(c in text for c in "?*_#"):
+    kw = keywords.index(text)
+    if "partial" not in kw.low and not any(c in text for c in "?*_#"):
         return out
     for m in PARTIAL_LABEL_RE.finditer(text):
         frag = re.sub(r"[\s-]", "", m.group("frag")).upper()
@@ -180,9 +184,7 @@ def _partials(text: str) -> list[Candidate]:
             continue
         m = pm
         pos = m.end()
-        if VEHICLE_CUE.search(window_before(text, m.start(), 50)) is None and "partial" not in window_before(
-            text, m.start(), 50
-        ):
+        if kw.before("vehicle_cue", m.start(), 50) is None and "partial" not in window_before(text, m.start(), 50):
             continue
         value = re.sub(r"[\s-]", "", m.group()).upper()
         value = re.sub(r"[*_#]", "?", value)
@@ -192,8 +194,9 @@ def _partials(text: str) -> list[Candidate]:
 
 def _vessels(text: str) -> list[Candidate]:
     out: list[Candidate] = []
-    low = lowered(text)
-    if "imo" not in low and "mmsi" not in low and _BOAT_WORD.search(low) is None:
+    kw = keywords.index(text)
+    low = kw.low
+    if not kw.hits("vessel_label") and not kw.hits("boat"):
         return out
     for m in IMO_RE.finditer(low):
         n = m.group("n")
@@ -205,10 +208,10 @@ def _vessels(text: str) -> list[Candidate]:
         if n[0] in "234567":
             out.append(Candidate(m.start("n"), m.end("n"), "vessel", n, {"scheme": "mmsi"}))
     last = 0
-    for bm in _BOAT_WORD.finditer(low):
-        if bm.start() < last:
+    for b_start, _be, _bw in kw.hits("boat"):
+        if b_start < last:
             continue
-        m = VESSEL_NAME_RE.match(text, bm.start())  # type: ignore[assignment]
+        m = VESSEL_NAME_RE.match(text, b_start)  # type: ignore[assignment]
         if m is None:
             continue
         last = m.end()

@@ -136,7 +136,8 @@ class Sink:
                 "field": f,
             }
         )
-        t = t.filter(pc.is_valid(t.column("entity_id")))
+        if entity.null_count:  # a filter copies every string: only when needed
+            t = t.filter(pc.is_valid(t.column("entity_id")))
         self.truth_rows += t.num_rows
         self.csv("truth/records.csv", t)
 

@@ -119,8 +119,8 @@ def _routes(world: World) -> _Routes:
 def ocr_damage(
     rng: np.random.Generator, written: pa.Array, mask: np.ndarray, *, hits: int, skip: int = 0
 ) -> tuple[pa.Array, np.ndarray]:
-    """OCR confusions in selectors: up to ``hits`` digits 0 -> "O" and 1 -> "l",
-    never in the first ``skip`` characters. Returns (text, which rows changed).
+    """OCR confusions in selectors: 1 to ``hits`` digits 0 -> "O" and 1 -> "l" per
+    value, never in the first ``skip`` characters. Returns (text, which rows changed).
 
     A Python loop over the masked rows only (a few percent): Arrow has no kernel
     for a random substitution per row. O(masked rows x length).
@@ -131,11 +131,12 @@ def ocr_damage(
         return written, changed
     values = written.take(pa.array(rows)).to_pylist()
     draws = rng.random((len(rows), hits))
+    count = rng.integers(1, hits + 1, len(rows))
     out: list[str] = []
     for k, v in enumerate(values):
         chars = list(v)
         candidates = [i for i in range(skip, len(chars)) if chars[i] in "01"]
-        for u in draws[k]:
+        for u in draws[k, : count[k]]:
             if not candidates:
                 break
             i = candidates.pop(int(u * len(candidates)))
