@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import duckdb
 import pyarrow as pa
+import pytest
 
 from crosslink.errors import InputError
-from crosslink.resolve.engine import score_pairs
 from crosslink.resolve import link_records, load_model, read_records
+from crosslink.resolve.engine import score_pairs
 from crosslink.resolve.standalone import _connect
 
 

@@ -9,11 +9,10 @@ take part in overlap resolution and are never emitted.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Candidate", "ContextLabels", "window_before", "window_start", "OCR_DIGITS", "WORD_LEAD_CHARS"]
+__all__ = ["Candidate", "window_before", "window_start", "lowered", "trie_regex", "OCR_DIGITS", "WORD_LEAD_CHARS"]
 
 
 @dataclass(slots=True)
@@ -52,39 +51,7 @@ def window_before(text: str, start: int, width: int = 40) -> str:
     return lowered(text)[window_start(text, start, width) : start]
 
 
-class ContextLabels:
-    """What a label just before a value says the value is.
-
-    ``labels`` maps a kind ("phone", "imsi", "crime_ref"...) to a regex
-    alternation of label words. :meth:`kind` returns the kind of the *nearest*
-    label in the window before the value, or None: "IMSI 2341..., mobile 0791..."
-    labels the second number as a phone even though "IMSI" is in its window.
-    """
-
-    def __init__(self, labels: dict[str, str]) -> None:
-        parts = [f"(?P<{k}>{v})" for k, v in labels.items()]
-        self._re = re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z])")
-
-    def kind(self, text: str, start: int, width: int = 40) -> str | None:
-        win = window_before(text, start, width)
-        found: str | None = None
-        for m in self._re.finditer(win):
-            found = m.lastgroup
-        return found
-
-    def kind_and_distance(self, text: str, start: int, width: int = 40) -> tuple[str | None, int]:
-        win = window_before(text, start, width)
-        found: str | None = None
-        end = 0
-        for m in self._re.finditer(win):
-            found = m.lastgroup
-            end = m.end()
-        return found, len(win) - end
-
-
-#: Characters that can precede a word; see :class:`WordFinder`.
-WORD_LEAD = "\\s\"'“”‘’(),;:/!?.\\[\\]{}<>|«»*&+=~"
-#: The same as a set (plus any whitespace, tested with ``str.isspace``).
+#: Characters (besides whitespace) that can precede a word.
 WORD_LEAD_CHARS = frozenset("\"'“”‘’(),;:/!?.[]{}<>|«»*&+=~")
 
 
@@ -123,29 +90,6 @@ def trie_regex(words: list[str], boundary: str = r"[\w-]", lead: str | None = No
         # anchored on the character before the word: far fewer start positions
         return f"[{lead}](?P<w>{cls}(?:" + "|".join(branches) + "))"
     return cls + f"(?<!{boundary}.)" + "(?:" + "|".join(branches) + ")"
-
-
-class WordFinder:
-    """Find whole words from a list in lower-cased text, fast.
-
-    Word starts follow a separator (``WORD_LEAD``) or the start of the text, so
-    the scan starts on separators only (about one character in six), then the
-    trie. ``finditer`` yields matches whose group ``w`` is the word; ``tail`` is a
-    pattern appended after the word (e.g. a right boundary).
-    """
-
-    def __init__(self, words: list[str], tail: str = "") -> None:
-        self._lead = re.compile(trie_regex(words, lead=WORD_LEAD) + tail)
-        self._first = re.compile("(?P<w>" + trie_regex(words) + ")" + tail)
-
-    def finditer(self, low: str) -> Iterator[re.Match[str]]:
-        m0 = self._first.match(low)
-        if m0 is not None:
-            yield m0
-        pos = 0
-        while (m := self._lead.search(low, pos)) is not None:
-            yield m
-            pos = m.end()
 
 
 _LOW_CACHE: list[tuple[str, str]] = []

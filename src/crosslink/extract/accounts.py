@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from stdnum import bitcoin, iban, imei
 
@@ -38,6 +39,7 @@ _RBI = frozenset({"01", "10", "30", "33", "35", "44", "45", "49", "50", "51", "5
 _BECH32M_CONST = 0x2BC830A3
 
 
+@lru_cache(maxsize=16384)
 def valid_btc(addr: str) -> str | None:
     """Normalised Bitcoin address (bech32 lower-cased) if its checksum holds."""
     if addr[:3].lower() == "bc1":
@@ -57,6 +59,7 @@ def valid_btc(addr: str) -> str | None:
     return addr if bitcoin.is_valid(addr) else None
 
 
+@lru_cache(maxsize=16384)
 def valid_tron(addr: str) -> str | None:
     """TRON address if base58check holds and the version byte is 0x41."""
     try:
@@ -70,25 +73,45 @@ def valid_tron(addr: str) -> str | None:
     return addr
 
 
+# letters to their mod-97 numbers (A=10 ... Z=35)
+_MOD97 = {ord(c): str(i) for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ", start=10)}
+
+
+@lru_cache(maxsize=16384)
+def _iban_length(head: str, chars: str) -> int:
+    """Length of the longest prefix of ``chars`` that completes ``head`` to a valid
+    IBAN, or 0. The greedy regex may run into following capitals, hence prefixes.
+    A mod-97 test on integers screens each length; python-stdnum confirms
+    (country format and length). Cached: the same account is checked once."""
+    tail = head.translate(_MOD97)
+    for n in range(len(chars), 10, -1):
+        if int(chars[:n].translate(_MOD97) + tail) % 97 == 1 and iban.is_valid(head + chars[:n]):
+            return n
+    return 0
+
+
 def _ibans(text: str) -> list[Candidate]:
     out = []
     for m in IBAN_RE.finditer(text):
         head = m.group(1)
         head = head[:2] + head[2:].replace("O", "0").replace("l", "1")
         body = m.group(2)
-        # positions of the alphanumerics of the body, so the span can be trimmed
+        chars = body.replace(" ", "").replace("\t", "").replace("\r", "").replace("\n", "")
+        n = _iban_length(head, chars)
+        if not n:
+            continue
+        kind = NUMBER_LABELS.kind(text, m.start())
+        if kind in ("crime_ref", "passport", "container"):
+            continue
+        # the span ends at the n-th alphanumeric of the body
         pos = [m.start(2) + i for i, c in enumerate(body) if c.isalnum()]
-        chars = "".join(c for c in body if c.isalnum())
-        # the greedy match may run into following capitals: try the longest valid prefix
-        for n in range(len(chars), 10, -1):
-            cand = head + chars[:n]
-            if iban.is_valid(cand):
-                kind = NUMBER_LABELS.kind(text, m.start())
-                if kind in ("crime_ref", "passport", "container"):
-                    break
-                out.append(Candidate(m.start(), pos[n - 1] + 1, "iban", cand))
-                break
+        out.append(Candidate(m.start(), pos[n - 1] + 1, "iban", head + chars[:n]))
     return out
+
+
+@lru_cache(maxsize=16384)
+def _luhn_imei(digits: str) -> bool:
+    return imei.is_valid(digits)
 
 
 def _crypto(text: str) -> list[Candidate]:
@@ -113,7 +136,7 @@ def _imeis(text: str) -> list[Candidate]:
             continue
         if kind != "imei" and digits[:2] not in _RBI:
             continue
-        if not imei.is_valid(digits):
+        if not _luhn_imei(digits):
             continue
         out.append(Candidate(m.start(), m.end(), "imei", digits, {"labelled": kind == "imei"}))
     return out

@@ -54,7 +54,7 @@ class _Category:
     name: str
     words: Callable[[], Iterable[str]]
     left: Boundary
-    right: Callable[[str, int], bool]
+    right: Callable[[str, int], bool] | None
 
 
 _CATEGORIES: dict[str, _Category] = {}
@@ -79,7 +79,9 @@ def register(
     """Add a word list (lower-cased words; a space stands for one blank).
 
     ``left`` tests the character before a hit (``""`` at the start of the text);
-    ``right`` tests ``(lowered_text, end)``, by default "no ASCII letter follows".
+    whatever it says, a hit never starts right after an ASCII letter (most raw
+    hits are inside words, and this one test drops them). ``right`` tests
+    ``(lowered_text, end)``; by default no ASCII letter may follow.
     """
     if callable(words):
         fn = words
@@ -89,25 +91,50 @@ def register(
         def fn() -> Iterable[str]:
             return frozen
 
-    _CATEGORIES[name] = _Category(name, fn, left, right or after(not_az))
+    _CATEGORIES[name] = _Category(name, fn, left, right)
     _AUTOMATON.clear()
     _LAST.clear()
 
 
+#: Characters that can end a word: every ASCII character but a-z (the text is
+#: lower-cased), whitespace, and common Unicode punctuation and spaces.
+END_CHARS = (
+    "".join(chr(c) for c in range(32, 127) if not (97 <= c <= 122))
+    + "\n\r\f\v\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b"
+    + "\u2028\u2029\u202f\u205f\u3000\u2010\u2011\u2012\u2013\u2014\u2015\u2018\u2019\u201a\u201b"
+    + "\u201c\u201d\u201e\u201f\u2026\u2032\u2033«»‹›¡¿°º§¶·•€£¥₺\u060c\u061b\u061f\u06d4"
+)
+
+
 def _automaton() -> ahocorasick.Automaton:
+    """The automaton over every registered word; a key's value is
+    ``(word, length, ((category number, left, right), ...))``.
+
+    Each word is added once per character of :data:`END_CHARS` that may follow it
+    (the trie shares the word, so that is one node per variant): a word then only
+    hits where it ends, not as the prefix of a longer word ("all" in "allows"),
+    which keeps the raw hits, and the Python that filters them, few. The text is
+    scanned with one blank appended so that a word can end the text.
+    """
     if _AUTOMATON:
         return _AUTOMATON[0]
-    keys: dict[str, list[tuple[str, int]]] = {}
+    keys: dict[str, dict[str, _Category]] = {}
     for cat in _CATEGORIES.values():
         for w in cat.words():
             w = " ".join(w.split())
             if w:
-                entry = (cat.name, len(w))
-                if entry not in keys.setdefault(w, []):
-                    keys[w].append(entry)
+                keys.setdefault(w, {})[cat.name] = cat
     auto = ahocorasick.Automaton()
-    for w, entries in keys.items():
-        auto.add_word(w, (w, tuple(entries)))
+    names = list(_CATEGORIES)
+    for w, cats in keys.items():
+        # left None: only the ASCII-letter test every category gets anyway
+        value = (
+            w,
+            len(w),
+            tuple((names.index(c.name), None if c.left is not_az else c.left, c.right) for c in cats.values()),
+        )
+        for ch in END_CHARS:
+            auto.add_word(w + ch, value)
     auto.make_automaton()
     _AUTOMATON.append(auto)
     return auto
@@ -155,27 +182,40 @@ class TextIndex:
 
     def _scan(self) -> dict[str, Hits]:
         low = self.low
-        hay = low.replace("\t", " ") if "\t" in low else low
-        raw: dict[str, list[tuple[int, int, str]]] = {}
-        cats = _CATEGORIES
-        for end_idx, (word, entries) in _automaton().iter(hay):
-            end = end_idx + 1
-            for name, n in entries:
-                start = end - n
-                cat = cats[name]
-                if cat.left(low[start - 1] if start else "") and cat.right(low, end):
-                    raw.setdefault(name, []).append((start, end, word))
+        hay = (low.replace("\t", " ") if "\t" in low else low) + " "
+        names = list(_CATEGORIES)
+        raw: list[list[tuple[int, int, str]]] = [[] for _ in names]
+        size = len(low)
+        for end_idx, (word, n, entries) in _automaton().iter(hay):
+            # the hit is the word plus the character after it
+            start = end_idx - n
+            prev = low[start - 1] if start else ""
+            if "a" <= prev <= "z":
+                continue
+            end = end_idx
+            nxt = low[end] if end < size else ""
+            for cat, left, right in entries:
+                if left is not None and not left(prev):
+                    continue
+                if right is None:
+                    if "a" <= nxt <= "z":
+                        continue
+                elif not right(low, end):
+                    continue
+                raw[cat].append((start, -end, word))
         out: dict[str, Hits] = {}
-        for name, spans in raw.items():
-            spans.sort(key=lambda s: (s[0], -s[1]))
+        for name, spans in zip(names, raw, strict=True):
+            if not spans:
+                continue
+            spans.sort()
             h = Hits()
             last_end = -1
-            for s in spans:
-                if s[0] >= last_end:
-                    h.spans.append(s)
-                    h.starts.append(s[0])
-                    h.ends.append(s[1])
-                    last_end = s[1]
+            for start, neg_end, word in spans:
+                if start >= last_end:
+                    last_end = -neg_end
+                    h.spans.append((start, last_end, word))
+                    h.starts.append(start)
+                    h.ends.append(last_end)
             out[name] = h
         return out
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from crosslink.extract import keywords
 from crosslink.extract._base import Candidate
 
 __all__ = ["find", "parse_amount"]
@@ -29,18 +30,24 @@ _WORDS = {
 _MULT = {"k": 1000, "K": 1000, "thousand": 1000, "grand": 1000, "m": 1_000_000, "M": 1_000_000,
          "mil": 1_000_000, "million": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000}
 
-# The number starts with one character class (re then skips ahead in C); the
-# currency is a suffix in the pattern or a prefix read back from the text before it.
+# A bare number is never money, so the scan is anchored on currencies (signs by a
+# regex, codes and words from the shared keyword scan): the number is read after a
+# sign or code written before it, or back from a sign or word written after it.
 _NUM = r"(?P<num>\d(?<![\w.,]\d)(?:\d{0,2}(?:[,. ]\d{3})+(?:[.,]\d{1,2})?|\d*(?:[.,]\d{1,2})?))"
 _MULT_RE = r"(?:[ \t]?(?P<mult>k|K|thousand|m|M|mil|million|mn|bn|billion)(?![A-Za-z]))?"
 _WORD_ALT = "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True))
-MONEY_RE = re.compile(
-    _NUM + _MULT_RE
-    + r"(?:[ \t]?(?:(?P<sym3>[£€$₺])|(?P<word>(?i:" + _WORD_ALT + r"))(?![A-Za-z])))?(?![\w]|[.,]\d)"
-)
-_PREFIX_RE = re.compile(
-    r"(?:(?P<sym>US\$|[£€$₺])|(?<![A-Za-z])(?P<code>(?i:gbp|eur|usd|usdt|try|iqd|irr|afn|chf|aed|pln|ron|all|vnd|ern|sdg)))[ \t]?$"
-)
+_SUFFIX = r"[ \t]?(?:(?P<sym3>[£€$₺])|(?P<word>(?i:" + _WORD_ALT + r"))(?![A-Za-z]))"
+_END = r"(?![\w]|[.,]\d)"
+#: the number after a currency sign or code (a currency after it is optional)
+NUMBER_AFTER_RE = re.compile(_NUM + _MULT_RE + "(?:" + _SUFFIX + ")?" + _END)
+#: the number (and multiplier) that ends right before a currency sign or word
+NUMBER_BEFORE_RE = re.compile(_NUM + _MULT_RE + r"[ \t]?$")
+_SYMBOL_RE = re.compile(r"[£€$₺]")
+_CODES = ("gbp", "eur", "usd", "usdt", "try", "iqd", "irr", "afn", "chf", "aed", "pln", "ron", "all", "vnd", "ern", "sdg")
+keywords.register("currency_code", _CODES, right=lambda low, end: True)
+keywords.register("currency_word", list(_WORDS))
+_BLANK_DIGIT = re.compile(r"[ \t]?(?=\d)")
+_END_RE = re.compile(_END)
 
 
 def parse_amount(num: str, mult: str | None = None) -> Decimal | None:
@@ -75,43 +82,74 @@ def _fmt(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def find(text: str, hint: str | None) -> list[Candidate]:
-    """Money candidates. One O(len(text)) regex scan."""
-    out = []
-    for m in _scan(text):
-        g = m.groupdict()
-        num, mult = g["num"], g["mult"]
-        start = m.start()
-        cur = None
-        pre = _PREFIX_RE.search(text, max(0, start - 5), start)
-        if pre is not None:
-            if pre.group("sym"):
-                cur = _SYMBOLS[pre.group("sym")]
-            elif pre.group("code").isupper() or pre.group("code").lower() not in ("try", "all", "ron"):
-                cur = pre.group("code").upper()
-            if cur is not None:
-                start = pre.start()
-        if cur is None:
-            if g["sym3"]:
-                cur = _SYMBOLS[g["sym3"]]
-            elif g["word"]:
-                word = g["word"].lower()
-                if word in ("try", "all", "ron", "dong") and not g["word"].isupper():
-                    continue
-                if word == "grand":
-                    mult = mult or "grand"
-                cur = _WORDS[word]
+def _symbols(text: str) -> list[tuple[int, int, str]]:
+    if "$" in text or "£" in text or "€" in text or "₺" in text:
+        out = []
+        for m in _SYMBOL_RE.finditer(text):
+            s = m.start()
+            if m.group() == "$" and text[s - 2 : s] == "US":
+                out.append((s - 2, s + 1, "US$"))
             else:
-                continue
-        end = m.end()
-        if pre is not None and start == pre.start() and not (g["sym3"] or g["word"]):
-            end = m.end()
-        value = parse_amount(num, mult)
-        if value is None or value <= 0:
+                out.append((s, s + 1, m.group()))
+        return out
+    return []
+
+
+def _prefixed(text: str, symbols: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """(currency start, number start, ISO code) for each sign or code written before a number."""
+    out = []
+    for ss, se, sym in symbols:
+        bm = _BLANK_DIGIT.match(text, se)
+        if bm is not None:
+            out.append((ss, bm.end(), _SYMBOLS[sym]))
+    for cs, ce, code in keywords.index(text).hits("currency_code"):
+        bm = _BLANK_DIGIT.match(text, ce)
+        if bm is None:
             continue
-        out.append(Candidate(start, end, "money", f"{_fmt(value)} {cur}"))
+        if text[cs:ce].isupper() or code not in ("try", "all", "ron"):
+            out.append((cs, bm.end(), code.upper()))
+    out.sort()
     return out
 
 
-def _scan(text: str) -> list[re.Match[str]]:
-    return list(MONEY_RE.finditer(text))
+def _amount(num: str, mult: str | None, start: int, end: int, cur: str) -> Candidate | None:
+    value = parse_amount(num, mult)
+    if value is None or value <= 0:
+        return None
+    return Candidate(start, end, "money", f"{_fmt(value)} {cur}")
+
+
+def find(text: str, hint: str | None) -> list[Candidate]:
+    """Money candidates: O(len(text)) scans for currencies (signs, codes, words), then
+    one anchored regex match per currency for the number next to it."""
+    out: list[Candidate] = []
+    taken = set()
+    symbols = _symbols(text)
+    for cs, ns, cur in _prefixed(text, symbols):
+        m = NUMBER_AFTER_RE.match(text, ns)
+        if m is None or ns in taken:
+            continue
+        taken.add(ns)
+        c = _amount(m.group("num"), m.group("mult"), cs, m.end(), cur)
+        if c is not None:
+            out.append(c)
+    suffixes: list[tuple[int, int, str | None, str | None]] = [(s, e, sym, None) for s, e, sym in symbols if sym != "US$"]
+    suffixes += [(s, e, None, w) for s, e, w in keywords.index(text).hits("currency_word")]
+    for cs, ce, sym, word in suffixes:
+        m = NUMBER_BEFORE_RE.search(text, max(0, cs - 40), cs)
+        if m is None or m.start() in taken or _END_RE.match(text, ce) is None:
+            continue
+        mult = m.group("mult")
+        if sym is not None:
+            cur = _SYMBOLS[sym]
+        else:
+            if word in ("try", "all", "ron", "dong") and not text[cs:ce].isupper():
+                continue
+            if word == "grand":
+                mult = mult or "grand"
+            cur = _WORDS[word]  # type: ignore[index]
+        taken.add(m.start())
+        c = _amount(m.group("num"), mult, m.start(), ce, cur)
+        if c is not None:
+            out.append(c)
+    return out

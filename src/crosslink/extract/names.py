@@ -157,6 +157,7 @@ keywords.register("alias_cue", _ALIAS_WORDS.split("|"))
 _FAMILY_AFTER = re.compile(r"[ \t]+(?P<f>[a-z][a-z'-]+)(?![\w'@-])")
 
 
+@lru_cache(maxsize=65536)
 def _nice_token(tok: str) -> str:
     if tok.lower() in ("al", "el", "bin", "ibn", "abu", "van", "de", "der", "von", "di", "da", "du", "le", "la") and tok.islower():
         return tok
@@ -176,8 +177,11 @@ def nice_name(tokens: list[str]) -> str:
     return " ".join(_nice_token(t) for t in tokens)
 
 
+_TOKEN = re.compile(r"\S+")
+
+
 def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    return [(start + m.start(), start + m.end(), m.group()) for m in re.finditer(r"\S+", text[start:end])]
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
 
 
 def _person(out: list[Candidate], toks: list[tuple[int, int, str]], form: str, order: list[str] | None = None) -> None:

@@ -68,59 +68,90 @@ def normalise_phone(raw: str, region: str) -> str | None:
 _NO_TRUNK = frozenset({"ES", "IT", "GR", "PT", "DK", "NO", "US", "CA"})
 
 
+@lru_cache(maxsize=65536)
+def _read_run(s: str, region: str, labelled: bool) -> tuple[tuple[tuple[int, int, int, str], ...], bool]:
+    """Phone numbers in one run of digit groups ``s`` (as PHONE_RE matched it).
+
+    Returns ``((label_at, start, end, e164), ...)`` relative to the run (``label_at``
+    is where a label before the number is looked for), longest reading first
+    from each group, and whether a phone label before the run would change the
+    reading (bare international digits "447911123456" are only read after a phone
+    label; ``labelled`` says there is one). A pure function of the run, so it is
+    cached: the same number written the same way is read once.
+    """
+    isdigit = str.isdigit
+    if len(s) < 7 or sum(map(isdigit, s)) < 6:
+        return (), False
+    # OCR letters are only believable inside digits: at most two per number
+    ocr = 0 if s.isdigit() else sum(map(s.count, "OolI"))
+    if ocr > 2:
+        return (), False
+    groups: list[tuple[int, int, str]] = []
+    for g in _GROUP_RE.finditer(s):
+        d = g.group()
+        if d == "0" and s[g.start() - 1 : g.start()] == "(":
+            d = ""  # "+44 (0)7911": the bracketed trunk 0 is not dialled
+        elif ocr:
+            d = d.translate(OCR_DIGITS)
+        groups.append((g.start(), g.end(), d))
+    plus = "+" in s[:2]
+    # cum[k]: number of digits in groups[:k], so any run of groups is one slice
+    cum = [0]
+    for g in groups:
+        cum.append(cum[-1] + len(g[2]))
+    alldigits = "".join(g[2] for g in groups)
+    needs_label = False
+    out: list[tuple[int, int, int, str]] = []
+    i, n = 0, len(groups)
+    while i < n:
+        hit = None
+        for j in range(min(n, i + 8) - 1, i - 1, -1):
+            size = cum[j + 1] - cum[i]
+            if size > 17 or size < 7:
+                continue
+            digits = alldigits[cum[i] : cum[j + 1]]
+            val = normalise_phone(("+" + digits) if (plus and i == 0) else digits, region)
+            if val is None and i == 0 and not plus and digits[0] != "0" and size >= 10:
+                needs_label = True
+                if labelled:
+                    val = normalise_phone("+" + digits, region)
+            if val is not None:
+                hit = (j, val)
+                break
+        if hit is None:
+            i += 1
+            continue
+        j, val = hit
+        start = 0 if (i == 0 and (plus or s[0] == "(")) else groups[i][0]
+        end = groups[j][1]
+        label_at = start
+        if s[start] == "(" and ")" not in s[start:end]:
+            start += 1
+        out.append((label_at, start, end, val))
+        i = j + 1
+    return tuple(out), needs_label
+
+
 def find(text: str, hint: str | None) -> list[Candidate]:
     """Phone candidates in ``text``. O(len(text)) regex scan plus one
-    ``phonenumbers`` parse per plausible digit-group sequence."""
+    ``phonenumbers`` parse per plausible digit-group sequence (cached by run)."""
     region = (hint or "GB").upper()
     out: list[Candidate] = []
+    kind_of = NUMBER_LABELS.kind
     for m in PHONE_RE.finditer(text):
         s = m.group()
-        if sum(c.isdigit() for c in s) < 6:
+        if len(s) < 7:
             continue
-        plus = "+" in s[:2]
         base = m.start()
-        groups = [
-            (
-                base + g.start(),
-                base + g.end(),
-                # "+44 (0)7911": the bracketed trunk 0 is not dialled
-                "" if g.group() == "0" and s[g.start() - 1 : g.start()] == "(" else g.group().translate(OCR_DIGITS),
-            )
-            for g in _GROUP_RE.finditer(s)
-        ]
-        # OCR letters are only believable inside digits: at most two per number
-        if sum(1 for c in s if c in "OolI") > 2:
-            continue
-        i, n = 0, len(groups)
-        while i < n:
-            hit = None
-            for j in range(min(n, i + 8) - 1, i - 1, -1):
-                digits = "".join(g[2] for g in groups[i : j + 1])
-                if len(digits) > 17 or len(digits) < 7:
-                    continue
-                raw = ("+" + digits) if (plus and i == 0) else digits
-                val = normalise_phone(raw, region)
-                if val is None and i == 0 and not plus and not digits.startswith("0"):
-                    kind = NUMBER_LABELS.kind(text, base)
-                    if kind == "phone" and len(digits) >= 10:
-                        val = normalise_phone("+" + digits, region)
-                if val is not None:
-                    hit = (j, val)
-                    break
-            if hit is None:
-                i += 1
-                continue
-            j, val = hit
-            start = base if (i == 0 and (plus or s[0] == "(")) else groups[i][0]
-            end = groups[j][1]
-            kind = NUMBER_LABELS.kind(text, start)
+        found, needs_label = _read_run(s, region, False)
+        if needs_label and kind_of(text, base) == "phone":
+            found, _ = _read_run(s, region, True)
+        for label_at, rs, re_, val in found:
+            start, end = base + rs, base + re_
+            kind = kind_of(text, base + label_at)
             if kind in NOT_A_PHONE:
-                i = j + 1
                 continue
-            if text[start] == "(" and ")" not in text[start:end]:
-                start += 1
             out.append(
                 Candidate(start, end, "phone", val, {"labelled": kind == "phone"}, boost=1 if kind == "phone" else 0)
             )
-            i = j + 1
     return out

@@ -57,7 +57,9 @@ def _first_class_regex(formats: list[tuple[str, str, bool]]) -> str:
     for i, (tag, pat, strong) in enumerate(formats):
         first, rest = re.match(r"(\[[^\]]+\])(.*)", pat).groups()  # type: ignore[union-attr]
         branches.append(f"(?P<{'s' if strong else 'w'}{i}_{tag}>(?<={first}){rest})")
-    return r"[A-Z0-9ÄÖÜ](?<![\w/-].)(?:" + "|".join(branches) + r")(?![\w]|-\w)"
+    # every format has a digit within its first eight characters: the look-ahead
+    # rejects most capitalised words before the branches are tried
+    return r"[A-Z0-9ÄÖÜ](?<![\w/-].)(?=[A-ZÄÖÜ0-9 -]{0,7}\d)(?:" + "|".join(branches) + r")(?![\w]|-\w)"
 
 
 PLATE_RE = re.compile(_first_class_regex(_FORMATS))

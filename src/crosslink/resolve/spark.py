@@ -67,7 +67,8 @@ def spark_session(*, cores: int = 2, memory: str = "1g") -> SparkSession:
         .config("spark.driver.bindAddress", _LOOPBACK)
         .config("spark.ui.enabled", "false")
         .config("spark.driver.memory", memory)
-        .config("spark.sql.shuffle.partitions", str(cores * 2))
+        .config("spark.sql.shuffle.partitions", str(cores))
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.jars", similarity_jar_location())
         .getOrCreate()
     )
@@ -126,15 +127,53 @@ def train_and_predict(
             )
         except Exception as exc:  # noqa: BLE001 - e.g. a rule that blocks every comparison
             logger.info("EM session skipped: %s", exc)
-    settings = dict(linker.misc.save_model_to_json(out_path=None))
+    trained = dict(linker.misc.save_model_to_json(out_path=None))
     step("scoring candidate pairs (Spark)")
     scorer = Linker(
         db_api.register(frame),
-        {**settings, "retain_intermediate_calculation_columns": True,
+        {**trained, "retain_intermediate_calculation_columns": True,
          "retain_matching_columns": True},
         log_level=None,
     )
     cut = model.predict_threshold if threshold is None else threshold
     predicted = scorer.inference.predict(threshold_match_probability=cut, warning_mode="never")
     table = predicted.as_spark_dataframe().toArrow()
-    return settings, table
+    return as_duckdb_settings(trained, model, available), table
+
+
+def as_duckdb_settings(
+    trained: dict[str, Any], model: ResolutionModel, available: set[str]
+) -> dict[str, Any]:
+    """The Spark-trained parameters in DuckDB-dialect settings.
+
+    Saved settings carry SQL in the dialect they were trained in (Spark quotes
+    with backticks), and the workspace reuses them in DuckDB for incremental runs,
+    review and explain. So the model's own DuckDB settings are built and the
+    trained prior and m/u probabilities copied in, level by level (same model,
+    same comparisons, same order).
+    """
+    import duckdb
+    from splink import DuckDBAPI
+
+    con = duckdb.connect()
+    try:
+        columns = ", ".join(f"NULL::VARCHAR AS {c}" for c in ("unique_id", *sorted(available)))
+        con.execute(f"CREATE TABLE empty_features AS SELECT {columns} WHERE FALSE")  # noqa: S608
+        blank = Linker(
+            DuckDBAPI(connection=con).register("empty_features"),
+            model.settings(available, "dedupe_only"), log_level=None,
+        )
+        settings = dict(blank.misc.save_model_to_json(out_path=None))
+    finally:
+        con.close()
+    settings["probability_two_random_records_match"] = trained[
+        "probability_two_random_records_match"
+    ]
+    for ours, theirs in zip(settings["comparisons"], trained["comparisons"], strict=True):
+        for level, learned in zip(
+            ours["comparison_levels"], theirs["comparison_levels"], strict=True
+        ):
+            for key in ("m_probability", "u_probability"):
+                if key in learned:
+                    level[key] = learned[key]
+    return settings

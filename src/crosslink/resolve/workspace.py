@@ -641,9 +641,13 @@ def resolve_workspace(
         same, different, _unsure = effective_judgements(con)
         scope = None
         if incremental:
+            # Pairs between the two thresholds cannot move a record between
+            # clusters; strong pairs and name-only candidates can.
             touched = {
                 str(r[0]) for r in mem.execute(
-                    "SELECT a FROM xl_pairs UNION SELECT b FROM xl_pairs"
+                    "SELECT unnest([a, b]) FROM xl_pairs "
+                    "WHERE match_probability >= ? OR match_probability < ?",
+                    [model.cluster_threshold, model.predict_threshold],
                 ).fetchall()
             }
             scope = _close_scope(con, model, set(new_ids) | touched, same + different)

@@ -24,6 +24,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -98,8 +99,9 @@ def _run_step(args: tuple[int, int, str]) -> tuple[int, dict[str, int], int, flo
 
 
 def default_workers() -> int:
-    """Two writer processes where ``fork`` exists (the world is shared, not copied)."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    """Two writer processes on Linux, where ``fork`` is safe and cheap (the world is
+    shared copy-on-write, not pickled); one elsewhere (macOS discourages fork)."""
+    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return max(1, min(2, os.cpu_count() or 1))
 

@@ -187,15 +187,20 @@ def _cap_token(token: str) -> str:
 def display_names(given: pa.Array, family: pa.Array) -> pa.Array:
     """Gold value of person mentions: "Given Family", normal capitalisation.
 
-    Loops over *distinct* names only (a few thousand) and joins back. O(n + distinct).
+    Only names with a run of capitals (``AL-HASSAN``) need a Python fix; those are
+    fixed per distinct value and put back. O(n + distinct capitalised names).
     """
-    full = pc.binary_join_element_wise(
-        pc.fill_null(given, ""), pc.fill_null(family, ""), " "
+    full = pc.utf8_trim_whitespace(
+        pc.binary_join_element_wise(pc.fill_null(given, ""), pc.fill_null(family, ""), " ")
     )
-    encoded = pc.dictionary_encode(full)
-    uniques = encoded.dictionary.to_pylist()
-    fixed = pa.array([" ".join(_cap_token(t) for t in u.split()) for u in uniques], pa.string())
-    return fixed.take(encoded.indices)
+    caps = pc.match_substring_regex(full, "[A-Z][A-Z]")
+    if not pc.any(caps).as_py():
+        return full
+    encoded = pc.dictionary_encode(full.filter(caps))
+    fixed = pa.array(
+        [" ".join(_cap_token(t) for t in u.split()) for u in encoded.dictionary.to_pylist()], pa.string()
+    )
+    return pc.replace_with_mask(full, caps, fixed.take(encoded.indices))
 
 
 def uk_dates(iso: pa.Array) -> pa.Array:
@@ -231,9 +236,9 @@ def json_string(values: pa.Array) -> pa.Array:
     simulator never writes otherwise). Nulls become ``null``. O(total length).
     """
     s = values
-    for raw, escaped in _ESCAPES:
-        # a cheap scan first: most columns (ids, dates, selectors) need no escaping
-        if pc.any(pc.match_substring(s, raw)).as_py():
+    # one cheap scan first: most columns (ids, dates, selectors) need no escaping
+    if pc.any(pc.match_substring_regex(s, '[\\\\"\\n\\r\\t]')).as_py():
+        for raw, escaped in _ESCAPES:
             s = pc.replace_substring(s, raw, escaped)
     quoted = pc.binary_join_element_wise('"', s, '"', "")
     return pc.fill_null(quoted, "null")
@@ -244,9 +249,12 @@ def lines_bytes(lines: pa.Array) -> bytes:
     if len(lines) == 0:
         return b""
     joined = pc.binary_join_element_wise(lines, "\n", "")
-    arr = pa.concat_arrays([joined])  # fresh, offset-0 array
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=len(arr) + 1)
-    data = arr.buffers()[2]
+    if joined.null_count:
+        raise ValueError("a JSON line is null")
+    # A string array stores its values back to back: the data buffer between the
+    # first and the last offset is exactly the concatenation, no Python per line.
+    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32)[joined.offset : joined.offset + len(joined) + 1]
+    data = joined.buffers()[2]
     assert data is not None
     return data.to_pybytes()[int(offsets[0]) : int(offsets[-1])]
 
