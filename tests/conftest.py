@@ -17,5 +17,5 @@ def shared_data() -> Path:
     CI always has it, so there they run.
     """
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"shared test data not found at ../shared/data (relative to the repo)")
+        pytest.skip("shared test data not found at ../shared/data (relative to the repo)")
     return SHARED_DATA

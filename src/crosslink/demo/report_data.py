@@ -302,13 +302,14 @@ def _group_detail(
     finally:
         con.unregister("_members")
         con.execute("DROP TABLE IF EXISTS _member_statements")
-    name = {m["id"]: m["label"] for m in members}
+    name: dict[str, str] = {str(m["id"]): str(m["label"]) for m in members}
     money_rows = []
     for payer, beneficiary, amount, currency, date, report in money:
         cited.add(report)
         money_rows.append({"payer": name.get(payer, "outside the group"), "beneficiary": name.get(beneficiary, "outside the group"),
                            "amount": amount, "currency": currency or "", "date": date, "report": report})
-    phones, vehicles = [], []
+    phones: list[dict[str, Any]] = []
+    vehicles: list[dict[str, Any]] = []
     for prop, value, holders, report in selectors:
         cited.add(report)
         row = {"value": value, "holders": [name.get(h, h[:8]) for h in holders][:6], "report": report}

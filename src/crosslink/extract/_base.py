@@ -30,14 +30,14 @@ class Candidate:
 OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
 
 # a blank line, a sentence end before a capital ("b. 1990" is not one), ';' or '|'
-_CLAUSE_BREAK = re.compile(r"\n[ \t]*\n|[.!?](?=\s+[A-Z])|[;|]")
+CLAUSE_BREAK = re.compile(r"\n[ \t]*\n|[.!?](?=\s+[A-Z])|[;|]")
 
 
 def window_start(text: str, start: int, width: int = 40) -> int:
     """Where the window of :func:`window_before` begins in ``text``. O(width)."""
     lo = max(0, start - width)
     cut = lo
-    for brk in _CLAUSE_BREAK.finditer(text, lo, start):
+    for brk in CLAUSE_BREAK.finditer(text, lo, start):
         cut = brk.end()
     return cut
 

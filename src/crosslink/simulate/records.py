@@ -41,6 +41,7 @@ __all__ = [
     "SHARED_TRUTH",
     "part_path",
     "FIRST_PART",
+    "quoting",
     "write_nominals",
     "write_calls",
     "write_transfers",
@@ -73,6 +74,14 @@ are concatenated in a fixed order afterwards."""
 
 
 FIRST_PART = "00"
+UNQUOTED = ("truth/records.csv", "records/calls.csv")
+"""Files whose values are ids, numbers and codes that never hold a comma, quote or
+line break: written without quotes (a third cheaper; Arrow raises if a value would
+need them)."""
+
+
+def quoting(rel: str) -> str:
+    return "none" if rel in UNQUOTED else "needed"
 
 
 def part_path(out: Path, part: str, rel: str) -> Path:
@@ -105,7 +114,8 @@ class Sink:
         if w is None:
             # parts carry no header, except the first writer's (the merge renames it)
             header = not (self.part and rel in SHARED_TRUTH) or self.part == FIRST_PART
-            w = pacsv.CSVWriter(str(self._path(rel)), table.schema, write_options=pacsv.WriteOptions(include_header=header))
+            options = pacsv.WriteOptions(include_header=header, quoting_style=quoting(rel))
+            w = pacsv.CSVWriter(str(self._path(rel)), table.schema, write_options=options)
             self._writers[rel] = w
         w.write_table(table)
         if rel.startswith("records/"):

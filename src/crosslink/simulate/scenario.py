@@ -45,6 +45,7 @@ from crosslink.simulate.records import (
     SHARED_TRUTH,
     Sink,
     part_path,
+    quoting,
     write_anpr,
     write_calls,
     write_nominals,
@@ -245,7 +246,8 @@ class _Merger:
     def _start(self, rel: str) -> None:
         with open(self.out / rel, "wb") as dst:
             if rel.endswith(".csv"):
-                pacsv.CSVWriter(dst, _RECORDS_HEADER).close()  # the header line, as Arrow writes it
+                options = pacsv.WriteOptions(quoting_style=quoting(rel))
+                pacsv.CSVWriter(dst, _RECORDS_HEADER, write_options=options).close()  # as Arrow writes it
 
     def close(self) -> None:
         for rel in SHARED_TRUTH:
