@@ -6,12 +6,16 @@
 
 Scores are exact (type, value) matches per document (a value found twice in one
 document counts once). The annotated corpus is ``tests/extract/corpus.txt``
-(synthetic texts covering every hard case of issue 4); a scenario's gold is
+(synthetic texts covering every hard case of issue 4, written with the code);
+``tests/extract/heldout.txt`` is a second set written before the extractor was run
+on it, reported separately; a scenario's gold is
 ``DIR/truth/spans.jsonl`` (``{"record_id","file","type","start","end","value"}``
 per line) over the ``text`` of each record in ``DIR/<file>`` (CSV or JSONL).
 Throughput is CPU time of one process (MB of text per second per core) on two
 texts: the corpus repeated (selector-dense) and the corpus mixed 1:4 with plain
-narrative (closer to a real intelligence log).
+narrative (closer to a real intelligence log); with a scenario, also on the
+simulator's texts as they are (dense, and every value different, so the caches
+of per-value validation, which a repeated corpus flatters, do not help).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import pyarrow.csv as pacsv
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.extract.corpus import load_corpus  # noqa: E402
+from tests.extract.corpus import CORPUS, HELDOUT, load_corpus  # noqa: E402
 
 from crosslink.extract import MENTION_TYPES, extract  # noqa: E402
 
@@ -80,10 +84,10 @@ def print_scores(title: str, scores: dict[str, tuple[int, int, int]], only: set[
     return ok
 
 
-def corpus_docs() -> tuple[list[Doc], int, int]:
+def corpus_docs(path: Path = CORPUS) -> tuple[list[Doc], int, int]:
     docs: list[Doc] = []
     decoys = hit = 0
-    for d in load_corpus():
+    for d in load_corpus(path):
         docs.append((d.id, d.text, d.hint, {(g.type, g.value) for g in d.gold}))
         ms = extract(d.text, d.hint)
         for x in d.decoys:
@@ -147,17 +151,28 @@ def main() -> int:
     print(f"decoys extracted: {hit}/{decoys} = {rate:.1%} (target <= 2%)")
     ok &= rate <= 0.02
 
+    # written before the extractor was run on it: how the code generalises (reported,
+    # and held to the same targets, but kept apart from the corpus it was tuned on)
+    hdocs, hdecoys, hhit = corpus_docs(HELDOUT)
+    ok &= print_scores(f"held-out set: {len(hdocs)} documents, {sum(len(d[3]) for d in hdocs)} gold mentions",
+                       score(hdocs))
+    hrate = hhit / hdecoys if hdecoys else 0.0
+    print(f"held-out decoys extracted: {hhit}/{hdecoys} = {hrate:.1%} (target <= 2%)")
+    ok &= hrate <= 0.02
+
     scenario = args.scenario
     if args.simulate:
         from crosslink.simulate import simulate
 
         scenario = Path(tempfile.mkdtemp(prefix="crosslink-scenario-"))
         simulate(args.simulate, 7, scenario)
+    sim_text = ""
     if scenario is not None:
         sdocs = scenario_docs(scenario)
         sc = score(sdocs)
         ok &= print_scores(f"simulator gold ({scenario.name}): {len(sdocs)} texts, "
                            f"{sum(len(d[3]) for d in sdocs)} gold mentions", sc)
+        sim_text = "\n\n".join(d[1] for d in sdocs)
 
     corpus_text = "\n\n".join(d[1] for d in docs)
     target = int(args.mb * 1e6)
@@ -168,7 +183,11 @@ def main() -> int:
     m_rate = throughput(mixed[:target])
     print(f"\nthroughput (CPU time, one core): selector-dense {d_rate:.2f} MB/s, "
           f"narrative mix {m_rate:.2f} MB/s (target >= 2 MB/s)")
-    ok &= m_rate >= 2.0
+    if sim_text:
+        # every value different (no repetition for the per-value caches to exploit)
+        s_rate = throughput(sim_text)
+        print(f"simulator texts, not repeated ({len(sim_text.encode('utf-8')) / 1e6:.2f} MB): {s_rate:.2f} MB/s")
+    ok &= m_rate >= 2.0 and d_rate >= 2.0
     print("\nall targets met" if ok else "\nsome targets missed")
     return 0 if ok else 1
 

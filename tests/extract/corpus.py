@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CORPUS = Path(__file__).with_name("corpus.txt")
+#: written before the extractor was run on it; see its header
+HELDOUT = Path(__file__).with_name("heldout.txt")
 _MARK = re.compile(r"\[\[(!?)([^|\]]+)\|(.*?)\]\]", re.DOTALL)
 
 

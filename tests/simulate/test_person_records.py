@@ -54,3 +54,22 @@ def test_phones_are_valid_numbers() -> None:
     phones = [p for p in t.column("phone").to_pylist() if p]
     assert phones
     assert all(phonenumbers.is_valid_number(phonenumbers.parse(p, "GB")) for p in phones)
+
+
+def test_phone_numbers_never_repeat_across_draws_sharing_a_salt() -> None:
+    """A world draws facilitators and everyone else separately; with a shared salt no
+    number is issued twice (British-origin and UK mobiles share the +44 78 range)."""
+    import numpy as np
+
+    from crosslink.simulate.people import generate_people
+
+    rng = np.random.default_rng(0)
+    a = generate_people(rng, 3000, id_offset=0, phone_salt=5)
+    b = generate_people(rng, 30000, id_offset=3000, phone_salt=5)
+    numbers = [
+        f"{cc}{nsn}"
+        for people in (a, b)
+        for cc, nsn in zip(people.phone_cc.to_pylist(), people.phone_nsn.tolist(), strict=True)
+    ]
+    assert len(set(numbers)) == len(numbers)
+    assert sum(n.startswith("4478") for n in numbers) > 1000

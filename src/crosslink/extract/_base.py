@@ -55,7 +55,7 @@ def window_before(text: str, start: int, width: int = 40) -> str:
 WORD_LEAD_CHARS = frozenset("\"'“”‘’(),;:/!?.[]{}<>|«»*&+=~")
 
 
-def trie_regex(words: list[str], boundary: str = r"[\w-]", lead: str | None = None) -> str:
+def trie_regex(words: list[str], boundary: str = r"[\w-]") -> str:
     """A regex for any of ``words`` (already lower-cased) that Python's ``re`` scans fast.
 
     ``re`` only skips ahead in C when a pattern starts with one character class;
@@ -86,9 +86,6 @@ def trie_regex(words: list[str], boundary: str = r"[\w-]", lead: str | None = No
     firsts = sorted(trie)
     cls = "[" + "".join(re.escape(c) for c in firsts) + "]"
     branches = [f"(?<={re.escape(c)}){sub(trie[c])}" for c in firsts]
-    if lead is not None:
-        # anchored on the character before the word: far fewer start positions
-        return f"[{lead}](?P<w>{cls}(?:" + "|".join(branches) + "))"
     return cls + f"(?<!{boundary}.)" + "(?:" + "|".join(branches) + ")"
 
 

@@ -1,11 +1,20 @@
-"""Bank accounts (IBAN), crypto wallets (BTC, TRON/USDT) and handset IMEIs.
+"""Bank accounts (IBAN), crypto wallets (BTC, TRON/USDT, Ethereum) and handset IMEIs.
 
 Only checksum-valid values are accepted: IBAN mod-97 (python-stdnum), IMEI
 Luhn (python-stdnum), Bitcoin base58check and bech32 (python-stdnum), bech32m
 and TRON base58check (own code below: python-stdnum's ``bitcoin`` module only
 knows the bech32 constant of witness version 0, so taproot ``bc1p`` addresses
 fail there, and it has no TRON module; both are a few lines on top of its
-base58/bech32 helpers).
+base58/bech32 helpers). Ethereum addresses (and ERC-20 USDT, which uses them)
+written in mixed case must pass their EIP-55 checksum (Keccak-256 from
+pycryptodome; ``hashlib``'s sha3_256 is the standardised SHA-3, a different
+padding); all-lower or all-upper addresses carry no checksum and are accepted
+on their shape. Their value is lower-case hex, so both spellings link.
+
+Handsets: a 15-digit IMEI must pass Luhn; OCR letters (O for 0, l/I for 1) are
+read as digits only after an IMEI label. A 16-digit IMEISV (after an "IMEISV"
+label) has no check digit: its value is the IMEI it gives (TAC and serial, plus
+the Luhn digit), so it links to the same handset written as an IMEI.
 """
 
 from __future__ import annotations
@@ -14,12 +23,12 @@ import hashlib
 import re
 from functools import lru_cache
 
-from stdnum import bitcoin, iban, imei
+from stdnum import bitcoin, iban, imei, luhn
 
-from crosslink.extract._base import Candidate
+from crosslink.extract._base import OCR_DIGITS, Candidate
 from crosslink.extract.labels import NOT_AN_ACCOUNT, NUMBER_LABELS
 
-__all__ = ["find", "valid_btc", "valid_tron"]
+__all__ = ["find", "valid_btc", "valid_tron", "valid_eth"]
 
 # Two letters, two check digits, then 11-30 alphanumerics in optional groups,
 # possibly broken across a line. Check digits may carry OCR noise (O/l).
@@ -30,7 +39,8 @@ IBAN_RE = re.compile(
 BTC58_RE = re.compile(r"[13](?<![A-Za-z0-9].)[1-9A-HJ-NP-Za-km-z]{25,34}(?![A-Za-z0-9])")
 BECH32_RE = re.compile(r"[bB](?<![A-Za-z0-9].)(?:(?<=b)c1[02-9ac-hj-np-z]{8,87}|(?<=B)C1[02-9AC-HJ-NP-Z]{8,87})(?![A-Za-z0-9])")
 TRON_RE = re.compile(r"T(?<![A-Za-z0-9]T)[1-9A-HJ-NP-Za-km-z]{33}(?![A-Za-z0-9])")
-IMEI_RE = re.compile(r"\d(?<![\w+/.-]\d)\d(?:[ -]?\d){12,13}(?![\w/]|[.,-]\d)")
+IMEI_RE = re.compile(r"\d(?<![\w+/.-]\d)[\dOlI](?:[ -]?[\dOlI]){12,14}(?![\w/]|[.,-]\d)")
+ETH_RE = re.compile(r"0(?<![\w]0)x[0-9a-fA-F]{40}(?![0-9A-Za-z])")
 
 # GSMA reporting-body identifiers seen as the first two IMEI digits. An unlabelled
 # 15-digit Luhn-valid number is an IMEI only with one of these (IMSIs start with an
@@ -90,6 +100,21 @@ def _iban_length(head: str, chars: str) -> int:
     return 0
 
 
+@lru_cache(maxsize=16384)
+def valid_eth(addr: str) -> str | None:
+    """Lower-case Ethereum address if ``addr`` ("0x" + 40 hex) passes EIP-55 (or has no case to check)."""
+    body = addr[2:]
+    if body.islower() or body.isupper() or body.isdigit():
+        return "0x" + body.lower()
+    from Crypto.Hash import keccak
+
+    digest = keccak.new(digest_bits=256, data=body.lower().encode("ascii")).hexdigest()
+    for c, h in zip(body, digest, strict=False):
+        if c.isalpha() and c.isupper() != (int(h, 16) >= 8):
+            return None
+    return "0x" + body.lower()
+
+
 def _ibans(text: str) -> list[Candidate]:
     out = []
     for m in IBAN_RE.finditer(text):
@@ -116,10 +141,12 @@ def _luhn_imei(digits: str) -> bool:
 
 def _crypto(text: str) -> list[Candidate]:
     out = []
-    for rx, kind in ((BTC58_RE, "btc"), (BECH32_RE, "btc"), (TRON_RE, "tron")):
+    for rx, kind in ((BTC58_RE, "btc"), (BECH32_RE, "btc"), (TRON_RE, "tron"), (ETH_RE, "eth")):
+        if kind == "eth" and "0x" not in text:
+            continue
         for m in rx.finditer(text):
             s = m.group()
-            val = valid_btc(s) if kind == "btc" else valid_tron(s)
+            val = valid_btc(s) if kind == "btc" else valid_tron(s) if kind == "tron" else valid_eth(s)
             if val is not None:
                 out.append(Candidate(m.start(), m.end(), "crypto", val, {"chain": kind}))
     return out
@@ -128,11 +155,21 @@ def _crypto(text: str) -> list[Candidate]:
 def _imeis(text: str) -> list[Candidate]:
     out = []
     for m in IMEI_RE.finditer(text):
-        digits = re.sub(r"\D", "", m.group())
-        if len(digits) != 15:
+        raw = m.group().replace(" ", "").replace("-", "")
+        ocr = len(raw) - sum(map(str.isdigit, raw))
+        if len(raw) not in (15, 16) or ocr > 2:
             continue
         kind = NUMBER_LABELS.kind(text, m.start())
-        if kind in NOT_AN_ACCOUNT:
+        if kind in NOT_AN_ACCOUNT or (ocr and kind != "imei"):
+            continue
+        digits = raw.translate(OCR_DIGITS)
+        if len(digits) == 16:
+            # IMEISV: TAC + serial + software version, no check digit
+            if not (NUMBER_LABELS.word(text, m.start()) or "").startswith("imeisv"):
+                continue
+            body = digits[:14]
+            out.append(Candidate(m.start(), m.end(), "imei", body + luhn.calc_check_digit(body),
+                                 {"labelled": True, "imeisv": digits}))
             continue
         if kind != "imei" and digits[:2] not in _RBI:
             continue

@@ -35,7 +35,7 @@ _DOMAINS = {
 }
 # Anchored on the domain (from the shared keyword scan); the optional scheme and
 # "www." before it are read back, the user name is read after it.
-keywords.register("url_domain", sorted(_DOMAINS), lambda c: keywords.not_word(c) and c not in "@-",
+keywords.register("url_domain", sorted(_DOMAINS), lambda c: c == "" or (keywords.not_word(c) and c not in "@-"),
                   lambda low, end: True)
 URL_USER = re.compile(r"/?(?P<user>@?[A-Za-z0-9_][A-Za-z0-9_.+]{1,63})")
 _SCHEME_RE = re.compile(r"(?:https?://)?(?:www\.)?$")
@@ -54,6 +54,12 @@ LABEL_TAIL = re.compile(
     r"(?P<user>@?[A-Za-z_][A-Za-z0-9_.]{2,31})",
     re.IGNORECASE,
 )
+# "Snapchat kw_travels": without ':' only a token that cannot be an ordinary word
+# (it has '_', an inner '.', or a digit) is read as the user name
+LABEL_TAIL_BARE = re.compile(
+    r"[ \t]+(?P<user>@?[A-Za-z_][A-Za-z0-9_.]{1,30}[A-Za-z0-9_])(?![\w@./:-])"
+)
+_HANDLE_LIKE = re.compile(r"[_\d]|\.\w")
 _PLAT = {
     "snap": "snapchat", "snapchat": "snapchat", "sc": "snapchat", "insta": "instagram", "instagram": "instagram",
     "ig": "instagram", "telegram": "telegram", "tg": "telegram", "tiktok": "tiktok", "tik tok": "tiktok",
@@ -118,7 +124,9 @@ def find(text: str, hint: str | None) -> list[Candidate]:
     for _ks, ke, word in kw.hits("platform"):
         m = LABEL_TAIL.match(text, ke)  # type: ignore[assignment]
         if m is None:
-            continue
+            m = LABEL_TAIL_BARE.match(text, ke)
+            if m is None or _HANDLE_LIKE.search(m.group("user")) is None:
+                continue
         plat = _PLAT[word]
         raw = m.group("user").rstrip(".")
         s = m.start("user")

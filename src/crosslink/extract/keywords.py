@@ -20,15 +20,16 @@ the h hits kept; look-ups are O(log h) bisects.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import ahocorasick
 
 from crosslink.extract._base import CLAUSE_BREAK, WORD_LEAD_CHARS, lowered
 
-__all__ = ["register", "index", "TextIndex", "Hits", "after", "not_az", "not_word", "word_lead"]
+__all__ = ["register", "index", "TextIndex", "Hits", "not_az", "not_word", "word_lead"]
 
 #: True when the character (or "" at the edge of the text) allows a word boundary.
 Boundary = Callable[[str], bool]
@@ -59,15 +60,6 @@ class _Category:
 
 _CATEGORIES: dict[str, _Category] = {}
 _AUTOMATON: list[ahocorasick.Automaton] = []
-
-
-def after(pred: Boundary) -> Callable[[str, int], bool]:
-    """A right boundary that tests only the character after the hit."""
-
-    def check(low: str, end: int) -> bool:
-        return pred(low[end : end + 1])
-
-    return check
 
 
 def register(
@@ -151,7 +143,7 @@ class Hits:
     def __bool__(self) -> bool:
         return bool(self.spans)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[tuple[int, int, str]]:
         return iter(self.spans)
 
     def any_within(self, lo: int, hi: int) -> bool:
@@ -168,6 +160,9 @@ class Hits:
 
 
 _EMPTY = Hits()
+# CLAUSE_BREAK with the look-ahead's blanks captured (group 1)
+_BREAK_NEED = re.compile(CLAUSE_BREAK.pattern.replace(r"(?=\s+[A-Z])", r"(?=(\s+)[A-Z])"))
+assert _BREAK_NEED.groups == 1
 
 
 class TextIndex:
@@ -195,21 +190,11 @@ class TextIndex:
         return lo
 
     def _clause_breaks(self) -> tuple[list[int], list[int], list[int]]:
-        starts: list[int] = []
-        needs: list[int] = []
-        ends: list[int] = []
-        text = self.text
-        for m in CLAUSE_BREAK.finditer(text):
-            starts.append(m.start())
-            ends.append(m.end())
-            need = m.end()
-            if text[m.start()] in ".!?":
-                # (?=\s+[A-Z]): the capital must be inside the window too
-                j = m.end()
-                while text[j].isspace():
-                    j += 1
-                need = j + 1
-            needs.append(need)
+        ms = list(_BREAK_NEED.finditer(self.text))
+        starts = [m.start() for m in ms]
+        ends = [m.end() for m in ms]
+        # a sentence end only counts when its look-ahead (blanks, then a capital) is in the window
+        needs = [m.end() if m.group(1) is None else m.end(1) + 1 for m in ms]
         return starts, needs, ends
 
     def _scan(self) -> dict[str, Hits]:

@@ -82,6 +82,11 @@ class NumberLabels:
         hit = keywords.index(text).before("label", start, width)
         return None if hit is None else self._kind[hit[2]]
 
+    def word(self, text: str, start: int, width: int = 40) -> str | None:
+        """The nearest label itself, lower-cased ("imeisv no"), as :meth:`kind` finds it."""
+        hit = keywords.index(text).before("label", start, width)
+        return None if hit is None else hit[2]
+
 
 NUMBER_LABELS = NumberLabels(LABEL_WORDS)
 

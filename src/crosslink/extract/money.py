@@ -26,6 +26,10 @@ _WORDS = {
     "francs": "CHF", "dong": "VND", "vnd": "VND", "nakfa": "ERN", "ern": "ERN", "sdg": "SDG",
     "aed": "AED", "dirham": "AED", "dirhams": "AED", "pln": "PLN", "zloty": "PLN", "ron": "RON",
     "grand": "GBP", "btc": "BTC",
+    # Arabic script (adverts): euro, dollar, pound (باوند is sterling; جنيه alone is
+    # the Egyptian/Sudanese pound, so it is not listed), dinar, toman, lira
+    "يورو": "EUR", "دولار": "USD", "باوند": "GBP", "استرليني": "GBP", "إسترليني": "GBP", "دينار": "IQD",
+    "تومان": "IRR", "ليرة": "TRY",
 }
 _MULT = {"k": 1000, "K": 1000, "thousand": 1000, "grand": 1000, "m": 1_000_000, "M": 1_000_000,
          "mil": 1_000_000, "million": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000}

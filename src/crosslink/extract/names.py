@@ -28,7 +28,7 @@ from crosslink.extract import keywords
 from crosslink.extract._base import Candidate, trie_regex, window_before
 from crosslink.extract.places import load_places
 
-__all__ = ["find", "nice_name"]
+__all__ = ["find", "nice_name", "latin_of"]
 
 # Latin Extended-A/B and Additional (Vietnamese: NGUYỄN, Trần) hold both cases
 # interleaved, so they sit in both classes; tokens are re-checked with str.isupper().
@@ -60,13 +60,23 @@ _PARTNER_CUE = re.compile(
     re.IGNORECASE,
 )
 _BIRTH_AFTER = re.compile(r"[ \t]*(?:\(|,?[ \t]*(?:geboren|geb\.|né|née|born|dob|b\.)(?![a-z]))", re.IGNORECASE)
+KUNYA_RE = re.compile(rf"[AU](?<![\w'’-].)(?:(?<=A)bu|(?<=A)bou|(?<=U)mm?){_SP}{CAP}(?![\w'’-])")
 RUN_RE = re.compile(rf"{CAP0}(?:{_SP}(?:{_PART}{_SP})?{CAP}){{1,3}}(?![\w'’-])")
-_TITLES = "Mr Mrs Ms Miss Mx Dr Mister Madam Sheikh Haji Hajji Mullah DC DS PC DI DCI DSI Sgt Insp Cllr".split()
+# English and police ranks, then honorifics of the languages crosslink's users meet
+# (Kurdish Kak/Mamosta, Albanian Zoti, German Herr, French M./Mme, Spanish Sr, Polish Pan...).
+_TITLES = (
+    "Mr Mrs Ms Miss Mx Dr Mister Madam Sheikh Haji Hajji Mullah DC DS PC DI DCI DSI Sgt Insp Cllr "
+    "Kak Kaka Mamosta Xanim Khanum Sayyid Sayed Ustad Ustaz Zoti Zonja Herr Frau Monsieur Madame Mme "
+    "Señor Senor Sr Sra Pan Pani Signor Sig Meneer Mevrouw Dhr Mevr"
+).split()
 TITLE_RE = re.compile(
     trie_regex(_TITLES, r"\w")
     + rf"\.?{_SP}(?P<n>(?:{CAP}|{CAPS})(?:{_SP}(?:{_PART}{_SP})?(?:{CAP}|{CAPS})){{0,3}})(?![\w'’-])"
 )
-_ALIAS_WORDS = "aka|a.k.a|a.k.a.|also known as|known as|nicknamed|nickname|alias|goes by|street name|kunya|laqab"
+_ALIAS_WORDS = (
+    "aka|a.k.a|a.k.a.|also known as|known as|nicknamed|nickname|alias|goes by|street name|kunya|laqab|"
+    "saved as|stored as|listed as"
+)
 ALIAS_TAIL = re.compile(
     r"[ \t]*[:\-]?[ \t]*(?:the[ \t]+)?(?:['\"‘“](?P<q>[^'\"’”\n]{1,40}?)['\"’”]"
     rf"|(?P<w>(?:{CAP}|{CAPS})(?:{_SP}(?:{CAP}|{CAPS})){{0,2}}))"
@@ -116,7 +126,12 @@ _STOP = frozenset(
     German British English Arabic Farsi Pashto Dari Sorani Kurmanji Tigrinya Somali Polish Romanian
     Islam Muslim Allah God Eid Ramadan Christmas Easter Brother Sister Cousin Uncle Aunt Boss
     Sergeant Inspector Constable Detective Chief Superintendent Agent Agents Contact Contacts Account
-    Please Thanks Thank Hello Hi Ok Okay Yeah Sorry Call Text Send Tell Ask Pay Paid Money Cash""".split()
+    Please Thanks Thank Hello Hi Ok Okay Yeah Sorry Call Text Send Tell Ask Pay Paid Money Cash
+    Kak Kaka Mamosta Xanim Khanum Zoti Zonja Herr Frau Monsieur Madame Mme Señor Senor Sr Sra Pan Pani Signor
+    Sig Meneer Mevrouw Nominal Der Die Das Beschuldigte Beschuldigter Verdächtige Verdächtiger Fahrer Zeuge
+    Les Détenu Détenue Conducteur Passeur Suspecté Témoin Detenido Detenida Conductor Sospechoso Testigo
+    Kierowca Podejrzany Zatrzymany Świadek Il Lo Arrestato Indagato Autista Testimone Verdachte Bestuurder
+    Getuige Kontakto Kontakt Contactez Contacto Contattare Udhetim Udhëtim Çmimi Cmimi""".split()
 )
 _CAPS_STOP = frozenset(
     """NCA UK EU USA US GBP EUR USD BTC USDT TRX ID NI PNC CRN URN NB PS AKA VW BMW DAF MAN IVECO SCANIA VOLVO
@@ -258,10 +273,17 @@ def find(text: str, hint: str | None) -> list[Candidate]:
     # Title + name
     for m in TITLE_RE.finditer(text):
         toks = _tokens(text, m.start("n"), m.end("n"))
-        while toks and (toks[-1][2] in _STOP or toks[-1][2] in _CAPS_STOP or toks[-1][2].lower() in places):
+        while toks and (toks[-1][2] in _STOP or toks[-1][2] in _CAPS_STOP or toks[-1][2].lower() in places
+                        or toks[-1][2].islower()):
             toks.pop()
         if toks and not any(t[2] in _STOP for t in toks):
             _person(out, toks, "title")
+
+    # Arabic kunya ("Abu Karam", "Umm Ali"): a name by itself, wherever it stands
+    for m in KUNYA_RE.finditer(text):
+        toks = _tokens(text, m.start(), m.end())
+        if toks[-1][2] not in _STOP and toks[-1][2].lower() not in places:
+            _person(out, toks, "kunya")
 
     # Sentence case runs
     for m in RUN_RE.finditer(text):
@@ -295,6 +317,8 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         elif _CHAT_CUE.search(text[max(0, ws - 15) : ws].lower()) or _CHAT_AFTER.match(text, we):
             out.append(Candidate(ws, we, "person", nice_name([word]), {"form": "chat"}))
 
+    out.extend(arabic_script(text, places))
+
     # aliases
     for _ks, ke, _kw in kw.hits("alias_cue"):
         m = ALIAS_TAIL.match(text, ke)  # type: ignore[assignment]
@@ -302,7 +326,8 @@ def find(text: str, hint: str | None) -> list[Candidate]:
             continue
         grp = "q" if m.group("q") else "w"
         raw = m.group(grp).strip()
-        if not raw or raw in _STOP or raw in _CAPS_STOP:
+        # a quoted alias is whatever the quotes hold ("saved as 'Mamosta'")
+        if not raw or (grp == "w" and (raw in _STOP or raw in _CAPS_STOP)):
             continue
         a_start = m.start(grp) + (len(m.group(grp)) - len(m.group(grp).lstrip()))
         words = raw.split()
@@ -313,4 +338,65 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         a_end = text.index(words[-1], a_start) + len(words[-1])
         value = nice_name(words) if raw.isupper() or raw.islower() else " ".join(words)
         out.append(Candidate(a_start, a_end, "alias", value))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Names in Arabic script (Arabic, Kurdish Sorani, Farsi, Pashto adverts).
+#
+# A known given name in Arabic script starts a person; up to two more Arabic-script
+# words that are not function words, platform names or places complete it. A given
+# name alone needs a cue before it ("with", "Mr", "brother", "his name is"). The
+# value keeps the script (the spelling in the source is the evidence); a Latin
+# transliteration is in ``extra["latin"]`` (ICU through ``normality``, which
+# followthemoney already needs) for display and for transliteration-aware resolution.
+
+_AR_GIVEN = (
+    "محمد محمّد أحمد احمد محمود علي عمر عثمان خالد حسن حسين حسین كريم کریم يوسف یوسف إبراهيم ابراهيم مصطفى "
+    "عبدالله عبدالرحمن عبد سعيد سامي سمير رامي فادي جمال كمال طارق ماجد مجيد ناصر نبيل وليد هاني زياد زيد "
+    "صالح سالم سليمان إسماعيل اسماعيل يونس عادل عماد فراس باسم رشيد حميد جاسم قاسم هشام أيمن ايمن أنس انس "
+    "بلال حمزة ياسر ياسين مراد نادر نزار فيصل فهد شادي رضا مهدي حيدر عباس جعفر كاوه کاوە آزاد ازاد ريباز "
+    "ڕێباز شوان شوان هيمن هێمن دلشاد آرام ئارام سوران سۆران رحيم رحمن نور فاطمة مريم عائشة زينب سارة"
+)
+_AR_STOP = (
+    "واتساب واتس تلغرام تيليجرام تلیگرام سناب انستغرام فيسبوك رقم هاتف موبايل على في من إلى الى عبر مع "
+    "السعر سعر و أو او هو هي أن ان الذي التي كل بعد قبل عند يورو دولار جنيه باوند دينار تومان ليرة "
+    "رحلة آمنة امنة بريطانيا لندن فرنسا تواصل اتصل للتواصل"
+)
+_AR_CUE = re.compile(r"(?:مع|السيد|الأخ|الاخ|اسمه|كاك|كاكا|كاكه|الحاج|الشيخ)[ \t]+$")
+_AR_WORD_AFTER = re.compile(r"[ \t]+([\u0621-\u064a\u0671-\u06d3\u06d5]+)")
+
+
+def _not_arabic(ch: str) -> bool:
+    return not ("\u0600" <= ch <= "\u06ff")
+
+
+keywords.register(
+    "given_ar", _AR_GIVEN.split(), _not_arabic, lambda low, end: _not_arabic(low[end : end + 1])
+)
+
+
+@lru_cache(maxsize=4096)
+def latin_of(name: str) -> str:
+    """Latin transliteration of a name in another script ("أحمد كريم" -> "Ahmd Krym")."""
+    from normality import ascii_text
+
+    return nice_name((ascii_text(name) or "").split())
+
+
+def arabic_script(text: str, places: frozenset[str]) -> list[Candidate]:
+    """Person candidates for names written in Arabic script. O(hits) after the keyword scan."""
+    out: list[Candidate] = []
+    stop = frozenset(_AR_STOP.split())
+    for s, e, _w in keywords.index(text).hits("given_ar"):
+        end = e
+        for _ in range(2):
+            m = _AR_WORD_AFTER.match(text, end)
+            if m is None or m.group(1) in stop or m.group(1) in places:
+                break
+            end = m.end()
+        if end == e and _AR_CUE.search(text, max(0, s - 12), s) is None:
+            continue
+        name = " ".join(text[s:end].split())
+        out.append(Candidate(s, end, "person", name, {"form": "arabic-script", "latin": latin_of(name)}))
     return out

@@ -97,9 +97,9 @@ def _read_run(s: str, region: str, labelled: bool) -> tuple[tuple[tuple[int, int
     plus = "+" in s[:2]
     # cum[k]: number of digits in groups[:k], so any run of groups is one slice
     cum = [0]
-    for g in groups:
-        cum.append(cum[-1] + len(g[2]))
-    alldigits = "".join(g[2] for g in groups)
+    for grp in groups:
+        cum.append(cum[-1] + len(grp[2]))
+    alldigits = "".join(grp[2] for grp in groups)
     needs_label = False
     out: list[tuple[int, int, int, str]] = []
     i, n = 0, len(groups)

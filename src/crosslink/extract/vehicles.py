@@ -43,11 +43,20 @@ _DE_DISTRICTS = frozenset(
     "WES KLE VIE NW".split()
 )
 
+# Spanish (since 2000): four digits, three consonants ("1234 BCD"). Italian ("AB 123 CD")
+# has the French SIV shape and is read by that pattern. Polish: a 2-3 letter district
+# code, then 4-5 characters with digits ("WX 12345", "WPR 5612A"). All three are weak:
+# the shapes are common enough in other numbers that they need a vehicle cue.
+_ES = r"[0-9][0-9]{3}[ -]?[BCDFGHJKLMNPRSTVWXYZ]{3}"
+_PL = [r"[A-Z][A-Z][ ]?[0-9]{5}", r"[A-Z][A-Z][ ]?[0-9]{4}[A-Z]", r"[A-Z][A-Z][ ]?[0-9]{3}[A-Z]{2}",
+       r"[A-Z][A-Z]{2}[ ]?[0-9]{4,5}", r"[A-Z][A-Z]{2}[ ]?[0-9]{3,4}[A-Z]", r"[A-Z][A-Z]{2}[ ]?[0-9]{2,3}[A-Z]{2}"]
+
 # (tag, pattern, strong): strong formats stand alone; weak ones need a vehicle cue.
 _FORMATS = [("uk", _UK_CURRENT, True), ("fr", _FR_SIV, True), ("be", _BE, True)]
 _FORMATS += [("nl", p, True) for p in _NL]
 _FORMATS += [("de", _DE, True), ("uk", _UK_OLD, False), ("uk", _UK_SUFFIX, False), ("fr", _FR_SIV_LOOSE, False),
-             ("be", _BE_LOOSE, False)]
+             ("be", _BE_LOOSE, False), ("es", _ES, False)]
+_FORMATS += [("pl", p, False) for p in _PL]
 
 
 def _first_class_regex(formats: list[tuple[str, str, bool]]) -> str:
@@ -73,7 +82,12 @@ _CUE_WORDS = (
     "lorry hgv truck trailer tractor unit anpr transit sprinter vito crafter caddy golf passat bmw audi "
     "mercedes merc vw volkswagen ford vauxhall toyota peugeot renault citroen citroën skoda seat kia hyundai "
     "nissan fiat iveco scania daf volvo taxi minibus kenteken immatriculation immatriculé immatriculée "
-    "kennzeichen plaque"
+    "kennzeichen plaque "
+    # French, German, Dutch, Italian, Spanish, Polish vehicle words
+    "voiture camionnette fourgon camion véhicule vehicule fahrzeug lkw pkw transporter bestelbus vrachtwagen "
+    "auto targa targato targata furgone furgoncino camion autocarro veicolo matrícula matricula coche furgoneta "
+    "camión vehículo rejestracja rejestracyjny rejestracyjne ciągnik ciagnik samochód samochod ciężarówka "
+    "ciezarowka naczepa bus lorry"
 ).split()
 keywords.register("vehicle_cue", _CUE_WORDS)
 

@@ -113,6 +113,10 @@ def _check_ids(con: duckdb.DuckDBPyConnection, table: pa.Table, file: str, colum
 def _connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")  # our own progress display instead
+    # Keep a million-record run inside 4 GB: DuckDB spills joins and sorts to a
+    # temporary directory beyond this (Python/Arrow overhead comes on top).
+    con.execute("SET memory_limit = '2500MB'")
+    con.execute("SET preserve_insertion_order = false")
     return con
 
 

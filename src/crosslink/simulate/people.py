@@ -12,6 +12,7 @@ rows that get a transcription slip. Complexity O(people + records).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,25 +78,9 @@ _PHONE_MULT = 2654435761
 
 
 def id_strings(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
-    """``prefix`` + zero-padded number, vectorised (P00000042).
-
-    Digits are written into a fixed-width byte matrix with numpy (O(n x width)),
-    several times faster than Arrow's cast + pad + join on millions of ids.
-    """
-    numbers = np.asarray(numbers, dtype=np.int64)
-    head = prefix.encode("utf-8")
-    if len(numbers) == 0 or numbers.min() < 0 or numbers.max() >= 10**width or len(head) != len(prefix):
-        digits = pc.utf8_lpad(pa.array(numbers).cast(pa.string()), width=width, padding="0")
-        return pc.binary_join_element_wise(prefix, digits, "")
-    k = len(head)
-    cols = np.empty((len(numbers), k + width), dtype=np.uint8)
-    cols[:, :k] = np.frombuffer(head, np.uint8)
-    rest = numbers.copy()
-    for j in range(k + width - 1, k - 1, -1):
-        cols[:, j] = 48 + rest % 10
-        rest //= 10
-    raw = cols.view(f"S{k + width}").ravel()
-    return pa.array(raw, type=pa.binary(k + width)).cast(pa.string())
+    """``prefix`` + zero-padded number, vectorised (P00000042)."""
+    digits = pc.utf8_lpad(pa.array(numbers).cast(pa.string()), width=width, padding="0")
+    return pc.binary_join_element_wise(prefix, digits, "")
 
 
 @dataclass
@@ -202,13 +187,17 @@ def generate_people(
     age_shape: float = 2.2,
     age_scale: float = 6.0,
     age_min: float = 15.0,
+    phone_salt: int | None = None,
 ) -> People:
     """Draw ``n`` people. O(n).
 
     Ages are ``age_min`` + Gamma(shape, scale) years before :data:`REFERENCE_DATE`
     (migrants are mostly young adults). Each person has 1-3 phones (SIM churn):
     55% UK mobiles, the rest from their country of origin; numbers are unique by
-    construction (a scrambled counter per country prefix).
+    construction (a scrambled counter per country prefix). Populations drawn in
+    several calls (ids from ``id_offset``) share numbering when they share
+    ``phone_salt``: each call's counters then start at ``3 * id_offset`` past a
+    common base, so their numbers never collide.
     """
     tables = name_tables()
     origins = tables.origins
@@ -274,6 +263,9 @@ def generate_people(
     country = np.where(uk, len(origins), ph_origin)
     nsn = np.zeros(n_ph, dtype=np.int64)
     offsets = rng.integers(0, 10**6, len(cc_list))
+    # One numbering space per (country code, prefix, length): British-origin people
+    # and UK mobiles both issue +44 78... numbers, so they share one counter.
+    spaces: dict[tuple[str, str, int], tuple[int, list[np.ndarray]]] = {}
     for c in range(len(cc_list)):
         rows = np.flatnonzero(country == c)
         if len(rows) == 0:
@@ -281,12 +273,18 @@ def generate_people(
         options = prefixes[c]
         which = rng.integers(0, len(options), len(rows))
         for j, pre in enumerate(options):
-            sub = rows[which == j]
             modulus = 10 ** (length[c] - len(pre))
-            first = int(rng.integers(0, modulus)) + int(offsets[c]) + id_offset * 3
-            counter = np.arange(len(sub), dtype=np.int64) + first
-            scrambled = (counter % modulus) * (_PHONE_MULT % modulus) % modulus
-            nsn[sub] = int(pre) * modulus + scrambled
+            drawn = int(rng.integers(0, modulus)) + int(offsets[c])  # drawn always: same stream
+            key = (cc_list[c], pre, length[c])
+            spaces.setdefault(key, (drawn, []))[1].append(rows[which == j])
+    for (cc_code, pre, size), (drawn, parts) in spaces.items():
+        modulus = 10 ** (size - len(pre))
+        salted = int(hashlib.sha256(f"{phone_salt}:{cc_code}:{pre}".encode()).hexdigest()[:12], 16)
+        base = drawn if phone_salt is None else salted
+        sub = np.concatenate(parts)
+        counter = np.arange(len(sub), dtype=np.int64) + base % modulus + id_offset * 3
+        scrambled = (counter % modulus) * (_PHONE_MULT % modulus) % modulus
+        nsn[sub] = int(pre) * modulus + scrambled
     phone_cc = pa.array(cc_list, type=pa.string()).take(pa.array(country))
 
     return People(

@@ -26,6 +26,7 @@ import os
 import shutil
 import sys
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -66,8 +67,8 @@ def _truth_step(rng: np.random.Generator, world: World, sink: Sink) -> None:
     _write_truth(world, sink)
 
 
-# Fixed order: it decides the random stream of each writer and the order of the
-# shared truth parts. Listed roughly by cost, so two workers finish together.
+# Fixed order: the order of the shared truth parts. Listed roughly by cost, so two
+# workers finish together. Each writer's random stream depends only on its name.
 _STEPS: tuple[tuple[str, Step], ...] = (
     ("calls", write_calls),
     ("nominals", write_nominals),
@@ -84,13 +85,19 @@ _RECORDS_HEADER = pa.schema([(c, pa.string()) for c in ("record_id", "file", "en
 _WORLD: World | None = None  # set before forking workers, inherited copy-on-write
 
 
+def stream(seed: int, name: str) -> np.random.Generator:
+    """The random stream of one part of a scenario: keyed by the seed and the part's
+    name, so adding or reordering writers never changes what the others draw."""
+    return np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(name.encode())]))
+
+
 def _run_step(args: tuple[int, int, str]) -> tuple[int, dict[str, int], int, float]:
     """Run writer ``index`` with its own random stream; return what it wrote and
     the CPU seconds it took."""
     index, seed, out = args
     cpu = time.process_time()
     assert _WORLD is not None
-    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(len(_STEPS) + 1)[index + 1])
+    rng = stream(seed, _STEPS[index][0])
     sink = Sink(Path(out), part=f"{index:02d}")
     try:
         _STEPS[index][1](rng, _WORLD, sink)
@@ -130,7 +137,7 @@ def simulate(
     total = len(_STEPS) + 2
     if progress:
         progress("world", 0, total)
-    world_rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(len(_STEPS) + 1)[0])
+    world_rng = stream(seed, "world")
     cpu = time.process_time()
     _WORLD = build_world(world_rng, n_people)
     step_cpu = {"world": time.process_time() - cpu}

@@ -66,6 +66,7 @@ def scenario_stats(directory: Path) -> dict[str, float]:
     if not (truth / "records.csv").is_file():
         raise InputError("not a scenario directory (truth/records.csv missing)", file=str(directory))
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # the CLI prints its own tables
     nominals = sorted(str(p) for p in records.glob("nominals_*.csv"))
     # Relations, not SQL text: file paths never enter a query string.
     con.read_csv(str(truth / "records.csv"), all_varchar=True).create_view("truth")

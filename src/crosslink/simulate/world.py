@@ -199,8 +199,12 @@ def build_world(rng: np.random.Generator, n_people: int) -> World:
     n_mig = n_rest - n_witness - n_unknown
 
     # One population draw keeps ids contiguous: facilitators first, then the rest.
-    fac_people = generate_people(rng, n_fac, id_offset=0, age_shape=4.0, age_scale=4.0, age_min=20)
-    rest_people = generate_people(rng, n_rest, id_offset=n_fac)
+    # Both draws share phone numbering (a common salt), so no number is issued twice.
+    salt = int(rng.integers(0, 2**40))
+    fac_people = generate_people(
+        rng, n_fac, id_offset=0, age_shape=4.0, age_scale=4.0, age_min=20, phone_salt=salt
+    )
+    rest_people = generate_people(rng, n_rest, id_offset=n_fac, phone_salt=salt)
     # Facilitators take their group's origin: redraw names per origin block.
     _assign_origin(rng, fac_people, fac_origin)
     people = _concat_people(fac_people, rest_people)
@@ -411,6 +415,7 @@ def _base58check(payload: bytes) -> str:
 
 
 _LUHN_DOUBLE = np.asarray([0, 2, 4, 6, 8, 1, 3, 5, 7, 9], np.int64)
+
 
 
 def _luhn_digit(body: np.ndarray, width: int) -> np.ndarray:
