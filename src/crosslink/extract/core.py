@@ -9,6 +9,7 @@ spans and are dropped from the output.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from crosslink.extract import accounts, dates, handles, money, names, phones, places, vehicles
@@ -46,26 +47,55 @@ PRIORITY: dict[str, int] = {
     "location": 20,
 }
 
+_START = attrgetter("start")
 _EXTRACTORS = (handles.find, accounts.find, vehicles.find, phones.find, dates.find, money.find, names.find, places.find)
 
 
-def _resolve(cands: list[Candidate], length: int) -> list[Candidate]:
-    """Greedy non-overlapping selection by (priority, boost, length).
+def _resolve_cluster(cands: list[Candidate]) -> list[Candidate]:
+    """Greedy non-overlapping selection by (priority, boost, length), then by start.
 
-    O(n log n) for the sort plus O(total candidate length) for the occupancy map
-    (a byte per character of the text: a kept span marks its bytes, a candidate
-    touching a marked byte loses).
+    O(n log n) plus O(span of the cluster) for its occupancy map (a kept span marks
+    its characters; a candidate touching a marked one loses).
     """
     prio = PRIORITY
     cands.sort(key=lambda c: (-prio[c.type], -c.boost, c.start - c.end, c.start))
-    taken = bytearray(length)
+    lo = min(c.start for c in cands)
+    taken = bytearray(max(c.end for c in cands) - lo)
     kept: list[Candidate] = []
     for c in cands:
-        s, e = c.start, c.end
+        s, e = c.start - lo, c.end - lo
         if taken[s] or taken[e - 1] or (e - s > 2 and taken.find(1, s, e) >= 0):
             continue
         taken[s:e] = b"\x01" * (e - s)
         kept.append(c)
+    kept.sort(key=_START)
+    return kept
+
+
+def _resolve(cands: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping candidates, sorted by start.
+
+    Candidates are sorted by start (O(n log n), in C) and cut into clusters of
+    overlapping spans in one pass; a lone candidate is kept as it is, and only
+    clusters go through :func:`_resolve_cluster` (selection within one cluster
+    cannot change another, so this is the same as one global greedy pass).
+    """
+    cands.sort(key=_START)
+    kept: list[Candidate] = []
+    i, n = 0, len(cands)
+    while i < n:
+        c = cands[i]
+        hi = c.end
+        j = i + 1
+        while j < n and cands[j].start < hi:
+            if cands[j].end > hi:
+                hi = cands[j].end
+            j += 1
+        if j == i + 1:
+            kept.append(c)
+        else:
+            kept.extend(_resolve_cluster(cands[i:j]))
+        i = j
     return kept
 
 
@@ -79,8 +109,7 @@ def extract(text: str, country_hint: str | None = None) -> list[Mention]:
     cands: list[Candidate] = []
     for find in _EXTRACTORS:
         cands.extend(find(text, country_hint))
-    kept = _resolve([c for c in cands if c.end > c.start], len(text))
-    kept.sort(key=lambda c: c.start)
+    kept = _resolve([c for c in cands if c.end > c.start])
     return [_mention(c.type, text[c.start : c.end], c.start, c.end, c.value, c.extra) for c in kept if c.type[0] != "_"]
 
 

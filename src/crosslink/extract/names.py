@@ -206,6 +206,32 @@ def _person(out: list[Candidate], toks: list[tuple[int, int, str]], form: str, o
     out.append(Candidate(toks[0][0], toks[-1][1], "person", value, {"form": form}))
 
 
+@lru_cache(maxsize=65536)
+def _given_caps(span: str, g_end: int, s_start: int) -> tuple[int, int, int, str] | None:
+    """The "Given SURNAME" reading of one GIVEN_CAPS_RE match (``span``, its groups'
+    offsets): ``(lone, start, end, value)`` relative to the span, or None. ``lone`` is
+    0 for a full name, 1 for a surname alone (it needs a role word before it), 2 for
+    a surname alone after a role word inside the span. A pure function of the span,
+    so it is cached: the same name in the same spelling is read once."""
+    given, _family, _english, places = _lists()
+    g = _tokens(span, 0, g_end)
+    s = _tokens(span, s_start, len(span))
+    while s and (s[-1][2] in _CAPS_STOP or s[-1][2].lower() in places):
+        s.pop()
+    if not s or s[0][2] in _CAPS_STOP or not all(t[2].isupper() for t in s):
+        return None
+    role_in_span = span[:g_end].split()[-1] in ("Subject", "Suspect", "Driver", "Brother", "Cousin", "Uncle")
+    while g and (g[0][2] in _STOP or g[0][2].lower() in places and g[0][2].lower() not in given):
+        g.pop(0)
+    if not g:
+        if s[0][2].lower() in places:
+            return None
+        return (2 if role_in_span else 1, s[0][0], s[-1][1], nice_name([t[2] for t in s]))
+    if any(t[2] in _STOP for t in g):
+        return None
+    return (0, g[0][0], s[-1][1], nice_name([t[2] for t in g + s]))
+
+
 def find(text: str, hint: str | None) -> list[Candidate]:
     """Person and alias candidates. O(len(text)) regex scans; the per-candidate checks are
     set look-ups on a handful of tokens."""
@@ -214,25 +240,15 @@ def find(text: str, hint: str | None) -> list[Candidate]:
 
     # Given SURNAME
     for m in GIVEN_CAPS_RE.finditer(text):
-        g = _tokens(text, m.start("g"), m.end("g"))
-        s = _tokens(text, m.start("s"), m.end("s"))
-        while s and (s[-1][2] in _CAPS_STOP or s[-1][2].lower() in places):
-            s.pop()
-        if not s or s[0][2] in _CAPS_STOP or not all(t[2].isupper() for t in s):
+        base = m.start()
+        hit = _given_caps(m.group(), m.end("g") - base, m.start("s") - base)
+        if hit is None:
             continue
-        while g and (g[0][2] in _STOP or g[0][2].lower() in places and g[0][2].lower() not in given):
-            g.pop(0)
-        if not g:
-            # "Subject KARIMI": a lone surname after a role word
-            if _ROLE_CUE.search(text[max(0, m.start("s") - 25) : m.start("s")]) or m.group("g").split()[-1] in (
-                "Subject", "Suspect", "Driver", "Brother", "Cousin", "Uncle"
-            ):
-                if s[0][2].lower() not in places:
-                    _person(out, s, "caps")
+        lone, rs, re_, value = hit
+        # "Subject KARIMI": a lone surname only after a role word
+        if lone and not (lone == 2 or _ROLE_CUE.search(text[max(0, m.start("s") - 25) : m.start("s")])):
             continue
-        if any(t[2] in _STOP for t in g):
-            continue
-        _person(out, g + s, "caps")
+        out.append(Candidate(base + rs, base + re_, "person", value, {"form": "caps"}))
 
     # SURNAME Given (Continental partner reports: "KARIMI Ali geboren op ...")
     for m in SURNAME_GIVEN_RE.finditer(text):

@@ -465,10 +465,20 @@ def write_seized_contacts(rng: np.random.Generator, world: World, sink: Sink) ->
     con_row = _phone_row(rng, world, contact)
     written, _ = format_phones(rng, p.phone_cc.take(pa.array(con_row)), p.phone_nsn[con_row])
     ids = id_strings("CON-", np.arange(m), 8)
+    # The exhibit record names the person the handset was seized from, as written
+    # at arrest (with the usual noise), so the owner resolves to a real person.
+    owners, first = np.unique(owner, return_inverse=True)
+    seized_from = person_record_table(
+        rng, p, owners, record_ids=id_strings("EXH/", owners, 7), sources=pa.nulls(len(owners), pa.string())
+    )
+    at = pa.array(first)
     out = pa.table(
         {
             "contact_id": ids,
             "exhibit_ref": id_strings("EXH/", owner, 7),
+            "seized_from_forename": seized_from.column("first_name").take(at),
+            "seized_from_surname": seized_from.column("last_name").take(at),
+            "seized_from_dob": seized_from.column("birth_date").take(at),
             "device_imei": world.assets.imei(dev_row),
             "device_number": _e164(world, dev_row),
             "contact_name": name,

@@ -508,7 +508,12 @@ def mappings(stem: str) -> dict[str, Any]:
             "entities": {
                 "owner": {"schema": "Person", "keys": ["exhibit_ref"],
                           "properties": {"phone": {"column": "device_number"},
-                                         "name": {"column": "exhibit_ref"}}},
+                                         "firstName": {"column": "seized_from_forename"},
+                                         "lastName": {"column": "seized_from_surname"},
+                                         "name": {"columns": ["seized_from_forename", "seized_from_surname"],
+                                                  "join": " "},
+                                         "birthDate": {"column": "seized_from_dob"},
+                                         "x:role": {"literal": "suspect"}}},
                 "contact": {"schema": "Person", "keys": ["contact_id"],
                             "properties": {"name": {"column": "contact_name"},
                                            "phone": {"column": "contact_number", "country": "GB"}}},
