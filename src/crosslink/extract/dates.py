@@ -47,6 +47,12 @@ MONTH_FIRST_RE = re.compile(
     r"[JFMASOND](?<![\w].)(?:(?<=J)(?:an|u)|(?<=F)eb|(?<=M)a|(?<=A)(?:pr|ug)|(?<=S)ep|(?<=O)ct|(?<=N)ov|(?<=D)ec)"
     r"[a-z]*\.?[ \t]+(?P<d4>\d{1,2})(?:st|nd|rd|th)?,?[ \t]+(?P<y4>\d{4})(?!\w)"
 )
+keywords.register(
+    "month",
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split(),
+    right=lambda low, end: True,
+)
 _DOB_CUE = re.compile(
     r"(?:\bdob|\bd\.o\.b\.?|date of birth|\bborn(?: on)?|\bb\.|\bbirth ?date|\bdate de naissance|\bgeb\.?|"
     r"\bgeboren(?: am| op)?|\bn[ée]e? le|\bn[ée]e? en)[ \t]*[:\-=]?[ \t]*(?:\(?[ \t]*)$"
@@ -131,13 +137,17 @@ def find(text: str, hint: str | None) -> list[Candidate]:
             out.append(_date_candidate(text, m, today))
         else:
             out.append(Candidate(m.start(), m.end(), kind or "_number", ""))
-    for m in MONTH_FIRST_RE.finditer(text):
-        out.append(_date_candidate(text, m, today))
+    # "March 3, 1985": anchored on the month names of the shared keyword scan
+    kw = keywords.index(text)
+    for ms, _me, _mw in kw.hits("month"):
+        m = MONTH_FIRST_RE.match(text, ms)  # type: ignore[assignment]
+        if m is not None:
+            out.append(_date_candidate(text, m, today))
     for m in POSTCODE_RE.finditer(text):
         out.append(Candidate(m.start(), m.end(), "_postcode", ""))
     for m in REF_RE.finditer(text):
         out.append(Candidate(m.start(), m.end(), "_container" if m.group("box") else "_crime_ref", ""))
-    for _ls, le, _lw in keywords.index(text).hits("number_label"):
+    for _ls, le, _lw in kw.hits("number_label"):
         t = _LABEL_TAIL.match(text, le)
         if t is not None:
             out.append(Candidate(t.start("v"), t.end("v"), "_labelled", ""))

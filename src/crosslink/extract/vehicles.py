@@ -71,7 +71,10 @@ def _first_class_regex(formats: list[tuple[str, str, bool]]) -> str:
     return r"[A-Z0-9ÄÖÜ](?<![\w/-].)(?=[A-ZÄÖÜ0-9 -]{0,7}\d)(?:" + "|".join(branches) + r")(?![\w]|-\w)"
 
 
-PLATE_RE = re.compile(_first_class_regex(_FORMATS))
+# Strong formats are scanned over the whole text; weak ones only in the 50 characters
+# after a vehicle word (they need one), which keeps the whole-text scan short.
+PLATE_RE = re.compile(_first_class_regex([f for f in _FORMATS if f[2]]))
+PLATE_WEAK_RE = re.compile(_first_class_regex([f for f in _FORMATS if not f[2]]))
 _LOWER_DIGIT = re.compile(r"\d(?<=[a-z]\d)|[a-z](?<=\d[a-z])")
 _LOWER_SEP_DIGIT = re.compile(r"\d(?<=[a-z][- ]\d)")
 _SKIP = re.compile(r"[ \t:#.]*(?:(?:no|number|is|was|reg)[ \t:.]*)?")
@@ -160,6 +163,23 @@ def _plates(text: str) -> list[Candidate]:
         else:
             # a rejected shape ("VRM AB12") must not hide a plate starting inside it
             pos = m.start() + 1
+    strong_starts = {c.start for c in out}
+    size = len(text)
+    done = 0
+    for cs, ce, _cw in kw.hits("vehicle_cue"):
+        # a weak plate must start within 50 characters after the cue's start; it is
+        # at most 10 characters long, and its right boundary looks 2 further
+        pos, endpos = max(ce, done), min(size, cs + 50 + 13)
+        while (m := PLATE_WEAK_RE.search(text, pos, endpos)) is not None and m.start() <= cs + 50:
+            if m.end() + 2 > endpos and endpos < size:
+                break
+            c = _plate(text, m, kw.before("vehicle_cue", m.start(), 50) is not None)
+            if c is not None and c.start not in strong_starts:
+                out.append(c)
+                pos = m.end()
+            else:
+                pos = m.start() + 1
+        done = max(done, pos)
     # lower-case plates in chat only right after a vehicle word (and only when the
     # text has a lower-case letter next to a digit at all: a cheap C-speed gate)
     if _LOWER_DIGIT.search(text) is not None or _LOWER_SEP_DIGIT.search(text) is not None:
