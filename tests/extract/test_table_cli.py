@@ -61,3 +61,25 @@ def test_cli_files_hint_and_table(tmp_path: Path) -> None:
 def test_cli_missing_file_exits_1(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["extract", str(tmp_path / "nope.txt")])
     assert result.exit_code == 1
+
+
+def test_cli_reads_docx_reports(tmp_path: Path) -> None:
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph(TEXT)
+    path = tmp_path / "report.docx"
+    doc.save(str(path))
+    result = CliRunner().invoke(app, ["extract", str(path)])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["value"] for line in result.stdout.splitlines()] == [
+        "Ahmed Karimi", "+447911123456", "Dunkirk"
+    ]
+
+
+def test_cli_unreadable_pdf_exits_1(tmp_path: Path) -> None:
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"not a pdf")
+    result = CliRunner().invoke(app, ["extract", str(path)])
+    assert result.exit_code == 1
+    assert "broken.pdf" in result.output

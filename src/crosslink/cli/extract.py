@@ -15,6 +15,7 @@ from crosslink.cli.app import app
 from crosslink.cli.common import console, user_errors
 from crosslink.errors import InputError
 from crosslink.extract import extract as extract_text
+from crosslink.ingest.documents import DOCUMENT_SUFFIXES, read_document_text
 
 
 class ExtractFormat(StrEnum):
@@ -28,6 +29,8 @@ def _read(path: str) -> str:
     p = Path(path)
     if not p.is_file():
         raise InputError("no such file", file=path)
+    if p.suffix.lower() in DOCUMENT_SUFFIXES:
+        return read_document_text(p)
     try:
         return p.read_text("utf-8")
     except UnicodeDecodeError as exc:
@@ -36,7 +39,9 @@ def _read(path: str) -> str:
 
 @app.command("extract")
 def extract_command(
-    files: Annotated[list[str], typer.Argument(help="Text files to read; '-' reads standard input.")],
+    files: Annotated[
+        list[str], typer.Argument(help="Text files (UTF-8), .docx or .pdf reports; '-' reads standard input.")
+    ],
     country_hint: Annotated[
         str | None,
         typer.Option("--country-hint", help="ISO country for national-format phone numbers (default GB)."),

@@ -337,6 +337,17 @@ def _emails(
     local = pc.if_else(pa.array(st == 1), pc.binary_join_element_wise(g, f, num_s, ""), local)
     local = pc.if_else(pa.array(st == 2), pc.binary_join_element_wise(f, "_", g, year_s, ""), local)
     domain = pa.array(_EMAIL_DOMAINS, type=pa.string()).take(pa.array(domain_idx[has]))
+    # A mailbox belongs to one person: the second "ahmed.karimi@gmail.com" a provider
+    # hands out gets digits, so namesakes never share an address.
+    codes = pc.dictionary_encode(pc.binary_join_element_wise(local, domain, "@")).indices.to_numpy()
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_codes)) + 1]
+    rank = np.empty(len(codes), np.int64)
+    rank[order] = np.arange(len(codes)) - np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
+    suffix = pa.array(np.where(rank > 0, rank * 100 + num[has] % 100, -1))
+    suffix_s = pc.if_else(pc.greater(suffix, 0), pc.cast(suffix, pa.string()), "")
+    local = pc.binary_join_element_wise(local, suffix_s, "")
     built = pc.binary_join_element_wise(local, domain, "@")
     where = np.full(n, -1, np.int64)
     where[has] = np.arange(len(has))
