@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CORPUS = Path(__file__).with_name("corpus.txt")
-#: written before the extractor was run on it; see its header
+#: written before the extractor was run on them; see their headers
 HELDOUT = Path(__file__).with_name("heldout.txt")
+HELDOUT_SETS = (HELDOUT, Path(__file__).with_name("heldout2.txt"))
 _MARK = re.compile(r"\[\[(!?)([^|\]]+)\|(.*?)\]\]", re.DOTALL)
 
 

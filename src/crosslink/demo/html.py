@@ -131,7 +131,7 @@ def _groups(data: dict[str, Any]) -> str:
         key = ", ".join(_person(k) for k in g.get("key_players", [])) or '<span class="note">none</span>'
         parts.append(f"""
 <article class="group" id="group-{h(g['id'])}"><header><h3>Group {h(g['id'])}: {h(g.get('label', ''))}</h3>
-<span class="badge">{h(g['size'])} people · {h(g.get('facilitators', 0))} facilitators</span></header>
+<span class="badge">{h(g['size'])} people · {h(g.get('facilitators', 0))} not recorded as migrant, victim or witness</span></header>
 <p>Key players: {key}</p>
 <div class="cols"><div><h4>Members and roles</h4>{members}{more}</div>
 <div><h4>Money flows</h4>{money}</div>

@@ -319,6 +319,11 @@ def _group_detail(
         cited.add(report)
         names = ", ".join(name.get(w, w[:8]) for w in who[:4])
         events.append({"date": date, "what": f"{names} in {title}", "report": report})
+    for row in money_rows:
+        if row["date"]:
+            events.append({"date": row["date"], "report": row["report"],
+                           "what": f"payment {row['payer']} → {row['beneficiary']}, {row['amount']} {row['currency']}"})
+    events.sort(key=lambda e: str(e["date"]), reverse=True)
     organisers = [m for m in members if m["role"] == "organiser"]
     label = f"led by {organisers[0]['label']}" if organisers else f"around {members[0]['label']}" if members else ""
     return {

@@ -48,28 +48,41 @@ writes covers those entities only (rows of entities it cannot see are untouched)
 
 from __future__ import annotations
 
-import hashlib
 import json
-import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
 import pyarrow as pa
-from splink import DuckDBAPI, Linker, block_on
 
 from crosslink.errors import CrosslinkError
 from crosslink.resolve.canonical import write_canonical
 from crosslink.resolve.cluster import ClusterOptions, cluster_pairs, dob_compatible
 from crosslink.resolve.columns import PERSON_PROPERTIES
-from crosslink.resolve.engine import train_linker
 from crosslink.resolve.judgements import effective_judgements
 from crosslink.resolve.model import ResolutionModel, load_model
 from crosslink.resolve.names import load_variant_table
 from crosslink.resolve.prepare import prepare_person_features
+from crosslink.resolve.scoring import (
+    NAME_ONLY_MIN_WEIGHT,
+    SavedModel,
+    comparison_names,
+    empty_pairs_sql,
+    explaining_settings,
+    model_signature,
+    name_index,
+    pairs_sql,
+    save_meta,
+    saved_model,
+    score_full,
+    score_full_spark,
+    score_name_only,
+    score_new,
+    tf_columns,
+    thin_sql,
+)
 from crosslink.store.session import Session
 from crosslink.store.sql import scalar
 
@@ -104,23 +117,8 @@ RESOLVED_PROPERTIES: tuple[str, ...] = tuple(
     ) if p in PERSON_PROPERTIES
 )
 
-#: Records with none of these are "name-only" (see module docstring).
-_SUBSTANTIVE = ("dob_y", "phone", "email", "passport_number", "id_number")
-
-#: A name-only record attaches to a cluster when the name comparison alone gives
-#: at least this match weight (bits, term-frequency adjusted; 5 = a Bayes factor
-#: of 32: an exact, swapped or transliteration-equal name that is not among the
-#: commonest) and every record it agrees with that strongly is in that one
-#: cluster. The uniqueness rule is the guard against namesakes; the weight keeps
-#: loose agreements (same family name only) out.
-NAME_ONLY_MIN_WEIGHT = 5.0
-
 #: Above this share of new records an incremental run is no cheaper than a full one.
 _INCREMENTAL_MAX_SHARE = 0.5
-
-
-def _meta_key(name: str) -> str:
-    return f"resolve:{SCHEMA}:{name}"
 
 
 def _noop(_message: str) -> None:
@@ -183,233 +181,6 @@ def memory_connection() -> duckdb.DuckDBPyConnection:
     return mem
 
 
-# -- the saved model -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SavedModel:
-    settings: dict[str, Any]
-    signature: str
-    watermark: datetime | None
-
-
-def _signature(model: ResolutionModel, available: set[str]) -> str:
-    text = json.dumps([model.spec, sorted(available)], sort_keys=True, default=str)
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
-def saved_model(con: duckdb.DuckDBPyConnection) -> SavedModel | None:
-    """The model the last resolution trained, or None before the first run."""
-    rows = dict(con.execute(
-        "SELECT key, value FROM meta WHERE key IN (?, ?, ?)",
-        [_meta_key("model"), _meta_key("signature"), _meta_key("watermark")],
-    ).fetchall())
-    if _meta_key("model") not in rows:
-        return None
-    mark = rows.get(_meta_key("watermark"))
-    return SavedModel(
-        settings=json.loads(rows[_meta_key("model")]),
-        signature=str(rows.get(_meta_key("signature"), "")),
-        watermark=datetime.fromisoformat(mark) if mark else None,
-    )
-
-
-def _save_meta(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> None:
-    for key, value in values.items():
-        con.execute(
-            "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [_meta_key(key), value],
-        )
-
-
-def explaining_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """Settings that keep each comparison's level and weight in predictions."""
-    return {
-        **settings,
-        "retain_intermediate_calculation_columns": True,
-        "retain_matching_columns": True,
-    }
-
-
-def comparison_names(settings: dict[str, Any]) -> list[str]:
-    return [str(c["output_column_name"]) for c in settings["comparisons"]]
-
-
-# -- scoring ---------------------------------------------------------------------
-
-
-def pairs_sql(source: str, settings: dict[str, Any]) -> str:
-    """Normalise Splink predictions to the ``resolution_pairs`` columns (a < b)."""
-    names = comparison_names(settings)
-    gammas = ", ".join(f'CAST("gamma_{c}" AS TINYINT)' for c in names)
-    weights = ", ".join(f'CAST("mw_{c}" AS FLOAT)' for c in names)
-    # tf adjustments, where the comparison has them, add to its weight
-    with_tf = {
-        str(c["output_column_name"]) for c in settings["comparisons"]
-        if any(level.get("tf_adjustment_column") for level in c["comparison_levels"])
-    }
-    weights = ", ".join(
-        f'CAST("mw_{c}" + coalesce("mw_tf_adj_{c}", 0) AS FLOAT)' if c in with_tf
-        else f'CAST("mw_{c}" AS FLOAT)'
-        for c in names
-    )
-    return f"""
-        SELECT least(CAST(unique_id_l AS VARCHAR), CAST(unique_id_r AS VARCHAR)) AS a,
-               greatest(CAST(unique_id_l AS VARCHAR), CAST(unique_id_r AS VARCHAR)) AS b,
-               match_weight, match_probability,
-               [{gammas}] AS gammas, [{weights}] AS weights
-        FROM {source}
-    """  # noqa: S608 - identifiers from the saved model
-
-
-def tf_columns(settings: dict[str, Any]) -> list[str]:
-    cols = {
-        str(level["tf_adjustment_column"])
-        for c in settings["comparisons"] for level in c["comparison_levels"]
-        if level.get("tf_adjustment_column")
-    }
-    return sorted(cols)
-
-
-def _score_full(
-    mem: duckdb.DuckDBPyConnection,
-    model: ResolutionModel,
-    available: set[str],
-    step: Callable[[str], None],
-) -> tuple[dict[str, Any], int]:
-    """Train on all records and score every blocked pair into ``xl_pairs``."""
-    linker = train_linker(mem, ["xl_features"], model, available, progress=step)
-    settings = dict(linker.misc.save_model_to_json(out_path=None))
-    step("scoring candidate pairs")
-    scorer = Linker(DuckDBAPI(connection=mem).register("xl_features"), explaining_settings(settings))
-    predicted = scorer.inference.predict(
-        threshold_match_probability=model.predict_threshold, warning_mode="never"
-    )
-    mem.execute(f"CREATE OR REPLACE TEMP TABLE xl_pairs AS {pairs_sql(predicted.physical_name, settings)}")  # noqa: S608
-    return settings, int(scalar(mem.execute("SELECT count(*) FROM xl_pairs")))
-
-
-def _score_full_spark(
-    mem: duckdb.DuckDBPyConnection,
-    model: ResolutionModel,
-    available: set[str],
-    step: Callable[[str], None],
-) -> tuple[dict[str, Any], int]:
-    """As :func:`_score_full`, with training and scoring on Spark."""
-    from crosslink.resolve.spark import train_and_predict  # optional dependency
-
-    features = mem.sql("SELECT * FROM xl_features ORDER BY unique_id").to_arrow_table()
-    settings, predicted = train_and_predict(features, model, available, progress=step)
-    mem.register("_xl_spark_pairs", predicted)
-    try:
-        mem.execute(
-            f"CREATE OR REPLACE TEMP TABLE xl_pairs AS {pairs_sql('_xl_spark_pairs', settings)}"  # noqa: S608
-        )
-    finally:
-        mem.unregister("_xl_spark_pairs")
-    return settings, int(scalar(mem.execute("SELECT count(*) FROM xl_pairs")))
-
-
-def _score_new(
-    mem: duckdb.DuckDBPyConnection,
-    model: ResolutionModel,
-    settings: dict[str, Any],
-    step: Callable[[str], None],
-) -> int:
-    """Score new x all records with the saved model into ``xl_pairs``.
-
-    ``xl_new`` and ``xl_old`` split ``xl_features``. Old x old pairs are never
-    formed: ``predict_between`` joins new against old only, ``predict_within``
-    blocks among the new records.
-    """
-    db_api = DuckDBAPI(connection=mem)
-    scorer = Linker(db_api.register("xl_features"), explaining_settings(settings))
-    for column in tf_columns(settings):
-        scorer.table_management.compute_tf_table(column)
-    new, old = db_api.register("xl_new"), db_api.register("xl_old")
-    step("scoring new records against existing ones")
-    parts = []
-    if int(scalar(mem.execute("SELECT count(*) FROM xl_old"))):
-        between = scorer.inference.predict_between(
-            new, old, threshold_match_probability=model.predict_threshold, warning_mode="never"
-        )
-        parts.append(pairs_sql(between.physical_name, settings))
-    if int(scalar(mem.execute("SELECT count(*) FROM xl_new"))) > 1:
-        within = scorer.inference.predict_within(
-            new, threshold_match_probability=model.predict_threshold, warning_mode="never"
-        )
-        parts.append(pairs_sql(within.physical_name, settings))
-    query = " UNION ALL ".join(parts) or _emptypairs_sql()
-    mem.execute(f"CREATE OR REPLACE TEMP TABLE xl_pairs AS {query}")  # noqa: S608
-    return int(scalar(mem.execute("SELECT count(*) FROM xl_pairs")))
-
-
-def _emptypairs_sql() -> str:
-    return (
-        "SELECT NULL::VARCHAR AS a, NULL::VARCHAR AS b, NULL::DOUBLE AS match_weight, "
-        "NULL::DOUBLE AS match_probability, NULL::TINYINT[] AS gammas, "
-        "NULL::FLOAT[] AS weights WHERE FALSE"
-    )
-
-
-def _thin_sql(alias: str = "f") -> str:
-    """SQL that is true for a name-only record (no date of birth, no selector)."""
-    return "NOT (" + " OR ".join(f"{alias}.{c} IS NOT NULL" for c in _SUBSTANTIVE) + ")"
-
-
-def _name_index(settings: dict[str, Any]) -> int:
-    """1-based position of the name comparison in the saved model's comparisons."""
-    names = comparison_names(settings)
-    return names.index("name") + 1 if "name" in names else 1
-
-
-def _score_name_only(
-    mem: duckdb.DuckDBPyConnection,
-    settings: dict[str, Any],
-    sides: list[tuple[str, str]],
-) -> int:
-    """Score name-only records against the others on name alone; add to ``xl_pairs``.
-
-    The model's probabilities for these pairs stay low (a name is weak evidence
-    against the prior), so the main pass never keeps them. Each ``(left, right)``
-    table pair is blocked on ``name_key`` only and kept when the name comparison
-    weighs at least :data:`NAME_ONLY_MIN_WEIGHT`. O(name-only records x records
-    sharing their name key).
-    """
-    db_api = DuckDBAPI(connection=mem)
-    scorer = Linker(db_api.register("xl_features"), explaining_settings(settings))
-    for column in tf_columns(settings):
-        scorer.table_management.compute_tf_table(column)
-    prior = float(settings["probability_two_random_records_match"])
-    prior_weight = math.log2(prior / (1 - prior))
-    position = _name_index(settings)
-    parts = []
-    for left, right in sides:
-        if not int(scalar(mem.execute(f"SELECT count(*) FROM {left}"))) or not int(  # noqa: S608
-            scalar(mem.execute(f"SELECT count(*) FROM {right}"))  # noqa: S608
-        ):
-            continue
-        found = scorer.inference.predict_between(
-            db_api.register(left), db_api.register(right),
-            blocking_rules_to_generate_predictions=[block_on("name_key")],
-            # other comparisons are mostly NULL for these pairs: a loose pre-filter
-            threshold_match_weight=prior_weight + NAME_ONLY_MIN_WEIGHT - 4,
-            warning_mode="never",
-        )
-        inner = pairs_sql(found.physical_name, settings)
-        # identifiers and numbers of ours only
-        keep = f"WHERE a <> b AND weights[{position}] >= {NAME_ONLY_MIN_WEIGHT}"
-        parts.append(f"SELECT * FROM ({inner}) {keep}")  # noqa: S608
-    if not parts:
-        return 0
-    mem.execute(
-        f"""CREATE OR REPLACE TEMP TABLE xl_pairs AS
-            SELECT * FROM (SELECT * FROM xl_pairs UNION ALL {" UNION ALL ".join(parts)})
-            QUALIFY row_number() OVER (PARTITION BY a, b ORDER BY match_probability DESC) = 1"""  # noqa: S608
-    )
-    return int(scalar(mem.execute("SELECT count(*) FROM xl_pairs")))
-
-
 # -- clustering ------------------------------------------------------------------
 
 
@@ -422,7 +193,7 @@ def _ambiguous_name_only(mem: duckdb.DuckDBPyConnection, pairs: str, threshold: 
     """
     rows = mem.execute(
         f"""
-        WITH thin AS (SELECT unique_id FROM xl_scope f WHERE {_thin_sql()}),
+        WITH thin AS (SELECT unique_id FROM xl_scope f WHERE {thin_sql()}),
         strong AS (
             SELECT a AS rec, b AS other FROM {pairs} WHERE match_probability >= ?
             UNION ALL SELECT b, a FROM {pairs} WHERE match_probability >= ?
@@ -493,7 +264,7 @@ def _attach_name_only(
     confidence is the name evidence's odds on an even prior, capped by the
     cluster's. O(candidate pairs) SQL.
     """
-    position = _name_index(settings)
+    position = name_index(settings)
     mem.register("_xl_assign_in", assignment)
     mem.register("_xl_forbid", pa.table({
         "x": pa.array([a for a, _ in different] + [b for _, b in different], pa.string()),
@@ -503,7 +274,7 @@ def _attach_name_only(
         mem.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE _xl_attach AS
-            WITH thin AS (SELECT unique_id FROM xl_scope f WHERE {_thin_sql()}),
+            WITH thin AS (SELECT unique_id FROM xl_scope f WHERE {thin_sql()}),
             cand AS (
                 SELECT CASE WHEN p.a IN (SELECT unique_id FROM thin) THEN p.a ELSE p.b END AS t,
                        CASE WHEN p.a IN (SELECT unique_id FROM thin) THEN p.b ELSE p.a END AS r,
@@ -594,7 +365,7 @@ def resolve_workspace(
     try:
         step("preparing features (names, dates, selectors)")
         available = load_features(mem, records, "xl_features")
-        signature = _signature(model, available)
+        signature = model_signature(model, available)
         new_ids = _new_records(con, records, saved)
         incremental = (
             not full
@@ -620,22 +391,22 @@ def resolve_workspace(
                 "CREATE OR REPLACE TEMP TABLE xl_old AS SELECT * FROM xl_features "
                 "ANTI JOIN xl_new_ids ON unique_id = id"
             )
-            scored = _score_new(mem, model, settings, step)
+            scored = score_new(mem, model, settings, step)
             step("matching name-only records")
             _split_thin(mem, "xl_new")
             _split_thin(mem, "xl_old")
             _split_thin(mem, "xl_features")
-            scored = _score_name_only(
+            scored = score_name_only(
                 mem, settings, [("xl_new_thin", "xl_features_rich"), ("xl_new_rich", "xl_old_thin")]
             )
         else:
             if engine == "spark":
-                settings, scored = _score_full_spark(mem, model, available, step)
+                settings, scored = score_full_spark(mem, model, available, step)
             else:
-                settings, scored = _score_full(mem, model, available, step)
+                settings, scored = score_full(mem, model, available, step)
             step("matching name-only records")
             _split_thin(mem, "xl_features")
-            scored = _score_name_only(mem, settings, [("xl_features_thin", "xl_features_rich")])
+            scored = score_name_only(mem, settings, [("xl_features_thin", "xl_features_rich")])
 
         step("clustering")
         same, different, _unsure = effective_judgements(con)
@@ -688,7 +459,7 @@ def resolve_workspace(
                 "(SELECT DISTINCT entity_id FROM statements WHERE schema = ?)",
                 [SCHEMA, SCHEMA],
             )
-        _save_meta(con, {
+        save_meta(con, {
             "model": json.dumps(settings),
             "signature": signature,
             "watermark": newest.isoformat() if newest else "",
@@ -702,11 +473,11 @@ def resolve_workspace(
 def _split_thin(mem: duckdb.DuckDBPyConnection, table: str) -> None:
     """``{table}_thin`` / ``{table}_rich``: its name-only records and the others."""
     mem.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table}_thin AS SELECT * FROM {table} f WHERE {_thin_sql()}"  # noqa: S608
+        f"CREATE OR REPLACE TEMP TABLE {table}_thin AS SELECT * FROM {table} f WHERE {thin_sql()}"  # noqa: S608
     )
     mem.execute(
         f"CREATE OR REPLACE TEMP TABLE {table}_rich AS "  # noqa: S608
-        f"SELECT * FROM {table} f WHERE NOT {_thin_sql()}"
+        f"SELECT * FROM {table} f WHERE NOT {thin_sql()}"
     )
 
 
@@ -881,7 +652,7 @@ def recluster(session: Session, entity_ids: set[str]) -> dict[str, Any]:
     mem = memory_connection()
     try:
         load_features(mem, records, "xl_features")
-        mem.execute(f"CREATE OR REPLACE TEMP TABLE xl_pairs AS {_emptypairs_sql()}")  # noqa: S608
+        mem.execute(f"CREATE OR REPLACE TEMP TABLE xl_pairs AS {empty_pairs_sql()}")  # noqa: S608
         present = {str(x) for x in records.column("unique_id").to_pylist()}
         _load_scope(con, mem, present, True, set())
         assignment, _ambiguous = _cluster_scope(
