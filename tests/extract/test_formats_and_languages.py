@@ -112,3 +112,11 @@ def test_heldout_set_covers_every_hard_case() -> None:
     for d in docs:
         for g in d.gold + d.decoys:
             assert d.text[g.start : g.end].strip(), (d.id, g)
+
+
+def test_a_labelled_plate_outside_the_known_formats() -> None:
+    # Z is never a UK first letter and U never appears on a French plate, but the
+    # writer says it is a VRM: it is read as one
+    assert values("seen driving VRM ZA57 CVM today", "plate") == ["ZA57CVM"]
+    assert values("driving VRM UA-682-HT.", "plate") == ["UA682HT"]
+    assert values("reg 2024 and VRM unknown", "plate") == []

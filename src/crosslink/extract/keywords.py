@@ -16,12 +16,18 @@ last text it was asked about, so the eight extractors share one scan.
 
 Complexity: O(len(text) + raw hits) for the scan, O(h log h) per category for
 the h hits kept; look-ups are O(log h) bisects.
+
+Known limits (against the per-list regexes this replaced): the words of a
+multi-word key ("loon plage") are matched across one blank or tab, not a run of
+them; and a word must be followed by a character of :data:`END_CHARS` (ASCII
+other than a-z, whitespace, common punctuation), so a Latin word glued to a
+letter of another script is not found.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -145,11 +151,6 @@ class Hits:
 
     def __iter__(self) -> Iterator[tuple[int, int, str]]:
         return iter(self.spans)
-
-    def any_within(self, lo: int, hi: int) -> bool:
-        """Is a hit entirely inside ``[lo, hi)``? O(log h)."""
-        i = bisect_left(self.starts, lo)
-        return i < len(self.spans) and self.ends[i] <= hi
 
     def last_within(self, lo: int, hi: int) -> tuple[int, int, str] | None:
         """The last hit entirely inside ``[lo, hi)``. O(log h)."""

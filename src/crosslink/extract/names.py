@@ -213,10 +213,15 @@ def _given_caps(span: str, g_end: int, s_start: int) -> tuple[int, int, int, str
     0 for a full name, 1 for a surname alone (it needs a role word before it), 2 for
     a surname alone after a role word inside the span. A pure function of the span,
     so it is cached: the same name in the same spelling is read once."""
-    given, _family, _english, places = _lists()
+    given, family, _english, places = _lists()
     g = _tokens(span, 0, g_end)
     s = _tokens(span, s_start, len(span))
-    while s and (s[-1][2] in _CAPS_STOP or s[-1][2].lower() in places):
+    # a trailing place is dropped ("KARIMI DOVER"), unless it is also a name part
+    # after another surname token ("NGUYEN VAN": Van is a town and a Vietnamese name)
+    while s and (
+        s[-1][2] in _CAPS_STOP
+        or (s[-1][2].lower() in places and not (len(s) > 1 and (s[-1][2].lower() in given or s[-1][2].lower() in family)))
+    ):
         s.pop()
     if not s or s[0][2] in _CAPS_STOP or not all(t[2].isupper() for t in s):
         return None

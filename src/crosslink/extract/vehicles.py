@@ -1,11 +1,13 @@
-"""Vehicle registration plates (UK, French SIV, Belgian, Dutch, German), partial
-plates, and vessels (IMO number with its check digit, MMSI, named boats).
+"""Vehicle registration plates (UK, French SIV, Belgian, Dutch, German, Italian, Spanish,
+Polish), partial plates, and vessels (IMO number with its check digit, MMSI, named boats).
 
 A plate's value is upper-case without spaces or hyphens. Formats distinctive
 enough to stand alone (UK current ``AB12 CDE``, hyphenated French/Belgian/Dutch,
 German with a known district code) are accepted anywhere; weaker shapes (UK
-prefix/suffix styles, unseparated foreign formats, lower-case chat) need a
-vehicle word nearby ("VRM", "reg", "van", "ANPR"...).
+prefix/suffix styles, unseparated foreign formats, Italian/Spanish/Polish, lower-case
+chat) need a vehicle word nearby ("VRM", "reg", "van", "targa", "matrícula"...).
+Right after a registration label ("VRM", "reg", "kenteken"), any plate-shaped token
+with letters and digits is read as a plate even when no known format fits.
 """
 
 from __future__ import annotations
@@ -94,6 +96,13 @@ _CUE_WORDS = (
 ).split()
 keywords.register("vehicle_cue", _CUE_WORDS)
 
+#: cue words that label the plate itself (the next token is the registration)
+_PLATE_LABELS = frozenset({"vrm", "vrn", "reg", "reg.", "registration", "plate", "plates", "index", "numberplate",
+                           "number plate", "kenteken", "immatriculation", "immatriculé", "immatriculée",
+                           "kennzeichen", "plaque", "targa", "targato", "targata", "matrícula", "matricula",
+                           "rejestracja"})
+_GENERIC_PLATE = re.compile(r"[A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,4}){1,2}(?![\w]|-\w)")
+
 # Partial plates: '?', '*', '_' or '#' for unknown characters, or a labelled fragment.
 PARTIAL_RE = re.compile(
     r"(?<![\w?*#])(?=[A-Z0-9?*_#]*[A-Z0-9][A-Z0-9?*_#]*[A-Z0-9])(?=[A-Z0-9 ]*[?*_#])"
@@ -180,6 +189,23 @@ def _plates(text: str) -> list[Candidate]:
             else:
                 pos = m.start() + 1
         done = max(done, pos)
+    # Right after a registration label ("VRM", "reg", "kenteken"...), any plate-shaped
+    # token is a plate even if no known format fits: a misrecorded or unusual plate
+    # ("VRM ZA57 CVM") is still what the writer says it is.
+    found = {c.start for c in out}
+    for _cs, ce, cw in kw.hits("vehicle_cue"):
+        if cw not in _PLATE_LABELS:
+            continue
+        p = _SKIP.match(text, ce).end()  # type: ignore[union-attr]
+        gm = _GENERIC_PLATE.match(text, p)
+        if gm is None or p in found:
+            continue
+        raw = gm.group()
+        value = re.sub(r"[\s-]", "", raw).upper()
+        if not (5 <= len(value) <= 8) or value.isalpha() or value.isdigit() or not raw.isupper():
+            continue
+        out.append(Candidate(p, gm.end(), "plate", value, {"format": "labelled"}))
+        found.add(p)
     # lower-case plates in chat only right after a vehicle word (and only when the
     # text has a lower-case letter next to a digit at all: a cheap C-speed gate)
     if _LOWER_DIGIT.search(text) is not None or _LOWER_SEP_DIGIT.search(text) is not None:
