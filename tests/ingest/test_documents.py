@@ -118,3 +118,22 @@ def test_unsupported_and_missing_files(tmp_path: Path) -> None:
     other.write_bytes(b"x")
     with pytest.raises(InputError, match="not a document"):
         read_document_text(other)
+
+
+def test_a_docx_report_is_ingested_with_its_mentions(tmp_path):
+    """A DOCX partner report goes in as one graded report; its selectors become statements."""
+    from docx import Document
+
+    from crosslink.ingest import ReportOptions, ingest_file
+    from crosslink.store import Workspace
+
+    path = tmp_path / "partner.docx"
+    document = Document()
+    document.add_paragraph("Subject Karwan AZIZ (14/06/1988) uses +447911123456.")
+    document.save(str(path))
+    with Workspace.create(tmp_path / "ws.duckdb") as ws:
+        result = ingest_file(ws.session(), path, None, ReportOptions(grading="B2", handling="H1", grading_scheme="europol-4x4"))
+        assert result.reports == 1 and result.mentions >= 2
+        rows = ws.con.sql("SELECT value FROM statements WHERE prop = 'phoneMentioned'").fetchall()
+        assert rows == [("+447911123456",)]
+        assert ws.con.sql("SELECT grading_scheme, handling_code FROM reports").fetchall() == [("europol-4x4", "H1")]

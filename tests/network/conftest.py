@@ -9,24 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-REPORTS_DDL = """
-CREATE TABLE reports (
-  id VARCHAR, title VARCHAR, originator VARCHAR, originator_kind VARCHAR, reported_at VARCHAR,
-  compartment VARCHAR, protected_source BOOLEAN, grading_scheme VARCHAR, grading_source VARCHAR,
-  grading_info VARCHAR, grading VARCHAR, handling_code VARCHAR, handling_conditions VARCHAR,
-  source_file VARCHAR, source_sha256 VARCHAR, ingest_id VARCHAR, text VARCHAR)
-"""
-STATEMENTS_DDL = """
-CREATE TABLE statements (
-  id VARCHAR, entity_id VARCHAR, schema VARCHAR, prop VARCHAR, prop_type VARCHAR, value VARCHAR,
-  original_value VARCHAR, reason VARCHAR, lang VARCHAR, dataset VARCHAR, origin VARCHAR,
-  first_seen TIMESTAMP, last_seen TIMESTAMP, report_id VARCHAR, span_start INTEGER,
-  span_end INTEGER, ingest_id VARCHAR)
-"""
-CANONICAL_DDL = """
-CREATE TABLE canonical (entity_id VARCHAR PRIMARY KEY, canonical_id VARCHAR, schema VARCHAR,
-  confidence DOUBLE, updated_at TIMESTAMP)
-"""
+from crosslink.store.schema import DDL
+from crosslink.store.session import Clearance, Session
 
 ENTITY_PROPS = {
     "caller",
@@ -51,9 +35,11 @@ class WorkspaceBuilder:
         self.con = con
         self._ids = count(1)
         if create:
-            con.execute(REPORTS_DDL)
-            con.execute(STATEMENTS_DDL)
-            con.execute(CANONICAL_DDL)
+            # The store's own tables, and a session's views (the network reads through
+            # visible_reports / visible_statements, as every stage does).
+            for ddl in DDL:
+                con.execute(ddl)
+            Session(con, user="test", purpose="network tests", clearance=Clearance())
 
     def report(
         self,

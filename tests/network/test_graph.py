@@ -118,3 +118,15 @@ def test_unknown_link_type_is_an_input_error() -> None:
 )
 def test_grading_passes(scheme: str, written: str | None, minimum: str, ok: bool) -> None:
     assert grading_passes(scheme, written, (parse_grading(minimum),)) is ok
+
+
+def test_workspace_network_respects_the_session_clearance(small_workspace) -> None:
+    """The graph is built through the session's views: a user not cleared for SECRET
+    never sees the payment that only a SECRET report states (store-level enforcement)."""
+    from crosslink.store.session import Clearance, Session
+
+    cleared = from_workspace(small_workspace)
+    assert any("Payment" in (k or []) for k in cleared.edges.column("kinds").to_pylist())
+    Session(small_workspace, user="analyst", purpose="test", clearance=Clearance(frozenset()))
+    uncleared = from_workspace(small_workspace)
+    assert not any("Payment" in (k or []) for k in uncleared.edges.column("kinds").to_pylist())

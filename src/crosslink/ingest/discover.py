@@ -13,7 +13,7 @@ from crosslink.ingest.readers import FORMATS
 
 __all__ = ["NO_MAPPING_NEEDED", "expand", "mapping_for"]
 
-NO_MAPPING_NEEDED = (".ftm", ".ijson", ".txt")
+NO_MAPPING_NEEDED = (".ftm", ".ijson", ".txt", ".docx", ".pdf")
 SKIPPED_FOLDERS = frozenset({"mappings", "truth"})
 
 

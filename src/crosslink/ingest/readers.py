@@ -28,6 +28,8 @@ FORMATS = {
     ".csv": "csv",
     ".tsv": "csv",
     ".txt": "text",
+    ".docx": "text",
+    ".pdf": "text",
     ".xlsx": "xlsx",
     ".json": "json",
     ".jsonl": "jsonl",

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from followthemoney import model
 
 from crosslink.errors import InputError
+from crosslink.ingest.documents import DOCUMENT_SUFFIXES, read_document_text
 from crosslink.ingest.reports import ReportOptions, options_marking
 from crosslink.model.report import REPORT_SCHEMA, make_id
 from crosslink.model.statement import EXTENSION_PROPS
@@ -159,7 +160,7 @@ def note_id(report_id: str) -> str:
 def ingest_text(
     session: Session, path: Path, options: ReportOptions, progress: object = None
 ) -> IngestResult:
-    """Ingest a plain-text report (UTF-8): one report, its text, and its mentions."""
+    """Ingest a text report (UTF-8 text, DOCX or PDF): one report, its text, its mentions."""
     from crosslink.ingest.pipeline import (
         IngestResult,
         already_ingested,
@@ -168,11 +169,14 @@ def ingest_text(
     )
 
     started = time.perf_counter()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise InputError("not valid UTF-8; save the file as UTF-8", file=str(path), row=line) from None
+    if path.suffix.lower() in DOCUMENT_SUFFIXES:
+        text = read_document_text(path)
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            raise InputError("not valid UTF-8; save the file as UTF-8", file=str(path), row=line) from None
     if not text.strip():
         raise InputError("file is empty", file=str(path))
     sha = file_sha256(path)

@@ -23,7 +23,7 @@ __all__ = ["observations_from_workspace", "colocations"]
 
 _OBS_SQL = """
 WITH ok_reports AS (
-  SELECT r.id FROM reports r
+  SELECT r.id FROM visible_reports r
   WHERE (NOT $use_grading
          OR list_contains($ok_gradings, coalesce(r.grading_scheme, '') || '|' || r.grading))
     AND (NOT $use_handling OR list_contains($handling, r.handling_code))
@@ -31,7 +31,7 @@ WITH ok_reports AS (
          OR list_contains($compartments, r.compartment))
 ),
 st AS (
-  SELECT s.* FROM statements s LEFT JOIN ok_reports r ON s.report_id = r.id
+  SELECT s.* FROM visible_statements s LEFT JOIN ok_reports r ON s.report_id = r.id
   WHERE (r.id IS NOT NULL OR (s.report_id IS NULL AND $allow_unreported))
     AND s.reason IS NULL AND s.schema IN ('Call', 'Event')
 ),
@@ -66,7 +66,7 @@ def observations_from_workspace(
     ok = []
     if flt.min_gradings:
         rows = con.execute(
-            "SELECT DISTINCT grading_scheme, grading FROM reports WHERE grading IS NOT NULL"
+            "SELECT DISTINCT grading_scheme, grading FROM visible_reports WHERE grading IS NOT NULL"
         ).fetchall()
         ok = [f"{s}|{g}" for s, g in rows if grading_passes(s, g, flt.min_gradings)]
     params = {

@@ -280,7 +280,7 @@ def from_edge_csv(
 def _ok_gradings(con: duckdb.DuckDBPyConnection, flt: NetworkFilter) -> list[str]:
     """Distinct (scheme, grading) pairs that pass: a loop over distinct values, not rows."""
     rows = con.execute(
-        "SELECT DISTINCT grading_scheme, grading FROM reports WHERE grading IS NOT NULL"
+        "SELECT DISTINCT grading_scheme, grading FROM visible_reports WHERE grading IS NOT NULL"
     ).fetchall()
     return [
         f"{scheme}|{written}"
@@ -290,7 +290,7 @@ def _ok_gradings(con: duckdb.DuckDBPyConnection, flt: NetworkFilter) -> list[str
 
 
 _REPORTS_COUNT_SQL = """
-SELECT count(*) FROM reports r
+SELECT count(*) FROM visible_reports r
 WHERE (NOT $use_grading
        OR list_contains($ok_gradings, coalesce(r.grading_scheme, '') || '|' || r.grading))
   AND (NOT $use_handling OR list_contains($handling, r.handling_code))
@@ -303,7 +303,7 @@ WHERE (NOT $use_grading
 # schemata and selector properties (FtM 4). Roles: s/t = directed ends, x = co-travel.
 _NETWORK_SQL = """
 WITH ok_reports AS (
-SELECT r.id, r.grading, r.grading_scheme, r.reported_at FROM reports r
+SELECT r.id, r.grading, r.grading_scheme, r.reported_at FROM visible_reports r
   WHERE (NOT $use_grading
          OR list_contains($ok_gradings, coalesce(r.grading_scheme, '') || '|' || r.grading))
     AND (NOT $use_handling OR list_contains($handling, r.handling_code))
@@ -312,7 +312,7 @@ SELECT r.id, r.grading, r.grading_scheme, r.reported_at FROM reports r
 ),
 st AS (
   SELECT s.*, r.grading AS r_grading, r.grading_scheme AS r_scheme, r.reported_at AS r_date
-  FROM statements s LEFT JOIN ok_reports r ON s.report_id = r.id
+  FROM visible_statements s LEFT JOIN ok_reports r ON s.report_id = r.id
   WHERE r.id IS NOT NULL OR (s.report_id IS NULL AND $allow_unreported)
 ),
 canon AS (SELECT entity_id, canonical_id FROM canonical),
@@ -447,7 +447,7 @@ def from_workspace(con: duckdb.DuckDBPyConnection, flt: NetworkFilter | None = N
         arcs_tbl = con.sql(_NETWORK_SQL, params=params).to_arrow_table()
     except Exception as exc:  # duckdb.CatalogException etc.: not a workspace
         raise InputError(f"cannot build the network from this workspace: {exc}") from None
-    n_reports = con.execute("SELECT count(*) FROM reports").fetchall()
+    n_reports = con.execute("SELECT count(*) FROM visible_reports").fetchall()
     n_ok = con.execute(_REPORTS_COUNT_SQL, report_params).fetchall()
     return _from_arc_table(
         con,
@@ -534,7 +534,7 @@ def _node_attributes(con: duckdb.DuckDBPyConnection, ids: pa.Array, is_sel: np.n
                    mode(s.schema) AS schema,
                    coalesce(list_sort(list_distinct(list(s.value) FILTER (WHERE s.prop = 'x:role'))), [])
                      AS roles
-            FROM members m LEFT JOIN statements s ON s.entity_id = m.entity_id
+            FROM members m LEFT JOIN visible_statements s ON s.entity_id = m.entity_id
             GROUP BY m.pos ORDER BY m.pos
             """
         ).to_arrow_table()
