@@ -12,6 +12,7 @@ and that happens in SQL.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 
@@ -28,7 +29,7 @@ PYTHON_TYPES = frozenset(
     {"iban", "phone", "date", "email", "country", "url", "ip", "language", "gender", "number", "address", "topic", "mimetype"}
 )
 
-_PARALLEL_THRESHOLD = 200_000
+_PARALLEL_THRESHOLD = 40_000
 
 
 def reason_for(type_name: str, hint: str | None) -> str:
@@ -95,7 +96,9 @@ def clean_values(type_name: str, hint: str | None, values: list[str]) -> pa.Tabl
         workers = min(4, os.cpu_count() or 1)
         size = -(-len(values) // (workers * 4))
         chunks = [(type_name, hint, values[i : i + size]) for i in range(0, len(values), size)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # spawn, not fork: the parent runs DuckDB threads, and a forked child would
+        # also count the parent's buffers in its resident memory.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             cleaned = [v for part in pool.map(_clean_chunk, chunks) for v in part]
     else:
         cleaned = _clean_chunk((type_name, hint, values))

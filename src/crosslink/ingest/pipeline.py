@@ -122,15 +122,30 @@ def _add_entity_ids(con: duckdb.DuckDBPyConnection, mapping: Mapping, rows_table
         con.execute(f"UPDATE {rows_table} SET _eid_{index} = {expr}", params)  # noqa: S608
 
 
-def _raw_statements_sql(
-    mapping: Mapping, options: ReportOptions, rows_table: str
-) -> tuple[str, list[object]]:
-    """One SELECT per mapped property, UNION ALL'd into (row, entity, prop, raw) rows.
+def _repeated_entities(con: duckdb.DuckDBPyConnection, mapping: Mapping, rows_table: str) -> set[int]:
+    """Mapped entities whose id occurs on more than one row (O(rows), one pass).
 
-    Needs the ``_eid_<n>`` columns from :func:`_add_entity_ids`.
+    Only their statements can repeat exactly (the same van on every row of a
+    file-level report), so only they need de-duplicating.
+    """
+    checks = ", ".join(
+        f"count(_eid_{i}) > count(DISTINCT _eid_{i})" for i in range(len(mapping.entities))
+    )
+    flags = con.execute(f"SELECT {checks} FROM {rows_table}").fetchall()[0]  # noqa: S608
+    return {i for i, repeated in enumerate(flags) if repeated}
+
+
+def _raw_statements_sql(
+    mapping: Mapping, options: ReportOptions, rows_table: str, repeated: set[int] | None = None
+) -> tuple[str, list[object]]:
+    """One SELECT per mapped property, UNION ALL'd into (entity, prop, raw) rows.
+
+    Needs the ``_eid_<n>`` columns from :func:`_add_entity_ids`. Entities in
+    ``repeated`` get ``SELECT DISTINCT`` (see :func:`_repeated_entities`).
     """
     selects: list[str] = []
     params: list[object] = []
+    repeated = repeated or set()
     index_of = {entity.name: i for i, entity in enumerate(mapping.entities)}
     for index, entity in enumerate(mapping.entities):
         for prop in entity.properties:
@@ -140,9 +155,9 @@ def _raw_statements_sql(
             raw = "unnest(string_split(v, ?))" if prop.split else "v"
             selects.append(
                 f"""
-                SELECT _row, eid AS entity_id, ?::VARCHAR AS schema, ?::VARCHAR AS prop,
+                SELECT {"DISTINCT" if index in repeated else ""} eid AS entity_id, ?::VARCHAR AS schema, ?::VARCHAR AS prop,
                        ?::VARCHAR AS prop_type, {raw} AS raw, ?::VARCHAR AS hint, _report AS report_id
-                FROM (SELECT _row, _report, _eid_{index} AS eid, {value} AS v FROM {rows_table})
+                FROM (SELECT _report, _eid_{index} AS eid, {value} AS v FROM {rows_table})
                 WHERE eid IS NOT NULL AND v IS NOT NULL
                 """  # noqa: S608
             )
@@ -313,7 +328,9 @@ def ingest_rows(
         )
         say("mapping")
         _add_entity_ids(con, mapping, "_rows")
-        sql, params = _raw_statements_sql(mapping, options, "_rows")
+        # The same fact stated by many rows of one report (a van on every row of a
+        # file-level report) is one statement: drop exact repeats before cleaning.
+        sql, params = _raw_statements_sql(mapping, options, "_rows", _repeated_entities(con, mapping, "_rows"))
         con.execute(f"CREATE OR REPLACE TEMP TABLE _raw AS {sql}", params)  # noqa: S608
         say("cleaning")
         clean_raw(con, "_raw", "_clean")
