@@ -9,10 +9,11 @@ left out when any minimum grading is set (and counted in the provenance).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from crosslink.errors import InputError
+from crosslink.model.grading import SCHEMES, GradingError
+from crosslink.model.grading import parse_grading as model_parse_grading
 
 __all__ = [
     "LINK_SCHEMATA",
@@ -39,57 +40,63 @@ LINK_SCHEMATA: tuple[str, ...] = (
 #: People in these roles are smuggled, exploited or witnesses: never targets by default.
 PROTECTED_ROLES: frozenset[str] = frozenset({"migrant", "victim", "witness"})
 
-_SCHEMES = ("uk-3x5x2", "uk-5x5x5", "europol-4x4", "admiralty")
-_GRADING_RE = re.compile(r"^\s*(?:([A-Fa-fXx])\s*([1-6])|([1-6])\s*([A-Fa-f]))\s*$")
-
-
 @dataclass(frozen=True)
 class Grading:
-    """A grading reduced to two ranks, 1 = best, comparable within one scheme.
+    """A minimum grading as the analyst wrote it, with the scheme it belongs to.
 
-    ``source`` is the source-reliability rank (letter in 5x5x5/Europol/Admiralty, the
-    digit 1-3 in the UK 3x5x2 scheme); ``info`` the information-assessment rank.
+    ``scheme`` None means "whichever scheme this written form is valid in": the
+    minimum is then read in each report's own scheme. Parsing and comparison are
+    the model's (:mod:`crosslink.model.grading`); nothing is converted.
     """
 
-    scheme: str | None
-    source: int
-    info: int
     written: str
-
-
-def _letter_rank(letter: str) -> int:
-    letter = letter.upper()
-    if letter == "X":  # Europol: source reliability cannot be assessed, the worst
-        return 4
-    return ord(letter) - ord("A") + 1
+    scheme: str | None = None
 
 
 def parse_grading(written: str, scheme: str | None = None) -> Grading:
-    """Parse a written grading such as ``1B`` (UK 3x5x2) or ``B2`` (Europol/Admiralty)."""
-    m = _GRADING_RE.match(written or "")
-    if m is None:
-        raise InputError(f"not a grading: {written!r} (expected e.g. 1B, B2)")
-    if m.group(1):
-        source, info = _letter_rank(m.group(1)), int(m.group(2))
-        guessed = "europol-4x4" if m.group(1).upper() == "X" else None
-    else:
-        source, info = int(m.group(3)), _letter_rank(m.group(4))
-        guessed = "uk-3x5x2"
-    if scheme is not None and scheme not in _SCHEMES:
-        raise InputError(f"unknown grading scheme {scheme!r}; one of {', '.join(_SCHEMES)}")
-    return Grading(scheme or guessed, source, info, written.strip().upper())
+    """Check a minimum grading such as ``1B`` (3x5x2) or ``B2`` with an optional scheme."""
+    try:
+        if scheme is not None:
+            model_parse_grading(written, scheme)
+        else:
+            # Valid in at least one scheme (a letter-digit form fits several).
+            if not any(_valid(written, name) for name in SCHEMES):
+                model_parse_grading(written)
+    except GradingError as exc:
+        raise InputError(f"not a grading: {exc}") from None
+    return Grading(written.strip().upper(), scheme)
+
+
+def _valid(written: str, scheme: str) -> bool:
+    try:
+        model_parse_grading(written, scheme)
+    except GradingError:
+        return False
+    return True
 
 
 def grading_passes(scheme: str | None, written: str | None, minimums: tuple[Grading, ...]) -> bool:
-    """True when a report's grading is at least as good as the minimum for its scheme.
+    """True when a report's grading is at least as good as a minimum in its own scheme.
 
-    A minimum without a scheme applies to any scheme whose written form has the same
-    shape (digit-letter vs letter-digit). Unparseable or missing gradings fail.
+    A minimum without a scheme applies to every scheme its written form is valid in.
+    Missing or unparseable gradings fail; gradings of other schemes never compare.
     """
     if not minimums:
         return True
-    if not written:
+    if not written or scheme not in SCHEMES:
         return False
+    try:
+        grading = model_parse_grading(written, scheme)
+    except GradingError:
+        return False
+    for minimum in minimums:
+        if minimum.scheme is not None and minimum.scheme != scheme:
+            continue
+        if not _valid(minimum.written, scheme):
+            continue
+        if grading.at_least(model_parse_grading(minimum.written, scheme)):
+            return True
+    return False
     try:
         g = parse_grading(written)
     except InputError:
