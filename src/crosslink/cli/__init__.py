@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from crosslink.cli import (  # noqa: F401  (importing registers the commands)
-    demo,
-    extract,
-    network,
-    resolve,
-    review,
-    simulate,
-    workspace,
-)
+import importlib
+
 from crosslink.cli.app import app
 
 __all__ = ["app", "main"]
+
+# Importing a command module registers its commands; --help lists the panels in
+# this order, which is the order of the work (ingest, extract, resolve, analyse).
+for _module in ("workspace", "extract", "resolve", "review", "network", "simulate", "demo"):
+    importlib.import_module(f"crosslink.cli.{_module}")
 
 
 def main() -> None:

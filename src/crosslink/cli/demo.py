@@ -14,16 +14,19 @@ from crosslink.cli.app import app
 from crosslink.cli.common import console, user_errors
 
 
-@app.command()
+@app.command(rich_help_panel="5. Demo and simulation")
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the scenario, workspace and report.")] = Path("demo-output"),
     people: Annotated[int, typer.Option(help="People in the simulated scenario.")] = 4000,
     seed: Annotated[int, typer.Option(help="Scenario seed (same seed, same scenario).")] = 2024,
     key_players: Annotated[int, typer.Option("--k", help="Size of the disruption plan.")] = 8,
 ) -> None:
-    """Simulate intelligence from several forces and partners, ingest it with its gradings,
-    extract selectors from free text, resolve people, analyse the network, and write
-    an analyst's report (demo-output/report.html)."""
+    """The main job end to end on a simulated scenario: writes demo-output/report.html.
+
+    Simulates intelligence from several forces and partners, ingests it with its
+    gradings, extracts selectors from free text, resolves people, analyses the
+    network, and writes an analyst's report that opens offline.
+    """
     from crosslink.demo import run_demo
 
     started = time.perf_counter()

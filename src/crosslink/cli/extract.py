@@ -37,7 +37,7 @@ def _read(path: str) -> str:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=path) from None
 
 
-@app.command("extract")
+@app.command("extract", rich_help_panel="2. Extraction")
 def extract_command(
     files: Annotated[
         list[str], typer.Argument(help="Text files (UTF-8), .docx or .pdf reports; '-' reads standard input.")
@@ -50,8 +50,11 @@ def extract_command(
         ExtractFormat.jsonl
     ),
 ) -> None:
-    """Print every phone, e-mail, IBAN, wallet, IMEI, plate, vessel, person, alias, DOB,
-    amount, place and handle in the text, with exact character offsets."""
+    """Selectors, names, dates, money, places and handles in text, with exact offsets.
+
+    Prints every phone, e-mail, IBAN, wallet, IMEI, plate, vessel, person, alias,
+    date of birth, amount, place and handle, one JSON object per mention.
+    """
     with user_errors():
         if country_hint is not None and (len(country_hint) != 2 or not country_hint.isalpha()):
             raise InputError(f"--country-hint must be a two-letter ISO code, not {country_hint!r}")

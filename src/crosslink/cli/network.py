@@ -43,7 +43,7 @@ network_app = typer.Typer(
     help="Analyse networks: groups, roles, key players, evidenced paths.",
     no_args_is_help=True,
 )
-app.add_typer(network_app, name="network")
+app.add_typer(network_app, name="network", rich_help_panel="4. Network analysis")
 
 InputArg = Annotated[
     Path | None,

@@ -77,7 +77,7 @@ def _describe(mapping: ColumnMapping | None, label: str = "") -> None:
         )
 
 
-@app.command()
+@app.command(rich_help_panel="3. Resolution")
 def dedupe(
     input: Annotated[Path, typer.Argument(help="CSV of person records.")],
     id: Annotated[str, typer.Option("--id", help="Column holding each row's unique id.")],
@@ -107,7 +107,7 @@ def dedupe(
         )
 
 
-@app.command()
+@app.command(rich_help_panel="3. Resolution")
 def link(
     left: Annotated[Path, typer.Argument(help="First CSV of person records.")],
     right: Annotated[Path, typer.Argument(help="Second CSV of person records.")],

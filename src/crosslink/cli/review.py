@@ -57,7 +57,7 @@ def _comparisons(rows: list[dict[str, Any]], title: str) -> Table:
     return table
 
 
-@app.command()
+@app.command(rich_help_panel="3. Resolution")
 def resolve(
     engine: Annotated[
         str, typer.Option("--engine", help=f"Where Splink runs: {' or '.join(ENGINES)}.")
@@ -103,7 +103,7 @@ def resolve(
     )
 
 
-@app.command()
+@app.command(rich_help_panel="3. Resolution")
 def review(
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many pairs.")] = 20,
     workspace: WorkspaceOption = None,
@@ -137,7 +137,7 @@ def review(
     )
 
 
-@app.command()
+@app.command(rich_help_panel="3. Resolution")
 def judge(
     a: Annotated[str, typer.Argument(help="Entity id or canonical id.")],
     b: Annotated[str, typer.Argument(help="Entity id or canonical id.")],
@@ -180,7 +180,7 @@ def judge(
         )
 
 
-@app.command()
+@app.command(rich_help_panel="3. Resolution")
 def explain(
     a: Annotated[str, typer.Argument(help="Entity id or canonical id.")],
     b: Annotated[str, typer.Argument(help="Entity id or canonical id.")],

@@ -14,7 +14,7 @@ from crosslink.cli.common import console, user_errors
 from crosslink.errors import InputError
 
 
-@app.command("simulate")
+@app.command("simulate", rich_help_panel="5. Demo and simulation")
 def simulate_command(
     people: Annotated[int, typer.Option("--people", "-n", help="Number of people in the world.")] = 10_000,
     seed: Annotated[int, typer.Option("--seed", "-s", help="Random seed (same seed, same bytes).")] = 1,

@@ -33,7 +33,7 @@ from crosslink.store import Workspace, verify
 from crosslink.store.lookup import find_selector
 
 
-@app.command()
+@app.command(rich_help_panel="1. Workspace")
 def init(
     path: Annotated[Path, typer.Argument(help="Workspace file to create.")] = Path("crosslink.duckdb"),
 ) -> None:
@@ -43,7 +43,7 @@ def init(
     console.print(f"Workspace ready: [bold]{path}[/]")
 
 
-@app.command()
+@app.command(rich_help_panel="1. Workspace")
 def ingest(
     files: Annotated[list[Path], typer.Argument(help="Files or directories to ingest.")],
     mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="Mapping YAML (default: mappings/<file stem>.yml beside the file or one level up).")] = None,
@@ -147,7 +147,7 @@ def _emit(table: pa.Table, output: OutputFormat, title: str) -> None:
         console.print(view)
 
 
-@app.command()
+@app.command(rich_help_panel="1. Workspace")
 def entities(
     schema: Annotated[str | None, typer.Option(help="FtM schema, e.g. Person.")] = None,
     name: Annotated[str | None, typer.Option(help="Part of a name, any case.")] = None,
@@ -172,7 +172,7 @@ def entities(
     _emit(table, output, title)
 
 
-@app.command()
+@app.command(rich_help_panel="1. Workspace")
 def show(
     key: Annotated[str, typer.Argument(help="Entity id, canonical id, or a selector (phone, e-mail, IBAN, plate...).")],
     workspace: WorkspaceOption = None,
@@ -193,7 +193,7 @@ def show(
     _emit(table, output, title)
 
 
-@app.command()
+@app.command(rich_help_panel="1. Workspace")
 def audit(
     verify_chain: Annotated[bool, typer.Option("--verify", help="Check the hash chain.")] = False,
     limit: Annotated[int, typer.Option(help="Show the last N entries.")] = 20,
