@@ -30,6 +30,13 @@ __all__ = ["DemoResult", "run_demo"]
 
 Progress = Callable[[str, str], None]
 
+#: Leiden resolution for finding organised crime groups. A smuggling organisation is
+#: a few dozen facilitators around hundreds of customers; at the standard resolution
+#: (1.0) Leiden splits it into its cells. Measured on two simulated scenarios (seeds
+#: 2024 and 7), group recovery NMI is 0.83 / 0.77 at 1.0 and 0.95 / 0.93 at 0.2.
+#: Analysts choose their own with `crosslink network analyse --resolution`.
+GROUP_RESOLUTION = 0.2
+
 
 @dataclass
 class DemoResult:
@@ -87,7 +94,10 @@ def run_demo(
 
         say("network", "build and analyse")
         net = from_workspace(session.con)
-        analysis = analyse(net, k=key_players, keyplayer_budget=20.0, progress=lambda m: say("network", m))
+        analysis = analyse(
+            net, k=key_players, resolution=GROUP_RESOLUTION, keyplayer_budget=20.0,
+            progress=lambda m: say("network", m),
+        )
         analysis_path = out / "analysis.json"
         analysis_path.write_text(json.dumps(analysis, default=str), encoding="utf-8")
         lap("network analysis")
