@@ -312,7 +312,9 @@ def _group_detail(
     vehicles: list[dict[str, Any]] = []
     for prop, value, holders, report in selectors:
         cited.add(report)
-        row = {"value": value, "holders": [name.get(h, h[:8]) for h in holders][:6], "report": report}
+        # Distinct names: unresolved records of one person show once.
+        holder_names = list(dict.fromkeys(name.get(h, h[:8]) for h in holders))
+        row = {"value": value, "holders": holder_names[:6], "report": report}
         (vehicles if prop == "registrationNumber" else phones).append(row)
     events = []
     for date, title, report, who in timeline:
