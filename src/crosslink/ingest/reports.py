@@ -102,9 +102,10 @@ def build_reports(
         params.extend([source_sha256, dataset])
         report_expr = "sha1(concat(chr(31), ?, chr(31), ?, chr(31), 'report', chr(31), ''))"
     con.execute(
-        f"ALTER TABLE {rows_table} ADD COLUMN _report VARCHAR"  # noqa: S608
+        f"CREATE OR REPLACE TEMP TABLE {rows_table} AS "  # noqa: S608
+        f"SELECT *, {report_expr} AS _report FROM {rows_table}",
+        params,
     )
-    con.execute(f"UPDATE {rows_table} SET _report = {report_expr}", params)  # noqa: S608
 
     select_params: list[object] = []
     names = [
