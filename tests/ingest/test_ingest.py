@@ -168,3 +168,14 @@ def test_ingest_is_audited_as_collection(tmp_path, workspace, mapping_file):
     ingest_file(workspace.session("officer1", "OP-KESTREL"), write(tmp_path, "i.csv", HEADER + GOOD_ROWS), load_mapping(mapping_file))
     row = workspace.con.sql("SELECT username, action, purpose FROM audit_log").fetchall()
     assert row == [("officer1", "collection", "OP-KESTREL")]
+
+
+def test_whitespace_in_text_values_is_folded(tmp_path, workspace):
+    mapping = write(tmp_path, "m.yml", """
+entities:
+  p: {schema: Person, keys: [id], properties: {name: {column: name}, alias: {column: aliases, split: ";"}}}
+""")
+    path = write(tmp_path, "p.csv", 'id,name,aliases\n1,"Karwan  \tAZIZ","Kaka; Abu  Karam"\n')
+    ingest_file(workspace.session(), path, load_mapping(mapping), ReportOptions(grading="2B", handling="P"))
+    values = {r[0] for r in workspace.con.sql("SELECT value FROM statements").fetchall()}
+    assert values == {"Karwan AZIZ", "Kaka", "Abu Karam"}

@@ -9,6 +9,7 @@ spans and are dropped from the output.
 
 from __future__ import annotations
 
+import gc
 from operator import attrgetter
 from typing import Any
 
@@ -106,11 +107,23 @@ def extract(text: str, country_hint: str | None = None) -> list[Mention]:
     without it they are read as GB. O(len(text)) regex scans, plus validators
     (phonenumbers, stdnum) on candidates only.
     """
-    cands: list[Candidate] = []
-    for find in _EXTRACTORS:
-        cands.extend(find(text, country_hint))
-    kept = _resolve([c for c in cands if c.end > c.start])
-    return [_mention(c.type, text[c.start : c.end], c.start, c.end, c.value, c.extra) for c in kept if c.type[0] != "_"]
+    # Extraction allocates tens of thousands of small objects per megabyte and makes
+    # no reference cycles, so the cyclic collector's generation-0 passes (about a
+    # sixth of the time on selector-dense text) find nothing: it is paused for the
+    # call and resumed only if it was running (a caller that disabled it keeps it off).
+    gc_was_on = gc.isenabled()
+    if gc_was_on:
+        gc.disable()
+    try:
+        cands: list[Candidate] = []
+        for find in _EXTRACTORS:
+            cands.extend(find(text, country_hint))
+        kept = _resolve([c for c in cands if c.end > c.start])
+        return [_mention(c.type, text[c.start : c.end], c.start, c.end, c.value, c.extra)
+                for c in kept if c.type[0] != "_"]
+    finally:
+        if gc_was_on:
+            gc.enable()
 
 
 _SET_TYPE, _SET_TEXT, _SET_START, _SET_END, _SET_VALUE, _SET_EXTRA = (

@@ -106,7 +106,7 @@ END_CHARS = (
 
 def _automaton() -> ahocorasick.Automaton:
     """The automaton over every registered word; a key's value is
-    ``(word, length, ((category number, left, right), ...))``.
+    ``(word, length, ((category number, left, right), ...), simple)``.
 
     Each word is added once per character of :data:`END_CHARS` that may follow it
     (the trie shares the word, so that is one node per variant): a word then only
@@ -126,11 +126,11 @@ def _automaton() -> ahocorasick.Automaton:
     names = list(_CATEGORIES)
     for w, cats in keys.items():
         # left None: only the ASCII-letter test every category gets anyway
-        value = (
-            w,
-            len(w),
-            tuple((names.index(c.name), None if c.left is not_az else c.left, c.right) for c in cats.values()),
-        )
+        entries = tuple((names.index(c.name), None if c.left is not_az else c.left, c.right) for c in cats.values())
+        # a word of one category with the default boundaries (most words) needs no
+        # per-category test in the scan: its category number, else -1
+        simple = entries[0][0] if len(entries) == 1 and entries[0][1] is None and entries[0][2] is None else -1
+        value = (w, len(w), entries, simple)
         for ch in END_CHARS:
             auto.add_word(w + ch, value)
     auto.make_automaton()
@@ -203,24 +203,26 @@ class TextIndex:
         hay = (low.replace("\t", " ") if "\t" in low else low) + " "
         names = list(_CATEGORIES)
         raw: list[list[tuple[int, int, str]]] = [[] for _ in names]
-        size = len(low)
-        for end_idx, (word, n, entries) in _automaton().iter(hay):
-            # the hit is the word plus the character after it
+        for end_idx, (word, n, entries, simple) in _automaton().iter(hay):
+            # the hit is the word plus the character after it, which is one of
+            # END_CHARS (never a-z) or the appended blank: the default right
+            # boundary always holds
             start = end_idx - n
-            prev = low[start - 1] if start else ""
-            if "a" <= prev <= "z":
+            if start:
+                prev = low[start - 1]
+                if "a" <= prev <= "z":
+                    continue
+            else:
+                prev = ""
+            if simple >= 0:
+                raw[simple].append((start, -end_idx, word))
                 continue
-            end = end_idx
-            nxt = low[end] if end < size else ""
             for cat, left, right in entries:
                 if left is not None and not left(prev):
                     continue
-                if right is None:
-                    if "a" <= nxt <= "z":
-                        continue
-                elif not right(low, end):
+                if right is not None and not right(low, end_idx):
                     continue
-                raw[cat].append((start, -end, word))
+                raw[cat].append((start, -end_idx, word))
         out: dict[str, Hits] = {}
         for name, spans in zip(names, raw, strict=True):
             if not spans:

@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from crosslink.errors import InputError
 from crosslink.ingest.clean import PYTHON_TYPES, clean_values
@@ -30,7 +29,6 @@ from crosslink.ingest.mapping import EntitySpec, Mapping, PropSpec
 from crosslink.ingest.readers import detect_format, load_rows
 from crosslink.ingest.reports import ReportOptions, build_reports, merged_fields
 from crosslink.model.report import make_id
-from crosslink.model.statement import STATEMENT_SCHEMA
 from crosslink.store.session import Session
 from crosslink.store.sql import one
 
@@ -188,6 +186,16 @@ def statement_columns_sql() -> str:
     """
 
 
+#: Whitespace folding for text values. The regular expression runs only where
+#: there is whitespace to fold: on millions of plain values it is the costliest
+#: step of the projection, and the plain-string checks are about 8 times cheaper.
+_FOLD_WHITESPACE = (
+    "CASE WHEN contains({col}, '  ') OR contains({col}, chr(9)) OR contains({col}, chr(10)) "
+    "OR contains({col}, chr(12)) OR contains({col}, chr(13)) OR starts_with({col}, ' ') "
+    "OR ends_with({col}, ' ') THEN regexp_replace(trim({col}), '\\s+', ' ', 'g') ELSE {col} END"
+)
+
+
 def clean_raw(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
     """Clean ``source`` (entity_id, schema, prop, prop_type, raw, hint, report_id, ...)
     into the view ``target`` with added ``value`` and ``reason`` columns (a view: the
@@ -216,7 +224,7 @@ def clean_raw(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
         f"""
         CREATE OR REPLACE TEMP VIEW {target} AS
         SELECT r.*,
-               coalesce(c.value, regexp_replace(trim(r.raw), '\\s+', ' ', 'g')) AS value,
+               coalesce(c.value, {_FOLD_WHITESPACE.format(col="r.raw")}) AS value,
                c.reason
         FROM {source} r
         LEFT JOIN _cleaned c
@@ -371,7 +379,3 @@ def ingest_rows(
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     row = one(con.execute(sql))
     return int(row[0]) if row and row[0] is not None else 0
-
-
-def empty_statements() -> pa.Table:
-    return STATEMENT_SCHEMA.empty_table()
