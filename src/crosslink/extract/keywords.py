@@ -247,7 +247,20 @@ class TextIndex:
         h = self._hits.get(category)
         if h is None:
             return None
-        return h.last_within(self.window_start(pos, width), pos)
+        # window_start and Hits.last_within inlined: this runs once per candidate
+        if self._cuts is None:
+            self._cuts = self._clause_breaks()
+        starts, needs, ends = self._cuts
+        lo = pos - width
+        if lo < 0:
+            lo = 0
+        i = bisect_right(needs, pos) - 1
+        if i >= 0 and starts[i] >= lo:
+            lo = ends[i]
+        j = bisect_right(h.ends, pos) - 1
+        if j >= 0 and h.starts[j] >= lo:
+            return h.spans[j]
+        return None
 
 
 _LAST: list[TextIndex] = []

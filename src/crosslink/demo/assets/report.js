@@ -60,7 +60,8 @@
     panel.appendChild(meta);
     if (n.protected) panel.appendChild(el("p", "note", "Recorded as " + n.role + ": not a target; excluded from key-player selection."));
     if (n.scores) {
-      var s = el("p", "note", "degree " + n.scores.degree + " \u00b7 PageRank " + n.scores.pagerank.toFixed(4) + " \u00b7 betweenness " + n.scores.betweenness.toFixed(4));
+      var s = el("p", "note", "degree " + n.scores.degree + " \u00b7 PageRank " + n.scores.pagerank.toFixed(4) +
+        " \u00b7 betweenness " + Math.round(n.scores.betweenness).toLocaleString("en-GB"));
       panel.appendChild(s);
     }
     panel.appendChild(el("h4", null, "Evidence (" + (n.evidence || []).length + ")"));
