@@ -100,9 +100,8 @@ def lowered(text: str) -> str:
     """
     if _LOW_CACHE and _LOW_CACHE[0][0] is text:
         return _LOW_CACHE[0][1]
-    low = text.lower()
-    if len(low) != len(text):
-        low = text.replace("\u0130", "i").lower()
+    # "İ" always lengthens under str.lower: replace it first rather than lower twice
+    low = text.replace("\u0130", "i").lower() if "\u0130" in text else text.lower()
     if len(low) != len(text):
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     _LOW_CACHE[:] = [(text, low)]

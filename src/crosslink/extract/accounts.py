@@ -115,6 +115,18 @@ def valid_eth(addr: str) -> str | None:
     return "0x" + body.lower()
 
 
+def _nth_alnum_end(body: str, n: int) -> int:
+    """Offset just past the ``n``-th alphanumeric character of ``body`` (n >= 1):
+    stops there instead of listing every position. O(n + blanks before it)."""
+    k = 0
+    for i, c in enumerate(body):
+        if c.isalnum():
+            k += 1
+            if k == n:
+                return i + 1
+    raise IndexError(n)
+
+
 def _ibans(text: str) -> list[Candidate]:
     out = []
     for m in IBAN_RE.finditer(text):
@@ -129,8 +141,8 @@ def _ibans(text: str) -> list[Candidate]:
         if kind in ("crime_ref", "passport", "container"):
             continue
         # the span ends at the n-th alphanumeric of the body
-        pos = [m.start(2) + i for i, c in enumerate(body) if c.isalnum()]
-        out.append(Candidate(m.start(), pos[n - 1] + 1, "iban", head + chars[:n]))
+        end = _nth_alnum_end(body, n)
+        out.append(Candidate(m.start(), m.start(2) + end, "iban", head + chars[:n]))
     return out
 
 

@@ -74,6 +74,19 @@ _LABEL_WORDS = (
 keywords.register("number_label", _LABEL_WORDS)
 _LABEL_TAIL = re.compile(r"[ \t]*[:#.]?[ \t]*(?P<v>[A-Z0-9][A-Z0-9/-]{3,30}[A-Z0-9])(?![\w])")
 
+# Cheap pre-checks (str methods, C) that skip the two look-behind searches above on
+# most dates; both are necessary conditions of their regex (which ends with ``$``,
+# so it may also match before one final newline), so skipping never changes a result.
+#: what _DOB_CUE's words end with, and what may follow them before the end
+_DOB_CUE_ENDS = ("dob", "d.o.b", "b.", "birth", "born", " on", "date", "naissance", "geb", "geboren",
+                 " am", " op", " le", " en")
+_CUE_TAIL = " \t\n:-=("
+
+
+def _may_end_in_bracket(window: str) -> bool:
+    """False when ``_NAME_BEFORE`` cannot match ``window`` (it ends with "(" and blanks)."""
+    return window.rstrip(" \t\n").endswith("(")
+
 
 def parse_date(day: int, month: int, year: int, today: date | None = None) -> date | None:
     """A real date, with two-digit years read as the most recent past year."""
@@ -110,8 +123,8 @@ def _date_candidate(text: str, m: re.Match[str], today: date) -> Candidate:
         return Candidate(m.start(), m.end(), "_number", "")
     before = window_before(text, m.start(), 30)
     raw_before = text[max(0, m.start() - 40) : m.start()]
-    nb = _NAME_BEFORE.search(raw_before)
-    is_dob = _DOB_CUE.search(before) is not None or (
+    nb = _NAME_BEFORE.search(raw_before) if _may_end_in_bracket(raw_before) else None
+    is_dob = (before.rstrip(_CUE_TAIL).endswith(_DOB_CUE_ENDS) and _DOB_CUE.search(before) is not None) or (
         nb is not None and nb.group("w")[0].isupper() and 5 <= today.year - d.year <= 100
     )
     if is_dob and d <= today:
@@ -128,7 +141,9 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         kind = m.lastgroup
         if kind == "yr":
             # "Fatmir LEKA (1978)": a year of birth in brackets after a name
-            nb = _NAME_BEFORE.search(text, max(0, m.start() - 40), m.start())
+            lo = max(0, m.start() - 40)
+            nb = (_NAME_BEFORE.search(text, lo, m.start())
+                  if _may_end_in_bracket(text[lo : m.start()]) else None)
             year = int(m.group())
             if nb is not None and nb.group("w")[0].isupper() and 5 <= today.year - year <= 100:
                 out.append(Candidate(m.start(), m.end(), "dob", str(year)))

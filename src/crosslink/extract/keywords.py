@@ -228,15 +228,14 @@ class TextIndex:
             if not spans:
                 continue
             spans.sort()
-            h = Hits()
+            kept: list[tuple[int, int, str]] = []
+            append = kept.append
             last_end = -1
             for start, neg_end, word in spans:
                 if start >= last_end:
                     last_end = -neg_end
-                    h.spans.append((start, last_end, word))
-                    h.starts.append(start)
-                    h.ends.append(last_end)
-            out[name] = h
+                    append((start, last_end, word))
+            out[name] = Hits(kept, [k[0] for k in kept], [k[1] for k in kept])
         return out
 
     def hits(self, category: str) -> Hits:
