@@ -141,8 +141,9 @@ def ingest_ftm(
         }
         result.reports = session.write_reports(pa.Table.from_pylist([report], schema=REPORT_SCHEMA))
         result.rows = int(one(con.execute("SELECT count(*) FROM _entities"))[0])  # type: ignore[index]
-        result.statements, result.entities, result.uncleaned = statement_stats(con, "_ftm_final")
-        result.new_statements = session.write_statements("_ftm_final")
+        stats = statement_stats(con, "_ftm_final")
+        result.statements, result.entities, result.uncleaned = stats.statements, stats.entities, stats.uncleaned
+        result.new_statements = session.write_statements("_ftm_final", unique=stats.unique)
         record_ingest(session, result, ingest_id=ingest_id, sha=sha, mapping_sha="ftm", options=options)
         con.execute("DROP VIEW IF EXISTS _ftm_clean")
         for table in ("_entities", "_ftm_raw", "_ftm_typed", "_ftm_final", "_cleaned"):

@@ -234,16 +234,24 @@ def clean_raw(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
     )
 
 
-def statement_stats(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, int, dict[str, int]]:
-    """(statements, distinct entities, uncleaned values per Schema.prop)."""
-    total, entities = con.execute(
-        f"SELECT count(*), count(DISTINCT entity_id) FROM {table}"  # noqa: S608  (our own table)
+@dataclass
+class StatementStats:
+    statements: int
+    entities: int
+    uncleaned: dict[str, int]
+    unique: bool  # every statement id distinct (nothing to de-duplicate on write)
+
+
+def statement_stats(con: duckdb.DuckDBPyConnection, table: str) -> StatementStats:
+    """Counts for the ingest summary, and whether ids repeat, in two passes."""
+    total, entities, ids = con.execute(
+        f"SELECT count(*), count(DISTINCT entity_id), count(DISTINCT id) FROM {table}"  # noqa: S608
     ).fetchall()[0]
     uncleaned = con.execute(
         f"SELECT schema || '.' || prop, count(*) FROM {table} WHERE reason IS NOT NULL "  # noqa: S608
         "GROUP BY ALL ORDER BY ALL"
     ).fetchall()
-    return int(total), int(entities), {key: int(n) for key, n in uncleaned}
+    return StatementStats(int(total), int(entities), {k: int(n) for k, n in uncleaned}, ids == total)
 
 
 def already_ingested(session: Session, ingest_id: str) -> bool:
@@ -359,8 +367,9 @@ def ingest_rows(
         say("writing")
         result.rows = _scalar(con, "SELECT count(*) FROM _rows")
         result.reports = session.write_reports(reports)
-        result.statements, result.entities, result.uncleaned = statement_stats(con, "_final")
-        result.new_statements = session.write_statements("_final")
+        stats = statement_stats(con, "_final")
+        result.statements, result.entities, result.uncleaned = stats.statements, stats.entities, stats.uncleaned
+        result.new_statements = session.write_statements("_final", unique=stats.unique)
         if reports.column("text").null_count < reports.num_rows:
             say("extracting")
             from crosslink.ingest.text import extract_report_mentions

@@ -136,14 +136,15 @@ class Session:
         finally:
             self.con.unregister("_new_reports")
 
-    def write_statements(self, statements: pa.Table | str) -> int:
+    def write_statements(self, statements: pa.Table | str, *, unique: bool | None = None) -> int:
         """Insert statements whose id is new; returns how many were added.
 
         ``statements`` is an Arrow table with :data:`STATEMENT_SCHEMA` columns, or the
         name of a DuckDB relation/table holding them. Duplicates within the input and
         against the workspace are dropped (a statement id includes its report id, so
-        only statements of the same reports are compared). O(n) hashing in the new
-        statements plus O(k) in the existing statements of the same reports.
+        only statements of the same reports are compared). ``unique`` says whether
+        the caller already knows the ids are distinct (None: find out). O(n) hashing
+        in the new statements plus O(k) in the existing statements of the same reports.
         """
         source = statements if isinstance(statements, str) else "_new_statements"
         if not isinstance(statements, str):
@@ -153,18 +154,20 @@ class Session:
             before = self._count("statements")
             # Each step is skipped when it cannot matter: deduplication when every id is
             # already distinct, the anti-join when none of these reports has statements yet.
-            total, distinct = self.con.execute(
-                f"SELECT count(*), count(DISTINCT id) FROM {source}"  # noqa: S608
-            ).fetchall()[0]
+            if unique is None:
+                total, distinct = self.con.execute(
+                    f"SELECT count(*), count(DISTINCT id) FROM {source}"  # noqa: S608
+                ).fetchall()[0]
+                unique = total == distinct
             rows = (
-                source if total == distinct
-                else f"(SELECT * FROM {source} QUALIFY row_number() OVER (PARTITION BY id) = 1)"
+                source if unique
+                else f"(SELECT * FROM {source} QUALIFY row_number() OVER (PARTITION BY id) = 1)"  # noqa: S608
             )
             seen = self.con.execute(
                 f"SELECT count(*) FROM statements WHERE report_id IN (SELECT DISTINCT report_id FROM {source})"  # noqa: S608
             ).fetchall()[0][0]
             anti = (
-                f"ANTI JOIN (SELECT id FROM statements WHERE report_id IN "
+                f"ANTI JOIN (SELECT id FROM statements WHERE report_id IN "  # noqa: S608
                 f"(SELECT DISTINCT report_id FROM {source})) e ON n.id = e.id"
                 if seen else ""
             )
