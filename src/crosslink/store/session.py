@@ -171,6 +171,9 @@ class Session:
                 f"(SELECT DISTINCT report_id FROM {source})) e ON n.id = e.id"
                 if seen else ""
             )
+            # Statements have no order; letting DuckDB write row groups in any order
+            # lets both threads compress and write at once.
+            self.con.execute("SET preserve_insertion_order = false")
             self.con.execute(
                 f"""
                 INSERT INTO statements
@@ -180,6 +183,7 @@ class Session:
             )
             return self._count("statements") - before
         finally:
+            self.con.execute("SET preserve_insertion_order = true")
             if not isinstance(statements, str):
                 self.con.unregister("_new_statements")
 
