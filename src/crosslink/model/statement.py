@@ -24,7 +24,14 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-__all__ = ["EXTENSION_PROPS", "ROLES", "NON_SUSPECT_ROLES", "STATEMENT_SCHEMA"]
+__all__ = [
+    "EXTENSION_PROPS",
+    "FACILITATOR_ROLES",
+    "NON_SUSPECT_ROLES",
+    "PROTECTED_ROLES",
+    "ROLES",
+    "STATEMENT_SCHEMA",
+]
 
 STATEMENT_SCHEMA = pa.schema(
     [
@@ -48,8 +55,8 @@ STATEMENT_SCHEMA = pa.schema(
     ]
 )
 
-#: Roles a person can hold in a scenario. People who are smuggled are not suspects.
-ROLES = (
+#: Facilitation roles in a smuggling network (what `x:role` may say of a suspect).
+FACILITATOR_ROLES = (
     "organiser",
     "recruiter",
     "driver",
@@ -59,13 +66,12 @@ ROLES = (
     "forger",
     "pilot",
     "facilitator",
-    "suspect",
-    "migrant",
-    "victim",
-    "witness",
-    "unknown",
 )
-NON_SUSPECT_ROLES = frozenset({"migrant", "victim", "witness"})
+#: People who are smuggled, exploited or witnesses: never suspects, never targets.
+PROTECTED_ROLES = ("migrant", "victim", "witness")
+#: Every value `x:role` may take.
+ROLES = (*FACILITATOR_ROLES, "suspect", *PROTECTED_ROLES, "unknown")
+NON_SUSPECT_ROLES = frozenset(PROTECTED_ROLES)
 
 #: crosslink's own properties, valid on any schema: name -> FtM-like type name.
 EXTENSION_PROPS: dict[str, str] = {

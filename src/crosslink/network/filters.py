@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from crosslink.errors import InputError
 from crosslink.model.grading import SCHEMES, GradingError
 from crosslink.model.grading import parse_grading as model_parse_grading
+from crosslink.model.statement import NON_SUSPECT_ROLES
 
 __all__ = [
     "LINK_SCHEMATA",
@@ -38,7 +39,7 @@ LINK_SCHEMATA: tuple[str, ...] = (
 )
 
 #: People in these roles are smuggled, exploited or witnesses: never targets by default.
-PROTECTED_ROLES: frozenset[str] = frozenset({"migrant", "victim", "witness"})
+PROTECTED_ROLES: frozenset[str] = NON_SUSPECT_ROLES
 
 @dataclass(frozen=True)
 class Grading:

@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crosslink.model.statement import FACILITATOR_ROLES, PROTECTED_ROLES
 from crosslink.simulate.names import name_tables
 from crosslink.simulate.people import People, generate_people, id_strings
 
@@ -40,24 +41,11 @@ __all__ = [
     "IBAN_COUNTRIES",
 ]
 
-ROLES = (
-    "organiser",
-    "recruiter",
-    "driver",
-    "boat_supplier",
-    "money_handler",
-    "safe_house",
-    "forger",
-    "pilot",
-    "facilitator",
-    "migrant",
-    "victim",
-    "witness",
-    "unknown",
-)
+# The truth's role vocabulary: the model's facilitation roles, then the people who
+# are not suspects (indices below 9 are facilitators).
+ROLES = (*FACILITATOR_ROLES, *PROTECTED_ROLES, "unknown")
 R = {r: i for i, r in enumerate(ROLES)}
-FACILITATOR_ROLES = ROLES[:9]
-NON_SUSPECT_ROLES = ("migrant", "victim", "witness")
+NON_SUSPECT_ROLES = PROTECTED_ROLES
 SHAPES = ("boat", "lorry", "vietnamese", "chain")
 SHAPE_SHARE = np.array([0.4, 0.25, 0.2, 0.15])
 SHAPE_ORIGIN = ("kurdish_iraqi", "albanian", "vietnamese", "eritrean")
