@@ -206,3 +206,25 @@ def test_name_only_mention_joins_the_one_person_of_that_name(ws: Workspace) -> N
             assert after["p001-0"] == ids["p001-0"]
         assert after["mention-2"] == "mention-2"
         assert after["ns-1"] != after["ns-2"]
+
+
+def test_full_name_dob_and_phone_agreement_merges_even_in_a_tiny_workspace(tmp_path: Path) -> None:
+    """Too few records for EM to learn from; exact name + date of birth + phone is
+    still one person. A "different" judgement on either record leaves it to the analyst."""
+    from crosslink.resolve.judgements import record_judgement
+
+    with Workspace.create(tmp_path / "ws.duckdb") as ws:
+        session = ws.session("analyst", "test")
+        same = {"firstName": "Karwan", "lastName": "Aziz", "name": "Karwan Aziz",
+                "birthDate": "1988-06-14", "phone": "+447911123456"}
+        write(session, "r1", person("a", "r1", **same))
+        write(session, "r2", person("b", "r2", **same))
+        write(session, "r3", person("c", "r3", firstName="Dilan", lastName="Rashid",
+                                    name="Dilan Rashid", birthDate="1990-02-01"))
+        resolve_workspace(session)
+        ids = dict(ws.con.sql("SELECT entity_id, canonical_id FROM canonical").fetchall())
+        assert ids["a"] == ids["b"] != ids["c"]
+        record_judgement(session, "a", "b", "different", "passport photos differ")
+        resolve_workspace(session, full=True)
+        ids = dict(ws.con.sql("SELECT entity_id, canonical_id FROM canonical").fetchall())
+        assert ids["a"] != ids["b"]
