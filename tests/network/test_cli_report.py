@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -150,3 +151,39 @@ def test_key_players_beat_degree_and_betweenness_on_real_covert_networks(shared_
             )
             assert top5.fragmentation_after >= 0.83
     assert np.mean(gains) > 0
+
+
+def _workspace_with_sightings(path: Path) -> None:
+    from crosslink.store import Workspace
+    from .conftest import WorkspaceBuilder
+
+    with Workspace.create(path) as ws:
+        ws.session("test", "setup")
+        build_small_workspace(ws.con, create=False)
+        w = WorkspaceBuilder(ws.con, create=False)
+        for i, day in enumerate(("01", "02")):
+            w.entity(f"cA{i}", "Call", "R1", caller="p1", x_cellSite="CELL9", date=f"2024-04-{day}T10:00:00")
+            w.entity(f"cB{i}", "Call", "R1", caller="p5", x_cellSite="CELL9", date=f"2024-04-{day}T10:04:00")
+
+
+def test_colocate_command_writes_the_pairs_seen_together(tmp_path: Path) -> None:
+    ws = tmp_path / "ws.duckdb"
+    _workspace_with_sightings(ws)
+    out = tmp_path / "pairs.csv"
+    result = CliRunner().invoke(app, ["network", "colocate", "-w", str(ws), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open()))
+    assert [(r["a"], r["b"], r["times"]) for r in rows] == [("p1", "p5", "2")]
+
+
+def test_change_command_compares_two_windows(tmp_path: Path) -> None:
+    ws = tmp_path / "ws.duckdb"
+    _workspace_with_sightings(ws)
+    out = tmp_path / "change.json"
+    result = CliRunner().invoke(
+        app, ["network", "change", "-w", str(ws), "--split", "2024-01-15", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    change = json.loads(out.read_text())
+    # The first call (2024-01-05) is before the split; the second call, trip and payment after.
+    assert change["edges_before"] >= 1 and change["edges_after"] >= 1
