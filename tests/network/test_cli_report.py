@@ -155,6 +155,7 @@ def test_key_players_beat_degree_and_betweenness_on_real_covert_networks(shared_
 
 def _workspace_with_sightings(path: Path) -> None:
     from crosslink.store import Workspace
+
     from .conftest import WorkspaceBuilder
 
     with Workspace.create(path) as ws:
