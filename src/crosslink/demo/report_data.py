@@ -291,6 +291,18 @@ def _group_detail(
             GROUP BY prop, value ORDER BY len(list(DISTINCT cid)) DESC, value LIMIT 30
             """
         ).fetchall()
+        # Plates are rarely a person's own property in intelligence: they are read by
+        # ANPR or named in a report about someone. A vehicle is shown with the members
+        # named in the same reports.
+        plates = con.sql(
+            """
+            SELECT v.value, list(DISTINCT m.cid) AS holders, min(v.report_id) AS report_id
+            FROM visible_statements v
+            JOIN (SELECT DISTINCT cid, report_id FROM _member_statements) m ON v.report_id = m.report_id
+            WHERE v.schema = 'Vehicle' AND v.prop = 'registrationNumber' AND v.reason IS NULL
+            GROUP BY v.value ORDER BY count(DISTINCT v.report_id) DESC, v.value LIMIT 12
+            """
+        ).fetchall()
         timeline = con.sql(
             """
             SELECT r.reported_at, r.title, r.id, list(DISTINCT m.cid) AS who
@@ -316,6 +328,12 @@ def _group_detail(
         holder_names = list(dict.fromkeys(name.get(h, h[:8]) for h in holders))
         row = {"value": value, "holders": holder_names[:6], "report": report}
         (vehicles if prop == "registrationNumber" else phones).append(row)
+    known = {v["value"] for v in vehicles}
+    for value, holders, report in plates:
+        if value not in known:
+            cited.add(report)
+            holder_names = list(dict.fromkeys(name.get(h, h[:8]) for h in holders))
+            vehicles.append({"value": value, "holders": holder_names[:6], "report": report})
     events = []
     for date, title, report, who in timeline:
         cited.add(report)
