@@ -71,6 +71,25 @@ def train_linker(
     sdfs = [db_api.register(t) for t in feature_tables]
     settings = model.settings(available, link_type)
     linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings, log_level=None)
+    n = sum(int(con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in feature_tables)  # noqa: S608
+    train(linker, model, available, records=n, seed=seed, progress=step)
+    return linker
+
+
+def train(
+    linker: Linker,
+    model: ResolutionModel,
+    available: set[str],
+    *,
+    records: int,
+    seed: int = 42,
+    progress: Progress | None = None,
+) -> None:
+    """Estimate the prior, u (random pairs) and m (EM) on any Splink backend.
+
+    The same sequence for DuckDB and Spark, so both engines train one model.
+    """
+    step = progress or (lambda _msg: None)
     step("estimating the prior match probability")
     rules: list[str | BlockingRuleCreator] = list(model.deterministic(available))
     if rules:
@@ -84,8 +103,7 @@ def train_linker(
     if not 0 < prior < 1:
         # The deterministic rules found no (or only) matches: assume each record
         # has about one match among all others. Splink offers no public setter.
-        n = sum(int(con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in feature_tables)  # noqa: S608
-        linker._settings_obj._probability_two_random_records_match = min(0.5, 1.0 / max(n, 2))
+        linker._settings_obj._probability_two_random_records_match = min(0.5, 1.0 / max(records, 2))
     step("estimating u probabilities (random pairs)")
     # One chunk: Splink's early-stopping probe re-runs the sample per comparison
     # until rare levels (an exact passport match) are seen 100 times, which they
@@ -101,7 +119,6 @@ def train_linker(
             )
         except Exception as exc:  # noqa: BLE001 - e.g. a rule that blocks every comparison
             logger.info("EM session skipped: %s", exc)
-    return linker
 
 
 def score_pairs(

@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 from splink import Linker
-from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
 from crosslink.errors import CrosslinkError
+from crosslink.resolve.engine import train
 from crosslink.resolve.model import ResolutionModel
 
 if TYPE_CHECKING:
@@ -102,31 +102,8 @@ def train_and_predict(
     frame = session.createDataFrame(features)
     linker = Linker(db_api.register(frame), model.settings(available, "dedupe_only"),
                     log_level=None)
-    step("estimating the prior match probability (Spark)")
-    rules: list[str | BlockingRuleCreator] = list(model.deterministic(available))
-    if rules:
-        try:
-            linker.training.estimate_probability_two_random_records_match(
-                rules, recall=model.deterministic_recall
-            )
-        except Exception as exc:  # noqa: BLE001 - Splink raises bare errors on empty matches
-            logger.info("prior estimation skipped: %s", exc)
-    prior = linker._settings_obj._probability_two_random_records_match
-    if not 0 < prior < 1:
-        # as the DuckDB engine: about one match per record
-        linker._settings_obj._probability_two_random_records_match = min(
-            0.5, 1.0 / max(features.num_rows, 2)
-        )
-    step("estimating u probabilities (Spark)")
-    linker.training.estimate_u_using_random_sampling(max_pairs=model.max_u_pairs, seed=seed)
-    for rule in model.em_rules(available):
-        step("estimating m probabilities (EM, Spark)")
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
-            )
-        except Exception as exc:  # noqa: BLE001 - e.g. a rule that blocks every comparison
-            logger.info("EM session skipped: %s", exc)
+    train(linker, model, available, records=features.num_rows, seed=seed,
+          progress=lambda message: step(f"{message} (Spark)"))
     trained = dict(linker.misc.save_model_to_json(out_path=None))
     step("scoring candidate pairs (Spark)")
     scorer = Linker(
