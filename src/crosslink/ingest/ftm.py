@@ -9,7 +9,6 @@ the same cleaning as mapped files, so nothing FtM cannot clean is lost.
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -23,8 +22,8 @@ from crosslink.ingest.pipeline import (
     already_ingested,
     clean_raw,
     file_sha256,
+    final_statements_view,
     record_ingest,
-    statement_columns_sql,
     statement_stats,
 )
 from crosslink.ingest.readers import _first_line, _line_of
@@ -125,11 +124,7 @@ def ingest_ftm(
         )
         con.unregister("_ftm_props")
         clean_raw(con, "_ftm_typed", "_ftm_clean")
-        now = datetime.now(UTC).replace(tzinfo=None)
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _ftm_final AS SELECT {statement_columns_sql()} FROM _ftm_clean",  # noqa: S608
-            [dataset, "ingest", now, now, ingest_id],
-        )
+        final_statements_view(con, "_ftm_clean", "_ftm_final", dataset=dataset, ingest_id=ingest_id)
         report = {
             "id": report_id, "title": options.title or path.name, "originator": options.originator,
             "originator_kind": options.originator_kind, "reported_at": options.reported_at,
@@ -145,8 +140,9 @@ def ingest_ftm(
         result.statements, result.entities, result.uncleaned = stats.statements, stats.entities, stats.uncleaned
         result.new_statements = session.write_statements("_ftm_final", unique=stats.unique)
         record_ingest(session, result, ingest_id=ingest_id, sha=sha, mapping_sha="ftm", options=options)
-        con.execute("DROP VIEW IF EXISTS _ftm_clean")
-        for table in ("_entities", "_ftm_raw", "_ftm_typed", "_ftm_final", "_cleaned"):
+        for view in ("_ftm_final", "_ftm_clean"):
+            con.execute(f"DROP VIEW IF EXISTS {view}")
+        for table in ("_entities", "_ftm_raw", "_ftm_typed", "_cleaned", "_ingest_constants"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     result.seconds = time.perf_counter() - started
     return result

@@ -32,7 +32,7 @@ from crosslink.model.report import make_id
 from crosslink.store.session import Session
 from crosslink.store.sql import one
 
-__all__ = ["IngestResult", "file_sha256", "ingest_file", "ingest_rows", "statement_columns_sql"]
+__all__ = ["IngestResult", "file_sha256", "final_statements_view", "ingest_file", "ingest_rows"]
 
 Progress = Callable[[str], None]
 
@@ -172,18 +172,37 @@ def _raw_statements_sql(
     return " UNION ALL ".join(selects), params
 
 
-def statement_columns_sql() -> str:
-    """The final projection onto STATEMENT_SCHEMA from a cleaned raw-statements relation
-    with columns entity_id, schema, prop, prop_type, raw, value, reason, report_id,
-    span_start, span_end; parameters: dataset, origin, seen, seen, ingest_id."""
-    return """
-        sha1(concat(chr(31), report_id, chr(31), entity_id, chr(31), prop, chr(31), value)) AS id,
-        entity_id, schema, prop, prop_type, value,
-        CASE WHEN raw IS DISTINCT FROM value THEN raw END AS original_value,
-        reason, NULL::VARCHAR AS lang, ?::VARCHAR AS dataset, ?::VARCHAR AS origin,
-        ?::TIMESTAMP AS first_seen, ?::TIMESTAMP AS last_seen, report_id,
-        span_start::INTEGER AS span_start, span_end::INTEGER AS span_end, ?::VARCHAR AS ingest_id
+def final_statements_view(
+    con: duckdb.DuckDBPyConnection, source: str, target: str, *, dataset: str, ingest_id: str
+) -> None:
+    """Define ``target``, a view of ``source`` (cleaned raw statements with columns
+    entity_id, schema, prop, prop_type, raw, value, reason, report_id, span_start,
+    span_end) projected onto STATEMENT_SCHEMA.
+
+    A view, not a table: the statements are computed once, while they are written
+    to the workspace, instead of being materialised first (7 million rows cost
+    several seconds to store and read back). The run's constants come from a
+    one-row table filled with parameters, since a view cannot hold parameters.
     """
+    now = datetime.now(UTC).replace(tzinfo=None)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _ingest_constants AS "
+        "SELECT ?::VARCHAR AS dataset, ?::VARCHAR AS origin, ?::TIMESTAMP AS seen, ?::VARCHAR AS ingest_id",
+        [dataset, "ingest", now, ingest_id],
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW {target} AS
+        SELECT sha1(concat(chr(31), c.report_id, chr(31), c.entity_id, chr(31), c.prop,
+                           chr(31), c.value)) AS id,
+               c.entity_id, c.schema, c.prop, c.prop_type, c.value,
+               CASE WHEN c.raw IS DISTINCT FROM c.value THEN c.raw END AS original_value,
+               c.reason, NULL::VARCHAR AS lang, k.dataset, k.origin,
+               k.seen AS first_seen, k.seen AS last_seen, c.report_id,
+               c.span_start::INTEGER AS span_start, c.span_end::INTEGER AS span_end, k.ingest_id
+        FROM {source} c CROSS JOIN _ingest_constants k
+        """  # noqa: S608  (our own relation names)
+    )
 
 
 #: Whitespace folding for text values. The regular expression runs only where
@@ -243,9 +262,15 @@ class StatementStats:
 
 
 def statement_stats(con: duckdb.DuckDBPyConnection, table: str) -> StatementStats:
-    """Counts for the ingest summary, and whether ids repeat, in two passes."""
+    """Counts for the ingest summary, and whether ids repeat, in two passes.
+
+    Uniqueness is judged on a 64-bit hash of what the id is made of (report, entity,
+    property, value), which spares computing the ids: a collision can only make us
+    de-duplicate when there was no need to, never skip a needed de-duplication.
+    """
     total, entities, ids = con.execute(
-        f"SELECT count(*), count(DISTINCT entity_id), count(DISTINCT id) FROM {table}"  # noqa: S608
+        f"SELECT count(*), count(DISTINCT entity_id), "  # noqa: S608  (our own table)
+        f"count(DISTINCT hash(report_id, entity_id, prop, value)) FROM {table}"
     ).fetchall()[0]
     uncleaned = con.execute(
         f"SELECT schema || '.' || prop, count(*) FROM {table} WHERE reason IS NOT NULL "  # noqa: S608
@@ -355,15 +380,11 @@ def ingest_rows(
         con.execute(f"CREATE OR REPLACE TEMP TABLE _raw AS {sql}", params)  # noqa: S608
         say("cleaning")
         clean_raw(con, "_raw", "_clean")
-        now = datetime.now(UTC).replace(tzinfo=None)
         con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE _final AS
-            SELECT {statement_columns_sql()}
-            FROM (SELECT *, NULL AS span_start, NULL AS span_end FROM _clean)
-            """,  # noqa: S608
-            [dataset, "ingest", now, now, ingest_id],
+            "CREATE OR REPLACE TEMP VIEW _clean_spans AS "
+            "SELECT *, NULL AS span_start, NULL AS span_end FROM _clean"
         )
+        final_statements_view(con, "_clean_spans", "_final", dataset=dataset, ingest_id=ingest_id)
         say("writing")
         result.rows = _scalar(con, "SELECT count(*) FROM _rows")
         result.reports = session.write_reports(reports)
@@ -378,8 +399,9 @@ def ingest_rows(
                 session, reports, dataset=dataset, ingest_id=ingest_id, country_hint=options.country
             )
         record_ingest(session, result, ingest_id=ingest_id, sha=sha, mapping_sha=mapping.sha256, options=options)
-        con.execute("DROP VIEW IF EXISTS _clean")
-        for table in ("_rows", "_raw", "_final", "_reports_raw", "_cleaned"):
+        for view in ("_final", "_clean_spans", "_clean"):
+            con.execute(f"DROP VIEW IF EXISTS {view}")
+        for table in ("_rows", "_raw", "_reports_raw", "_cleaned", "_ingest_constants"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     result.seconds = time.perf_counter() - started
     return result
