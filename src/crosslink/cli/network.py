@@ -327,11 +327,10 @@ def colocate_cmd(
     purpose: PurposeOption = None,
 ) -> None:
     """Pairs repeatedly at the same place at the same time (cell sites, ANPR cameras)."""
-    import csv
     import json
     from datetime import timedelta
 
-    from crosslink.model.safe import csv_cell
+    from crosslink.model.safe import write_csv
     from crosslink.network import colocations, observations_from_workspace
     from crosslink.store import Workspace
 
@@ -346,10 +345,7 @@ def colocate_cmd(
         out.write_text(json.dumps(rows, default=str, ensure_ascii=False, indent=1), encoding="utf-8")
     else:
         with out.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(pairs.column_names)
-            for row in rows:
-                writer.writerow([csv_cell(row[c]) for c in pairs.column_names])
+            write_csv(pairs, handle)
     console.print(f"{observations.num_rows:,} sightings, {len(rows):,} pairs seen together "
                   f"at least {min_times} times within {window} minutes: {out}")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -28,7 +27,7 @@ from crosslink.cli.common import (
 from crosslink.errors import InputError
 from crosslink.ingest import IngestResult, ReportOptions, ingest_file, load_mapping
 from crosslink.ingest.discover import NO_MAPPING_NEEDED, expand, mapping_for
-from crosslink.model.safe import csv_cell
+from crosslink.model.safe import write_csv
 from crosslink.store import Workspace, verify
 from crosslink.store.lookup import find_selector
 
@@ -134,10 +133,7 @@ def _emit(table: pa.Table, output: OutputFormat, title: str) -> None:
         for row in rows:
             print(json.dumps(row, default=str, ensure_ascii=False))
     elif output == OutputFormat.csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(table.column_names)
-        for row in rows:
-            writer.writerow([csv_cell(row[c]) for c in table.column_names])
+        write_csv(table, sys.stdout)
     else:
         view = Table(title=title)
         for name in table.column_names:

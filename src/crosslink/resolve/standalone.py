@@ -8,7 +8,6 @@ platform does at scale.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from crosslink.errors import InputError
+from crosslink.model.safe import write_csv
 from crosslink.resolve.cluster import ClusterOptions, cluster_pairs
 from crosslink.resolve.columns import ColumnMapping, detect_columns
 from crosslink.resolve.engine import Progress, score_pairs
@@ -209,22 +209,10 @@ def link_records(
 
 
 def _write_csv(table: pa.Table, out: Path) -> None:
-    """Write CSV, quoting only where needed, with formula-leading cells neutralised.
-
-    A cell starting with ``= + - @`` is prefixed with ``'`` so spreadsheet programs
-    do not execute it (CSV injection). csv.writer runs in C: O(n).
-    """
-    columns = []
-    for name in table.column_names:
-        values = table.column(name).to_pylist()
-        if pa.types.is_string(table.column(name).type):
-            values = [("'" + v) if v and v[0] in "=+-@" else v for v in values]
-        columns.append(values)
+    """Write CSV with formula-leading cells neutralised (see crosslink.model.safe)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(table.column_names)
-        writer.writerows(zip(*columns, strict=True))
+        write_csv(table, handle)
 
 
 def dedupe_file(
