@@ -116,7 +116,7 @@ def _level(spec: dict[str, Any], available: set[str]) -> ComparisonLevelCreator:
         options["label_for_charts"] = spec["label"]
     if spec.get("tf") and spec["tf"] in available:
         options["tf_adjustment_column"] = spec["tf"]
-        options["tf_minimum_u_value"] = 0.001
+        options["tf_minimum_u_value"] = float(spec.get("tf_min", 0.0))
     if "m" in spec:
         options["m_probability"] = float(spec["m"])
         if spec.get("fixed_m"):

@@ -12,11 +12,14 @@ Python.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 
 import duckdb
 import pyarrow as pa
 
+from crosslink.extract.places import canonical_place
 from crosslink.resolve.columns import PERSON_PROPERTIES
 from crosslink.resolve.names import VariantTable, clean_name, name_key
 
@@ -44,6 +47,16 @@ RARE_NAME_KEY_MAX = 60
 def _col(props: set[str], prop: str) -> str:
     """SQL for a raw property column, or NULL when the input lacks it."""
     return f'NULLIF(TRIM("{prop}"), \'\')' if prop in props else "CAST(NULL AS VARCHAR)"
+
+
+def place_key(value: str) -> str | None:
+    """One key per place however it is written: the gazetteer's canonical English
+    name where it knows the place (Athènes, Athina -> athens; Köln -> cologne),
+    else the name lower-cased without accents or punctuation."""
+    canon = canonical_place(value)
+    text = canon or value
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", folded.lower()).split()) or None
 
 
 def _lookup(
@@ -87,6 +100,19 @@ def prepare_person_features(
             return "CAST(NULL AS VARCHAR)"
         return f'(SELECT val FROM _xl_clean c WHERE c.raw = s."{prop}")'  # noqa: S608 - known property name
 
+    places = [p for p in ("city", "birthPlace") if p in props]
+    if places:
+        _lookup(
+            con, "_xl_places",
+            " UNION ".join(f'SELECT "{p}" AS raw FROM {source}' for p in places),  # noqa: S608
+            place_key,
+        )
+
+    def place(prop: str) -> str:
+        if prop not in props:
+            return "CAST(NULL AS VARCHAR)"
+        return f'(SELECT val FROM _xl_places c WHERE c.raw = s."{prop}")'  # noqa: S608 - known property name
+
     dataset = "s.source_dataset" if "source_dataset" in cols else "'input'"
     dob_raw = _col(props, "birthDate")
     whole = clean("name")
@@ -110,12 +136,12 @@ def prepare_person_features(
             {clean("lastName")} AS last_clean,
             {whole} AS whole_clean,
             {dob_raw} AS dob_raw,
-            lower({_col(props, "birthPlace")}) AS birth_place,
+            {place("birthPlace")} AS birth_place,
             lower(left({_col(props, "gender")}, 1)) AS gender,
             lower({_col(props, "nationality")}) AS nationality,
             NULLIF(TRIM(regexp_replace(lower({_col(props, "address")}), '[^0-9a-z]+', ' ', 'g')), '') AS address,
             NULLIF(regexp_replace(upper({_col(props, "postalCode")}), '[^0-9A-Z]', '', 'g'), '') AS postal_code,
-            NULLIF(TRIM(regexp_replace(lower({_col(props, "city")}), '[^0-9a-z]+', ' ', 'g')), '') AS city,
+            {place("city")} AS city,
             NULLIF(right(regexp_replace({_col(props, "phone")}, '[^0-9]', '', 'g'), 9), '') AS phone,
             lower({_col(props, "email")}) AS email,
             NULLIF(regexp_replace(upper({_col(props, "idNumber")}), '[^0-9A-Z]', '', 'g'), '') AS id_number,
