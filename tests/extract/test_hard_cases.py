@@ -122,6 +122,75 @@ def test_lower_case_names_in_chat() -> None:
     assert values("i will mark the map", "person") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # given names of the broader lists, with a cue before or a verb after
+        ("ok so hawkar said 2k per head", ["Hawkar"]),
+        ("thanks rebin, see u at the camp", ["Rebin"]),
+        ("yo ask dawit about the van", ["Dawit"]),
+        ("klodjan has the money", ["Klodjan"]),
+        # a name no list knows, in a frame where a bare word is a person
+        ("tell bestoon to bring the money", ["Bestoon"]),
+        ("kak sherwan will drive tonight", ["Sherwan"]),
+        ("ok so dilawar said 2k per head", ["Dilawar"]),
+        # and what such frames must not take for a name
+        ("tell him the boat leaves at 3", []),
+        ("the driver said wait at the services", []),
+        ("ok so he said yes", []),
+        ("ask around for a van", []),
+        ("hi everyone, boat tomorrow", []),
+        ("thanks for the help", []),
+        ("ok so payment said pending", []),
+        ("tell kurd to wait", []),
+        ("The source said Bestoon is in Calais", []),  # prose, not chat
+        # a family name after a chat given name, unless it is an ordinary word
+        ("msg from omid rahimi", ["Omid Rahimi"]),
+        ("tell minh do it now", ["Minh"]),
+    ],
+)
+def test_chat_names_and_cues(text: str, expected: list[str]) -> None:
+    assert values(text, "person") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Ho" is a Vietnamese family name and the Home Office: after a given name, a name
+        ("Van-Minh HO (30/12/1980) is an agent", ["Van-Minh Ho"]),
+        ("Op 30/04/2024 werd HO Van-Minh geboren op 30/12/1980 gezien", ["Van-Minh Ho"]),
+        ("reported to the HO by Ahmed KARIMI", ["Ahmed Karimi"]),
+        # "Van" is a town and a Vietnamese middle name
+        ("le nommé NGUYEN VAN Duc Anh né le 01/09/1989", ["Duc Anh Nguyen Van"]),
+        # a route place of several words is not a person, even when it starts with a given name
+        ("He travelled from Viet Nam to France.", []),
+        # the broader lists, in sentence case and inverted
+        ("Her brother Rezhwan Barzinji was stopped", ["Rezhwan Barzinji"]),
+        ("SHINWARI, Zalmai was stopped at Dover", ["Zalmai Shinwari"]),
+    ],
+)
+def test_name_forms_of_the_broader_lists(text: str, expected: list[str]) -> None:
+    assert values(text, "person") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("واسأل عن هاوکار السعر 3000 دولار", ["هاوکار"]),  # "about"
+        ("قل لكارزان يجي بكرة", ["كارزان"]),  # "to" written onto the name; the verbs after it are no name
+        ("سامر قال السعر 3000", ["سامر"]),  # "said" after it
+        ("پەیوەندی بکە بە کاروان", ["کاروان"]),  # Kurdish "to"
+        ("با آرش تماس بگیرید", ["آرش"]),  # Farsi "with"
+        ("تواصل مع محمد علي حسن الجبوري", ["محمد علي حسن الجبوري"]),  # given names and an -i family name
+        ("كاروان بارزاني في كاليه", ["كاروان بارزاني"]),  # Arabic letters for the Kurdish spelling
+        ("وليد في لندن", []),  # Walid alone, no cue (and not "and Lid")
+        ("كريم جدا", []),  # an adjective after a given name is not a family name
+    ],
+)
+def test_arabic_script_cues(text: str, expected: list[str]) -> None:
+    assert values(text, "person") == expected
+
+
 def test_organisations_and_acronyms_are_not_people() -> None:
     assert values("Kent POLICE and the NCA met UK Border Force", "person") == []
 

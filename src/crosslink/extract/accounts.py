@@ -36,9 +36,16 @@ IBAN_RE = re.compile(
     r"([A-Z](?<![A-Za-z0-9].)[A-Z][0-9Ol]{2})((?:[ \t]?(?:\r?\n[ \t]*)?[A-Z0-9]){11,32})(?![a-z0-9])"
 )
 # Each pattern starts with one character class, lookbehind after it: re then skips in C.
-BTC58_RE = re.compile(r"[13](?<![A-Za-z0-9].)[1-9A-HJ-NP-Za-km-z]{25,34}(?![A-Za-z0-9])")
-BECH32_RE = re.compile(r"[bB](?<![A-Za-z0-9].)(?:(?<=b)c1[02-9ac-hj-np-z]{8,87}|(?<=B)C1[02-9AC-HJ-NP-Z]{8,87})(?![A-Za-z0-9])")
-TRON_RE = re.compile(r"T(?<![A-Za-z0-9]T)[1-9A-HJ-NP-Za-km-z]{33}(?![A-Za-z0-9])")
+# Base58 Bitcoin (1..., 3...), bech32 (bc1...) and TRON (T...) addresses are one scan:
+# their first characters differ and each is a whole alphanumeric token, so no two
+# can start at the same place or inside one another, and one alternation finds
+# what three scans found. The group that matched is the kind.
+WALLET_RE = re.compile(
+    r"[13bBT](?<![A-Za-z0-9].)(?:"
+    r"(?P<btc>(?<=[13])[1-9A-HJ-NP-Za-km-z]{25,34})"
+    r"|(?P<bech32>(?<=b)c1[02-9ac-hj-np-z]{8,87}|(?<=B)C1[02-9AC-HJ-NP-Z]{8,87})"
+    r"|(?P<tron>(?<=T)[1-9A-HJ-NP-Za-km-z]{33}))(?![A-Za-z0-9])"
+)
 IMEI_RE = re.compile(r"\d(?<![\w+/.-]\d)[\dOlI](?:[ -]?[\dOlI]){12,14}(?![\w/]|[.,-]\d)")
 ETH_RE = re.compile(r"0(?<![\w]0)x[0-9a-fA-F]{40}(?![0-9A-Za-z])")
 
@@ -140,8 +147,9 @@ def _ibans(text: str) -> list[Candidate]:
         kind = NUMBER_LABELS.kind(text, m.start())
         if kind in ("crime_ref", "passport", "container"):
             continue
-        # the span ends at the n-th alphanumeric of the body
-        end = _nth_alnum_end(body, n)
+        # the span ends at the n-th alphanumeric of the body (the n-th character
+        # when the body has no blanks)
+        end = n if len(chars) == len(body) else _nth_alnum_end(body, n)
         out.append(Candidate(m.start(), m.start(2) + end, "iban", head + chars[:n]))
     return out
 
@@ -153,23 +161,31 @@ def _luhn_imei(digits: str) -> bool:
 
 def _crypto(text: str) -> list[Candidate]:
     out = []
-    for rx, kind in ((BTC58_RE, "btc"), (BECH32_RE, "btc"), (TRON_RE, "tron"), (ETH_RE, "eth")):
-        if kind == "eth" and "0x" not in text:
-            continue
-        for m in rx.finditer(text):
-            s = m.group()
-            val = valid_btc(s) if kind == "btc" else valid_tron(s) if kind == "tron" else valid_eth(s)
+    for m in WALLET_RE.finditer(text):
+        s = m.group()
+        kind = "tron" if m.lastgroup == "tron" else "btc"
+        val = valid_tron(s) if kind == "tron" else valid_btc(s)
+        if val is not None:
+            out.append(Candidate(m.start(), m.end(), "crypto", val, {"chain": kind}))
+    if "0x" in text:
+        for m in ETH_RE.finditer(text):
+            val = valid_eth(m.group())
             if val is not None:
-                out.append(Candidate(m.start(), m.end(), "crypto", val, {"chain": kind}))
+                out.append(Candidate(m.start(), m.end(), "crypto", val, {"chain": "eth"}))
     return out
 
 
 def _imeis(text: str) -> list[Candidate]:
     out = []
     for m in IMEI_RE.finditer(text):
-        raw = m.group().replace(" ", "").replace("-", "")
-        ocr = len(raw) - sum(map(str.isdigit, raw))
-        if len(raw) not in (15, 16) or ocr > 2:
+        raw = m.group()
+        if " " in raw or "-" in raw:
+            raw = raw.replace(" ", "").replace("-", "")
+        n = len(raw)
+        if n != 15 and n != 16:
+            continue
+        ocr = 0 if raw.isdigit() else n - sum(map(str.isdigit, raw))
+        if ocr > 2:
             continue
         kind = NUMBER_LABELS.kind(text, m.start())
         if kind in NOT_AN_ACCOUNT or (ocr and kind != "imei"):

@@ -13,7 +13,7 @@ import re
 from datetime import date
 
 from crosslink.extract import keywords
-from crosslink.extract._base import Candidate, window_before
+from crosslink.extract._base import Candidate, lowered, window_before
 
 __all__ = ["find", "parse_date"]
 
@@ -27,8 +27,12 @@ _MON = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|jul
 # Everything that starts with a digit, in one scan that starts with one character
 # class (re then skips ahead in C; see _base.trie_regex): dates first, then the
 # look-alikes that must block selectors (ICCID, IP, crime refs, sort codes, times).
+# After the first digit, every branch but the ICCID's has at most three more digits
+# and then one of "-/.:)", the s/n/r/t of "1st".."4th" or the h of "0930h", or blanks
+# and then one of "-/.)", the h of "0930 hrs", the o of "of" or a month's initial:
+# the look-ahead tests that first, which turns away phone and account digits.
 NUM_RE = re.compile(
-    r"\d(?<![\w/.:-]\d)(?:"
+    r"\d(?<![\w/.:-]\d)(?=\d{0,3}+(?:[-/.:)snrth]|[ \t]++[-/.)hJFMASONDjfmasondo])|(?<=8)9)(?:"
     r"(?P<date>(?P<d1>(?<=\d)\d?)[ \t]*(?P<sep>[/.-])[ \t]*(?P<m1>\d{1,2})[ \t]*(?P=sep)[ \t]*(?P<y1>\d{4}|\d{2})"
     r"(?![\w/]|[.-]\d))"
     r"|(?P<yr>(?<=[12])\d{3}(?=[ \t]*\)))"
@@ -60,9 +64,19 @@ _DOB_CUE = re.compile(
 _NAME_BEFORE = re.compile(r"(?P<w>[^\W\d_][\w'’-]+)[ \t]*\([ \t]*$")
 
 # Letter-first look-alikes that are not selectors. They block overlapping candidates.
-POSTCODE_RE = re.compile(r"[A-Z](?<![\w-].)[A-Z]?[0-9][A-Z0-9]?[ \t]+[0-9][A-Z]{2}(?![\w])")
-REF_RE = re.compile(r"[A-Z](?<![\w/-].)(?:[A-Z]{1,5}-?\d{2,4}[-/]\d{3,8}(?:[-/]\d{1,4})?(?![\w/])"
-                    r"|(?P<box>[A-Z]{2}[UJZ][ \t]?\d{6}[ \t-]?\d(?![\w])))")
+# Postcodes ("CT17 9BZ"), reference numbers ("AB-12/3456") and container numbers
+# ("MSCU 123456 5") share one scan: at a given start at most one of them can match
+# (a postcode has a digit second or third and a blank after at most four
+# characters, a reference at least two letters and then digits up to a '-' or '/',
+# a container four letters), and none can start inside another (inside them a
+# blank, '-' or '/' is always followed by a digit), so one alternation finds what
+# three separate scans found, for the price of one.
+POSTCODE_REF_RE = re.compile(
+    r"[A-Z](?<![\w-].)(?:"
+    r"(?P<_postcode>[A-Z]?[0-9][A-Z0-9]?[ \t]++[0-9][A-Z]{2}(?![\w]))"
+    r"|(?<!/.)(?:(?P<_crime_ref>[A-Z]{1,5}-?\d{2,4}[-/]\d{3,8}(?:[-/]\d{1,4})?(?![\w/]))"
+    r"|(?P<_container>[A-Z]{2}[UJZ][ \t]?\d{6}[ \t-]?\d(?![\w]))))"
+)
 _LABEL_WORDS = (
     "imsi|iccid|passport|passport number|passport no|passport no.|crn|urn|pnc|pnc id|crime ref|crime reference|"
     "crime number|occurrence|occurrence number|occurrence no|ref|ref.|reference|reference number|ref no|ref no.|"
@@ -100,16 +114,17 @@ def parse_date(day: int, month: int, year: int, today: date | None = None) -> da
 
 
 def _date_of(m: re.Match[str]) -> date | None:
-    g = m.groupdict()
-    if g.get("date"):
-        return parse_date(int(text_of(m, "d1")), int(g["m1"]), int(g["y1"]))
-    if g.get("my"):
-        return parse_date(1, int(text_of(m, "my").split("/")[0]), int(g["y5"]))
-    if g.get("iso"):
-        return parse_date(int(g["d2"]), int(g["m2"]), int(m.group()[:4]))
-    if g.get("text"):
-        return parse_date(int(text_of(m, "d3")), _MONTHS[g["mon"].lower()[:3]], int(g["y3"]))
-    return parse_date(int(g["d4"]), _MONTHS[m.group()[:3].lower()], int(g["y4"]))
+    # the branch of NUM_RE is its last group to close (MONTH_FIRST_RE ends with y4)
+    kind = m.lastgroup
+    if kind == "date":
+        return parse_date(int(text_of(m, "d1")), int(m.group("m1")), int(m.group("y1")))
+    if kind == "my":
+        return parse_date(1, int(text_of(m, "my").split("/")[0]), int(m.group("y5")))
+    if kind == "iso":
+        return parse_date(int(m.group("d2")), int(m.group("m2")), int(m.group()[:4]))
+    if kind == "text":
+        return parse_date(int(text_of(m, "d3")), _MONTHS[m.group("mon").lower()[:3]], int(m.group("y3")))
+    return parse_date(int(m.group("d4")), _MONTHS[m.group()[:3].lower()], int(m.group("y4")))
 
 
 def text_of(m: re.Match[str], group: str) -> str:
@@ -121,12 +136,18 @@ def _date_candidate(text: str, m: re.Match[str], today: date) -> Candidate:
     d = _date_of(m)
     if d is None:
         return Candidate(m.start(), m.end(), "_number", "")
-    before = window_before(text, m.start(), 30)
-    raw_before = text[max(0, m.start() - 40) : m.start()]
-    nb = _NAME_BEFORE.search(raw_before) if _may_end_in_bracket(raw_before) else None
-    is_dob = (before.rstrip(_CUE_TAIL).endswith(_DOB_CUE_ENDS) and _DOB_CUE.search(before) is not None) or (
-        nb is not None and nb.group("w")[0].isupper() and 5 <= today.year - d.year <= 100
+    start = m.start()
+    # the clause window is a suffix of the 30 characters before: when those do not
+    # end like a birth label, neither does the window (and it is not computed)
+    is_dob = (
+        lowered(text)[max(0, start - 30) : start].rstrip(_CUE_TAIL).endswith(_DOB_CUE_ENDS)
+        and (before := window_before(text, start, 30)).rstrip(_CUE_TAIL).endswith(_DOB_CUE_ENDS)
+        and _DOB_CUE.search(before) is not None
     )
+    if not is_dob:
+        raw_before = text[max(0, start - 40) : start]
+        nb = _NAME_BEFORE.search(raw_before) if _may_end_in_bracket(raw_before) else None
+        is_dob = nb is not None and nb.group("w")[0].isupper() and 5 <= today.year - d.year <= 100
     if is_dob and d <= today:
         # "(10/1996)": only the month is known
         return Candidate(m.start(), m.end(), "dob", d.isoformat()[:7] if m.lastgroup == "my" else d.isoformat())
@@ -158,10 +179,9 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         m = MONTH_FIRST_RE.match(text, ms)  # type: ignore[assignment]
         if m is not None:
             out.append(_date_candidate(text, m, today))
-    for m in POSTCODE_RE.finditer(text):
-        out.append(Candidate(m.start(), m.end(), "_postcode", ""))
-    for m in REF_RE.finditer(text):
-        out.append(Candidate(m.start(), m.end(), "_container" if m.group("box") else "_crime_ref", ""))
+    for m in POSTCODE_REF_RE.finditer(text):
+        # the group names are the blocker types
+        out.append(Candidate(m.start(), m.end(), m.lastgroup or "_crime_ref", ""))
     for _ls, le, _lw in kw.hits("number_label"):
         t = _LABEL_TAIL.match(text, le)
         if t is not None:

@@ -26,7 +26,6 @@ letter of another script is not found.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -161,42 +160,17 @@ class Hits:
 
 
 _EMPTY = Hits()
-# CLAUSE_BREAK with the look-ahead's blanks captured (group 1)
-_BREAK_NEED = re.compile(CLAUSE_BREAK.pattern.replace(r"(?=\s+[A-Z])", r"(?=(\s+)[A-Z])"))
-assert _BREAK_NEED.groups == 1
 
 
 class TextIndex:
     """Keyword hits of one text, by category; see the module docstring."""
 
-    __slots__ = ("text", "low", "_hits", "_cuts")
+    __slots__ = ("text", "low", "_hits")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.low = lowered(text)
         self._hits = self._scan()
-        self._cuts: tuple[list[int], list[int], list[int]] | None = None
-
-    def window_start(self, pos: int, width: int = 40) -> int:
-        """:func:`crosslink.extract._base.window_start` from the text's clause breaks,
-        found once: O(log breaks) per call instead of a regex scan of the window."""
-        if self._cuts is None:
-            self._cuts = self._clause_breaks()
-        starts, needs, ends = self._cuts
-        lo = max(0, pos - width)
-        # the last break that lies inside the window, look-ahead included
-        i = bisect_right(needs, pos) - 1
-        if i >= 0 and starts[i] >= lo:
-            return ends[i]
-        return lo
-
-    def _clause_breaks(self) -> tuple[list[int], list[int], list[int]]:
-        ms = list(_BREAK_NEED.finditer(self.text))
-        starts = [m.start() for m in ms]
-        ends = [m.end() for m in ms]
-        # a sentence end only counts when its look-ahead (blanks, then a capital) is in the window
-        needs = [m.end() if m.group(1) is None else m.end(1) + 1 for m in ms]
-        return starts, needs, ends
 
     def _scan(self) -> dict[str, Hits]:
         low = self.low
@@ -241,25 +215,34 @@ class TextIndex:
     def hits(self, category: str) -> Hits:
         return self._hits.get(category, _EMPTY)
 
+    def known(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` is a hit of any category (a word some extractor knows).
+        O(categories x log h)."""
+        for h in self._hits.values():
+            hit = h.last_within(start, end)
+            if hit is not None and hit[0] == start and hit[1] == end:
+                return True
+        return False
+
     def before(self, category: str, pos: int, width: int = 40) -> tuple[int, int, str] | None:
-        """The nearest hit of ``category`` in the same clause within ``width`` before ``pos``."""
+        """The nearest hit of ``category`` in the same clause within ``width`` before ``pos``.
+
+        The clause test is :func:`crosslink.extract._base.window_start`'s, asked only
+        when there is a hit: is there a clause break between the hit and ``pos`` (a
+        sentence end counts when the blanks and capital after it are before ``pos``)?
+        A hit never starts on a blank or a break character, so a break that ends after
+        the hit's start also starts after it. O(log h) plus a scan of that gap.
+        """
         h = self._hits.get(category)
         if h is None:
             return None
-        # window_start and Hits.last_within inlined: this runs once per candidate
-        if self._cuts is None:
-            self._cuts = self._clause_breaks()
-        starts, needs, ends = self._cuts
-        lo = pos - width
-        if lo < 0:
-            lo = 0
-        i = bisect_right(needs, pos) - 1
-        if i >= 0 and starts[i] >= lo:
-            lo = ends[i]
         j = bisect_right(h.ends, pos) - 1
-        if j >= 0 and h.starts[j] >= lo:
-            return h.spans[j]
-        return None
+        if j < 0:
+            return None
+        start = h.starts[j]
+        if start < pos - width or CLAUSE_BREAK.search(self.text, start, pos) is not None:
+            return None
+        return h.spans[j]
 
 
 _LAST: list[TextIndex] = []

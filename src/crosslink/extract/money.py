@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from crosslink.extract import keywords
 from crosslink.extract._base import Candidate
@@ -116,11 +117,18 @@ def _prefixed(text: str, symbols: list[tuple[int, int, str]]) -> list[tuple[int,
     return out
 
 
-def _amount(num: str, mult: str | None, start: int, end: int, cur: str) -> Candidate | None:
+@lru_cache(maxsize=16384)
+def _money_value(num: str, mult: str | None, cur: str) -> str | None:
+    """``"<amount> <code>"`` for a written number, or None. Cached: fees repeat."""
     value = parse_amount(num, mult)
     if value is None or value <= 0:
         return None
-    return Candidate(start, end, "money", f"{_fmt(value)} {cur}")
+    return f"{_fmt(value)} {cur}"
+
+
+def _amount(num: str, mult: str | None, start: int, end: int, cur: str) -> Candidate | None:
+    value = _money_value(num, mult, cur)
+    return None if value is None else Candidate(start, end, "money", value)
 
 
 def find(text: str, hint: str | None) -> list[Candidate]:

@@ -9,7 +9,11 @@ Intelligence writing gives strong cues and this module reads them:
   (``data/names.yml``), a title or role word precedes ("Mr", "suspect",
   "driver", "brother"), or a DOB/age/aka follows;
 - lower-case chat (``tell karwan rasuli``): known given name followed by a known
-  family name, or a known given name right after a chat cue ("tell", "ask").
+  family name, or a known given name next to a chat cue ("tell", "ask", "thanks"
+  before it, "said", "has" after it); a word no list knows only in the strongest
+  frames ("tell X", "hi X", "X said" opening its clause) and never an everyday word;
+- names in Arabic script (Arabic, Kurdish, Farsi, Pashto) after a cue, with a
+  preposition written onto them, or followed by more names (see ``arabic_script``).
 
 Values are "Given Family" in normal capitalisation (``KARIMI, Ahmed`` ->
 ``Ahmed Karimi``; ``AL-HASHIMI`` -> ``Al-Hashimi``; ``O'BRIEN`` -> ``O'Brien``).
@@ -35,22 +39,26 @@ __all__ = ["find", "nice_name", "latin_of"]
 _EXT = "\u0100-\u024f\u1e00-\u1eff"
 _UP = "A-ZÀ-ÖØ-Þ" + _EXT
 _LO = "a-zß-öø-ÿ" + _EXT
-CAP = rf"[{_UP}][{_LO}]+(?:[-'’][{_UP}{_LO}][{_LO}]+)*"
-CAPS = rf"(?:[{_UP}]')?[{_UP}]{{2,}}(?:[-'’][{_UP}]{{2,}})*"
+# The letter runs and blanks are possessive (``++``, ``*+``: Python 3.11): what follows
+# each (a hyphen or apostrophe, a blank, a comma, a look-ahead refusing a letter) can
+# never match the character repeated, so giving characters back cannot lead to a
+# match, and not trying saves a third of the scans' time on capitalised text.
+CAP = rf"[{_UP}][{_LO}]++(?:[-'’][{_UP}{_LO}][{_LO}]++)*+"
+CAPS = rf"(?:[{_UP}]')?[{_UP}]{{2,}}+(?:[-'’][{_UP}]{{2,}}+)*+"
 _PART = r"(?:al|el|bin|ibn|abu|van|de|der|von|di|da|du|le|la)"
-_SP = r"[ \t]+"
+_SP = r"[ \t]++"
 
 # Patterns start with one character class and check the left boundary right after
 # it, so re skips ahead in C (see _base.trie_regex).
 _B = r"(?<![\w'’-].)"
-CAP0 = rf"[{_UP}]{_B}[{_LO}]+(?:[-'’][{_UP}{_LO}][{_LO}]+)*"
-CAPS0 = rf"[{_UP}]{_B}(?:'[{_UP}]{{2,}}|[{_UP}]+)(?:[-'’][{_UP}]{{2,}})*"
+CAP0 = rf"[{_UP}]{_B}[{_LO}]++(?:[-'’][{_UP}{_LO}][{_LO}]++)*+"
+CAPS0 = rf"[{_UP}]{_B}(?:'[{_UP}]{{2,}}+|[{_UP}]++)(?:[-'’][{_UP}]{{2,}}+)*+"
 GIVEN_CAPS_RE = re.compile(
     rf"(?P<g>{CAP0}(?:{_SP}{CAP}){{0,2}}){_SP}(?P<s>{CAPS}(?:{_SP}{CAPS}){{0,2}})(?![\w'’-]|\.\w)"
 )
 INVERTED_RE = re.compile(
-    rf"(?P<s>[{_UP}]{_B}(?:(?:'[{_UP}]{{2,}}|[{_UP}]+)(?:[-'’][{_UP}]{{2,}})*(?:{_SP}{CAPS})?"
-    rf"|[{_LO}]+(?:[-'’][{_UP}{_LO}][{_LO}]+)*)),[ \t]*(?P<g>{CAP}(?:{_SP}{CAP}){{0,2}})(?![\w'’-])"
+    rf"(?P<s>[{_UP}]{_B}(?:(?:'[{_UP}]{{2,}}+|[{_UP}]++)(?:[-'’][{_UP}]{{2,}}+)*+(?:{_SP}{CAPS})?"
+    rf"|[{_LO}]++(?:[-'’][{_UP}{_LO}][{_LO}]++)*+)),[ \t]*+(?P<g>{CAP}(?:{_SP}{CAP}){{0,2}})(?![\w'’-])"
 )
 SURNAME_GIVEN_RE = re.compile(
     rf"(?P<s>{CAPS0}(?:{_SP}{CAPS}){{0,1}}){_SP}(?P<g>{CAP}(?:{_SP}{CAP}){{0,1}})(?![\w'’-])"
@@ -94,13 +102,16 @@ _AFTER_CUE = re.compile(
     re.IGNORECASE,
 )
 _CHAT_CUE = re.compile(
-    r"(?:\b(?:tell|ask|call|ring|msg|message|text|bro|brother|cousin|uncle|with|meet|met|from|to|and|"
-    r"wait for|pay|paid|send|sent|give|gave|speak to|talk to|contact)[ \t]+)$"
+    r"(?:\b(?:tell|told|ask|asked|call|called|ring|rang|phone|phoned|msg|message|messaged|text|texted|bro|"
+    r"brother|sister|sis|cousin|uncle|mate|with|meet|met|see|saw|from|to|and|about|for|by|wait for|pay|paid|"
+    r"send|sent|give|gave|speak to|spoke to|talk to|contact|contacted|thanks|thank you|thx|hi|hey|hello|"
+    r"salam|slm|kak|kaka|haji|named)[ \t]+)$"
 )
 
 _CHAT_AFTER = re.compile(
-    r"[ \t]+(?:has|have|had|said|says|is|was|will|wants|sent|knows|can|cant|can't|got|took|takes|brings|"
-    r"called|paid|texted|msgd|drives|driving)\b"
+    r"[ \t]+(?:has|have|had|said|says|told|asked|is|was|will|wants|needs|sent|knows|can|cant|can't|got|took|"
+    r"takes|brings|called|rang|phoned|paid|owes|texted|msgd|messaged|replied|wrote|drives|driving|drove|"
+    r"booked|bought|agreed|arrived|came|left)\b"
 )
 
 # Capitalised words that are never part of a person's name.
@@ -131,7 +142,8 @@ _STOP = frozenset(
     Sig Meneer Mevrouw Nominal Der Die Das Beschuldigte Beschuldigter Verdächtige Verdächtiger Fahrer Zeuge
     Les Détenu Détenue Conducteur Passeur Suspecté Témoin Detenido Detenida Conductor Sospechoso Testigo
     Kierowca Podejrzany Zatrzymany Świadek Il Lo Arrestato Indagato Autista Testimone Verdachte Bestuurder
-    Getuige Kontakto Kontakt Contactez Contacto Contattare Udhetim Udhëtim Çmimi Cmimi""".split()
+    Getuige Kontakto Kontakt Contactez Contacto Contattare Udhetim Udhëtim Çmimi Cmimi Am Im Vom Zum Zur Beim
+    Het Een Bij""".split()
 )
 _CAPS_STOP = frozenset(
     """NCA UK EU USA US GBP EUR USD BTC USDT TRX ID NI PNC CRN URN NB PS AKA VW BMW DAF MAN IVECO SCANIA VOLVO
@@ -147,12 +159,16 @@ _CAPS_STOP = frozenset(
 )
 
 
+def _words(spec: str | dict[str, str]) -> frozenset[str]:
+    """Lower-cased words of a list, or of a mapping of lists by group."""
+    text = " ".join(spec.values()) if isinstance(spec, dict) else spec
+    return frozenset(w.lower() for w in text.split())
+
+
 @lru_cache(maxsize=1)
 def _lists() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
     raw = yaml.safe_load(resources.files("crosslink.extract").joinpath("data/names.yml").read_text("utf-8"))
-    given = frozenset(w.lower() for w in raw["given"].split())
-    family = frozenset(w.lower() for w in raw["family"].split())
-    english = frozenset(w.lower() for w in raw["english_words"].split())
+    given, family, english = (_words(raw[k]) for k in ("given", "family", "english_words"))
     places, _ = load_places()
     return given, family, english, frozenset(places)
 
@@ -170,6 +186,54 @@ def _chat_right(low: str, end: int) -> bool:
 keywords.register("given_chat", _chat_words, keywords.word_lead, _chat_right)
 keywords.register("alias_cue", _ALIAS_WORDS.split("|"))
 _FAMILY_AFTER = re.compile(r"[ \t]+(?P<f>[a-z][a-z'-]+)(?![\w'@-])")
+
+# Lower-case chat names that no list knows, in the few frames where a bare word is
+# all but always a person: "tell X", "ask X", "hi X", "thanks X", "kak X" before it,
+# or "X said" / "X told" ... with X opening its clause ("ok so karzan said"). Only in
+# a line that starts in lower case (chat; prose opens sentences with a capital). X
+# is refused when it is a pronoun or another everyday word of such frames ("tell him",
+# "the driver said", "ask around"), has the ending of an English noun or adjective
+# ("crossings said", "payment said"), is a place, an ordinary word of the name lists,
+# or any word the other extractors know (labels, vehicles, platforms, currencies...).
+_CHAT_FRAME_BEFORE = (
+    "tell", "ask", "hi", "hey", "hiya", "thanks", "thank you", "thx", "cheers", "salam", "slm", "kak", "kaka",
+    "mamosta", "haji",
+)
+_CHAT_FRAME_AFTER = ("said", "says", "told", "asked", "reckons", "replied", "texted", "msgd", "messaged")
+keywords.register("chat_frame", _CHAT_FRAME_BEFORE + _CHAT_FRAME_AFTER)
+_CHAT_WORD = r"(?P<x>[a-zß-öø-ÿ][a-zß-öø-ÿ'-]{1,14}[a-zß-öø-ÿ])"
+#: the word right after a frame word ("tell X")
+_CHAT_NAME_AFTER = re.compile(r"[ \t]" + _CHAT_WORD + r"(?![\w@'-]|\.\w)")
+#: the word right before a frame word, opening its clause ("ok so X said"); searched
+#: in the window before the frame word, so ``$`` is the frame word's start
+_CHAT_NAME_BEFORE = re.compile(
+    r"(?:^|(?<=[\n.,;:!?(]))[ \t]*(?:(?:ok|okay|so|and|but|then|coz|cos|because|yes|yeah|no|lol)[ \t]+)*"
+    + _CHAT_WORD
+    + r"[ \t]$"
+)
+_CHAT_NOT_NAMES = frozenset(
+    """i me my mine you u ur your yours he him his she her hers it its we us our ours they them their theirs this
+    that these those there here who whom whose what which where when why how whether if someone somebody anyone
+    anybody everyone everybody nobody noone none all both each every one other others another people person guy
+    guys man men woman women lady boy boys girl girls kid kids child children family friend friends mate mates
+    bro bros brother brothers sister sisters sis cousin cousins uncle aunt auntie mum mom mam dad father mother
+    son daughter wife husband boss bosses driver drivers captain pilot agent agents police cops cop officer
+    officers guard guards smuggler smugglers passenger passengers customer customers client clients team group
+    source sources intel report message text note post channel page site app ad advert doctor lawyer landlord
+    neighbour the a an any some many much more most less few lots again also just only still even then now later
+    today tomorrow tonight yesterday soon please pls plz thanks thx ok okay yes yeah yep no nope not never
+    always sure maybe probably really actually literally basically finally apparently clearly obviously already
+    definitely first last next around back away off out up down over about again right wrong well too very so
+    and or but because coz cos if than as at by for from in into of on to with without all everyone mate habibi
+    bruv bredrin fam lad lads dude sir madam mister bhai yaar kurd kurds arab arabs afghan afghans iraqi iraqis
+    iranian iranians syrian syrians albanian albanians eritrean eritreans sudanese somali somalis turk turks
+    vietnamese english british french german price money cash weather engine transfer phone news sea wind
+    camp jungle map gps plan deal time rain storm tide forecast coastguard navy tunnel train house flat room
+    everything nothing something anything""".split()
+)
+_NOUN_ENDINGS = ("ing", "ings", "ment", "ments", "ness", "tion", "tions", "sion", "sions", "ence", "ences", "ance",
+                 "ances", "ity", "ities", "ies", "ous", "ful", "less", "able", "ible", "age", "ages", "ship", "ism",
+                 "ist", "ists", "ure", "ures", "ery", "ory")
 
 
 @lru_cache(maxsize=65536)
@@ -216,18 +280,25 @@ def _given_caps(span: str, g_end: int, s_start: int) -> tuple[int, int, int, str
     given, family, _english, places = _lists()
     g = _tokens(span, 0, g_end)
     s = _tokens(span, s_start, len(span))
-    # a trailing place is dropped ("KARIMI DOVER"), unless it is also a name part
-    # after another surname token ("NGUYEN VAN": Van is a town and a Vietnamese name)
-    while s and (
-        s[-1][2] in _CAPS_STOP
-        or (s[-1][2].lower() in places and not (len(s) > 1 and (s[-1][2].lower() in given or s[-1][2].lower() in family)))
-    ):
-        s.pop()
-    if not s or s[0][2] in _CAPS_STOP or not all(t[2].isupper() for t in s):
-        return None
     role_in_span = span[:g_end].split()[-1] in ("Subject", "Suspect", "Driver", "Brother", "Cousin", "Uncle")
     while g and (g[0][2] in _STOP or g[0][2].lower() in places and g[0][2].lower() not in given):
         g.pop(0)
+    named = bool(g)
+
+    def stop(tok: str) -> bool:
+        return tok in _CAPS_STOP and not (named and tok.lower() in family)
+
+    # a trailing place is dropped ("KARIMI DOVER"), unless it is also a name part
+    # after another surname token ("NGUYEN VAN": Van is a town and a Vietnamese name);
+    # an abbreviation is no surname unless it is a family name after a given name
+    # ("Van-Minh HO": HO is also the Home Office)
+    while s and (
+        stop(s[-1][2])
+        or (s[-1][2].lower() in places and not (len(s) > 1 and (s[-1][2].lower() in given or s[-1][2].lower() in family)))
+    ):
+        s.pop()
+    if not s or stop(s[0][2]) or not all(t[2].isupper() for t in s):
+        return None
     if not g:
         if s[0][2].lower() in places:
             return None
@@ -235,6 +306,68 @@ def _given_caps(span: str, g_end: int, s_start: int) -> tuple[int, int, int, str
     if any(t[2] in _STOP for t in g):
         return None
     return (0, g[0][0], s[-1][1], nice_name([t[2] for t in g + s]))
+
+
+@lru_cache(maxsize=65536)
+def _sentence_run(span: str) -> tuple[int, int, str, bool] | None:
+    """The name in one RUN_RE match (``span``): ``(start, end, value, known)`` relative
+    to the span, or None. Stop words and places are trimmed from both ends; ``known``
+    says a given or family name list vouches for it (else the caller looks for a cue
+    around it). A pure function of the span, cached like :func:`_given_caps`."""
+    given, family, _english, places = _lists()
+    toks = _tokens(span, 0, len(span))
+    while toks and (toks[0][2] in _STOP or (toks[0][2].lower() in places and toks[0][2].lower() not in given)):
+        toks.pop(0)
+    while toks and (toks[-1][2] in _STOP or toks[-1][2].lower() in places or toks[-1][2].islower()):
+        toks.pop()
+    if len(toks) < 2 or any(t[2] in _STOP for t in toks) or not toks[0][2][0].isupper():
+        return None
+    known = toks[0][2].lower() in given or toks[-1][2].lower() in family
+    return toks[0][0], toks[-1][1], nice_name([t[2] for t in toks]), known
+
+
+def _not_surname(i: int, tok: str, given: frozenset[str], family: frozenset[str], places: frozenset[str]) -> bool:
+    """Whether the ``i``-th token of a capitalised surname before a given name cannot
+    be part of it: an abbreviation that is not a family name ("HO" is both), or a
+    place that is not a name after the first token ("NGUYEN VAN Duc": Van is both)."""
+    low = tok.lower()
+    if tok in _CAPS_STOP:
+        return low not in family
+    return low in places and not (i > 0 and (low in given or low in family))
+
+
+def _chat_unknown(
+    text: str, kw: keywords.TextIndex, given: frozenset[str], english: frozenset[str], places: frozenset[str]
+) -> list[Candidate]:
+    """Chat names no list knows, from the frames above. O(frame words) after the keyword scan."""
+    out: list[Candidate] = []
+    for fs, fe, frame in kw.hits("chat_frame"):
+        if not text[fs:fe].islower():
+            continue
+        if frame in _CHAT_FRAME_BEFORE:
+            m = _CHAT_NAME_AFTER.match(text, fe)
+        else:
+            m = _CHAT_NAME_BEFORE.search(text, max(0, fs - 40), fs)
+        if m is None:
+            continue
+        xs, xe = m.span("x")
+        x = m.group("x")
+        if (
+            x in _CHAT_NOT_NAMES
+            or x.capitalize() in _STOP
+            or x.endswith(_NOUN_ENDINGS)
+            or (len(x) > 5 and x.endswith("ly"))
+            or x in given
+            or x in english
+            or x in places
+            or kw.known(xs, xe)
+        ):
+            continue
+        line = text[text.rfind("\n", 0, xs) + 1 : xs + 1]
+        first = next((c for c in line if c.isalpha()), "")
+        if first.islower():
+            out.append(Candidate(xs, xe, "person", nice_name([x]), {"form": "chat"}))
+    return out
 
 
 def find(text: str, hint: str | None) -> list[Candidate]:
@@ -259,7 +392,7 @@ def find(text: str, hint: str | None) -> list[Candidate]:
     for m in SURNAME_GIVEN_RE.finditer(text):
         s = _tokens(text, m.start("s"), m.end("s"))
         g = _tokens(text, m.start("g"), m.end("g"))
-        if not all(t[2].isupper() for t in s) or any(t[2] in _CAPS_STOP or t[2].lower() in places for t in s):
+        if not all(t[2].isupper() for t in s) or any(_not_surname(i, t[2], given, family, places) for i, t in enumerate(s)):
             continue
         while g and (g[-1][2] in _STOP or g[-1][2].lower() in places):
             g.pop()
@@ -308,25 +441,25 @@ def find(text: str, hint: str | None) -> list[Candidate]:
             _person(out, toks, "kunya")
 
     # Sentence case runs
+    kw = keywords.index(text)
+    place_hits = kw.hits("place")
     for m in RUN_RE.finditer(text):
-        toks = _tokens(text, m.start(), m.end())
-        while toks and (toks[0][2] in _STOP or (toks[0][2].lower() in places and toks[0][2].lower() not in given)):
-            toks.pop(0)
-        while toks and (toks[-1][2] in _STOP or toks[-1][2].lower() in places or toks[-1][2].islower()):
-            toks.pop()
-        if len(toks) < 2 or any(t[2] in _STOP for t in toks) or not toks[0][2][0].isupper():
+        run = _sentence_run(m.group())
+        if run is None:
             continue
-        low = [t[2].lower() for t in toks]
-        evidence = low[0] in given or low[-1] in family
+        rs, re_, value, evidence = run
+        start, end = m.start() + rs, m.start() + re_
+        # a run that is a route place of several words ("Viet Nam") is that place
+        place = place_hits.last_within(start, end)
+        if place is not None and place[0] == start and place[1] == end:
+            continue
         if not evidence:
-            before = window_before(text, toks[0][0], 30)
-            evidence = bool(_ROLE_CUE.search(before))
-            evidence = evidence or bool(_AFTER_CUE.match(text[toks[-1][1] : toks[-1][1] + 30]))
+            before = window_before(text, start, 30)
+            evidence = bool(_ROLE_CUE.search(before)) or bool(_AFTER_CUE.match(text[end : end + 30]))
         if evidence:
-            _person(out, toks, "sentence")
+            out.append(Candidate(start, end, "person", value, {"form": "sentence"}))
 
     # lower-case chat (given names from the shared keyword scan)
-    kw = keywords.index(text)
     for ws, we, _w in kw.hits("given_chat"):
         word = text[ws:we]
         # only lower-case chat spellings
@@ -334,11 +467,12 @@ def find(text: str, hint: str | None) -> list[Candidate]:
             continue
         fm = _FAMILY_AFTER.match(text, we)
         fam = fm.group("f") if fm is not None else None
-        if fam and fam in family:
+        if fam and fam in family and fam not in english:
             out.append(Candidate(ws, fm.end(), "person", nice_name([word, fam]), {"form": "chat"}))  # type: ignore[union-attr]
         elif _CHAT_CUE.search(text[max(0, ws - 15) : ws].lower()) or _CHAT_AFTER.match(text, we):
             out.append(Candidate(ws, we, "person", nice_name([word]), {"form": "chat"}))
 
+    out.extend(_chat_unknown(text, kw, given, english, places))
     out.extend(arabic_script(text, places))
 
     # aliases
@@ -364,38 +498,115 @@ def find(text: str, hint: str | None) -> list[Candidate]:
 
 
 # ---------------------------------------------------------------------------
-# Names in Arabic script (Arabic, Kurdish Sorani, Farsi, Pashto adverts).
+# Names in Arabic script (Arabic, Kurdish Sorani, Farsi, Pashto adverts and chat).
 #
-# A known given name in Arabic script starts a person; up to two more Arabic-script
-# words that are not function words, platform names or places complete it. A given
-# name alone needs a cue before it ("with", "Mr", "brother", "his name is"). The
-# value keeps the script (the spelling in the source is the evidence); a Latin
-# transliteration is in ``extra["latin"]`` (ICU through ``normality``, which
-# followthemoney already needs) for display and for transliteration-aware resolution.
+# A known given name in Arabic script starts a person; up to three more words complete
+# it when they are names too: another known given name (a father's name, "أحمد كريم")
+# or a family name ending in -i ("الهاشمي", "بارزانی"), and not a function word, a
+# platform or a place. A given name alone needs a cue: a word before it ("with",
+# "about", "to", "from", "Mr", "brother", "his name is", "ask"), a preposition written
+# onto it ("لكاوه": to Kawa), or a word after it ("said"; Pashto and Farsi
+# postpositions). The value keeps the script (the spelling in the source is the
+# evidence); a Latin transliteration is in ``extra["latin"]`` (ICU through
+# ``normality``, which followthemoney already needs) for display and for
+# transliteration-aware resolution.
 
+# Each name is written once; _ar_spellings adds its other spellings. Names that are
+# also everyday words ("امید" hope, "ژیان" life, "باران" rain) are left out: after a
+# cue word they would be read as people.
 _AR_GIVEN = (
-    "محمد محمّد أحمد احمد محمود علي عمر عثمان خالد حسن حسين حسین كريم کریم يوسف یوسف إبراهيم ابراهيم مصطفى "
-    "عبدالله عبدالرحمن عبد سعيد سامي سمير رامي فادي جمال كمال طارق ماجد مجيد ناصر نبيل وليد هاني زياد زيد "
-    "صالح سالم سليمان إسماعيل اسماعيل يونس عادل عماد فراس باسم رشيد حميد جاسم قاسم هشام أيمن ايمن أنس انس "
-    "بلال حمزة ياسر ياسين مراد نادر نزار فيصل فهد شادي رضا مهدي حيدر عباس جعفر كاوه کاوە آزاد ازاد ريباز "
-    "ڕێباز شوان شوان هيمن هێمن دلشاد آرام ئارام سوران سۆران رحيم رحمن نور فاطمة مريم عائشة زينب سارة"
+    # Arabic
+    "محمد محمّد أحمد محمود مصطفى علي عمر عثمان خالد حسن حسين كريم يوسف إبراهيم عبدالله عبدالرحمن "
+    "عبدالعزيز عبدالكريم عبدالقادر عبد سعيد سامي سمير رامي فادي جمال كمال طارق ماجد مجيد ناصر نبيل وليد "
+    "هاني زياد زيد صالح سالم سليمان إسماعيل يونس عادل عماد فراس باسم بسام رشيد حميد جاسم قاسم هشام أيمن "
+    "أنس بلال حمزة ياسر ياسين مراد نادر نزار فيصل فهد شادي رضا مهدي حيدر عباس جعفر منصور مازن وائل وسام "
+    "أسامة أكرم أشرف أمجد أنور بشار بكر جلال حازم حاتم حسام خليل رائد رياض زكريا سامر سعد سلمان شريف صلاح "
+    "ضياء طلال عاطف عامر عدنان عزيز علاء عمار غسان فؤاد فواز قصي لؤي ليث ماهر محسن مرتضى مروان معاذ مؤيد "
+    "مهند نضال نعيم هيثم وسيم يحيى يزن يعقوب سجاد كاظم مصعب إدريس موسى عيسى هارون رحيم رحمن نور "
+    "فاطمة مريم عائشة زينب سارة ليلى آمنة هدى رنا سلمى سميرة هبة دينا لينا منى نادية ياسمين خديجة زهراء "
+    # Kurdish (Sorani)
+    "کاوە ئازاد ڕێباز ريباز شوان هێمن دلشاد ئارام آرام سۆران سوران کاروان کارزان هاوکار هێوا ئاسۆ ڕێبوار "
+    "ڕێبین سەنگەر سامان سەربەست شاهۆ هۆگر هەردی دیلان زانا زانیار بەختیار بێستون بریار گۆران نەوزاد ڕەوەند "
+    "سیروان شۆڕش برایم کامەران ڕێکان سەردار سەرکەوت شێرکۆ کۆسرەت مەریوان نەباز پێشەوا ئاکام ئاوات بارزان "
+    "بەهۆز دارا دلێر هەژار جوتیار کۆچەر لاوین میران نێچیرڤان ڕزگار سالار زمناکۆ دلدار تەوانا ژیوار زریان "
+    "ئاری بەریڤان هێلین ڕۆژین شیلان تاڤگە ژیلا ژینۆ نازدار هانا "
+    # Farsi, Dari and Pashto
+    "علیرضا آرش بابک بهرام بهزاد بیژن داریوش داوود احسان فرهاد فرشاد فرزاد حمیدرضا هومن کامران کیوان "
+    "کوروش مهران مهرداد میثم میلاد محمدرضا نیما پرویز پدرام پیمان پویا رامین سیامک سینا سروش وحید "
+    "مینا نسرین پریسا رویا شیرین اجمل اسدالله بریالی حمیدالله حکمت جاوید لطیف مسعود میرویس نوید قیس "
+    "شفیق شعیب سهیل زلمی ضیا گلاب ظریف ملالی پلوشه نجیب"
 )
-_AR_STOP = (
-    "واتساب واتس تلغرام تيليجرام تلیگرام سناب انستغرام فيسبوك رقم هاتف موبايل على في من إلى الى عبر مع "
-    "السعر سعر و أو او هو هي أن ان الذي التي كل بعد قبل عند يورو دولار جنيه باوند دينار تومان ليرة "
-    "رحلة آمنة امنة بريطانيا لندن فرنسا تواصل اتصل للتواصل"
+#: letters with other spellings on Arabic, Persian and Kurdish keyboards (and by
+#: writers who drop the hamza): a word is also listed with each swapped throughout
+_AR_LETTERS = (("ي", "ی"), ("ی", "ي"), ("ى", "ی"), ("ك", "ک"), ("ک", "ك"), ("ە", "ه"), ("ة", "ه"),
+               ("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ڕ", "ر"), ("ێ", "ی"), ("ۆ", "و"))
+
+
+def _ar_spellings(words: str) -> list[str]:
+    """The words with every combination of their letters' other spellings."""
+    out: set[str] = set()
+    for word in words.split():
+        forms = {word}
+        for a, b in _AR_LETTERS:
+            forms |= {f.replace(a, b) for f in forms if a in f}
+        out |= forms
+    return sorted(out)
+
+
+_AR_NAMES = frozenset(_ar_spellings(_AR_GIVEN))
+#: cue words after a name: "said" (Arabic, Kurdish, Farsi), Pashto postpositions
+#: "to" / "with" ("زلمي ته" to Zalmai), the Farsi object marker ("آرش را" Arash)
+_AR_AFTER_WORDS = "قال قالت يقول بيقول وتی گوتی دەڵێ دەڵێت گفت میگه ته سره را"
+_AR_STOP = frozenset(
+    _ar_spellings(
+        # platforms, contact words, prepositions, pronouns, prices, currencies, places
+        "واتساب واتس تلغرام تيليجرام تلیگرام سناب انستغرام فيسبوك رقم رقمه هاتف موبايل على في من إلى الى "
+        "عبر مع عن السعر سعر و أو او هو هي أن ان الذي التي كل بعد قبل عند يورو دولار جنيه باوند دينار تومان "
+        "ليرة رحلة آمنة امنة بريطانيا لندن فرنسا تواصل اتصل واتصل للتواصل اسأل واسأل كلم شكرا اليوم غدا هنا "
+        # Kurdish and Farsi: number, contact, price, trip, for, from, to, with, and, that, this
+        "ژمارە پەیوەندی نرخ گەشت بۆ لە بە لەگەڵ کە ئەو شماره تماس قیمت سفر به با از برای که این "
+        + _AR_AFTER_WORDS
+    )
 )
-_AR_CUE = re.compile(r"(?:مع|السيد|الأخ|الاخ|اسمه|كاك|كاكا|كاكه|الحاج|الشيخ)[ \t]+$")
+
+
+def _ar_alternation(words: str) -> str:
+    return "|".join(re.escape(w) for w in sorted(_ar_spellings(words), key=len, reverse=True))
+
+
+_AR_CUE = re.compile(
+    # with, about, to, from, Mr, brother, his name is, haji, sheikh, ask, talk to (Arabic);
+    # to, from, with, Mr, teacher, haji, his name (Kurdish); to, with, from, Mr, sir (Farsi)
+    r"(?<![\u0600-\u06ff])(?:"
+    + _ar_alternation(
+        "مع عن إلى الى من السيد الأخ أخوي اسمه اسمو كاك كاكا كاكه الحاج الشيخ اسأل واسأل كلم وكلم "
+        "بە لە بۆ لەگەڵ کاکە مامۆستا حاجی ناوی به با از آقای آقا جناب اسمش له"
+    )
+    + r")[ \t]+$"
+)
+_AR_AFTER = re.compile(r"[ \t]+(?:" + _ar_alternation(_AR_AFTER_WORDS) + r")(?![\u0600-\u06ff])")
 _AR_WORD_AFTER = re.compile(r"[ \t]+([\u0621-\u064a\u0671-\u06d3\u06d5]+)")
+#: prepositions written onto the next word: to/for, with/by, and
+_AR_JOINED = "لبو"
+
+
+def _ar_name_part(word: str) -> bool:
+    """Whether ``word`` can continue a name in Arabic script (see above)."""
+    return word in _AR_NAMES or (len(word) >= 5 and word[-1] in "يی" and word not in _AR_STOP)
 
 
 def _not_arabic(ch: str) -> bool:
     return not ("\u0600" <= ch <= "\u06ff")
 
 
-keywords.register(
-    "given_ar", _AR_GIVEN.split(), _not_arabic, lambda low, end: _not_arabic(low[end : end + 1])
-)
+def _ar_right(low: str, end: int) -> bool:
+    return _not_arabic(low[end : end + 1])
+
+
+keywords.register("given_ar", sorted(_AR_NAMES), _not_arabic, _ar_right)
+# the same names right after a one-letter preposition ("لكاوه"); the letter's own
+# left boundary is checked in arabic_script
+keywords.register("given_ar_joined", sorted(_AR_NAMES), lambda ch: ch != "" and ch in _AR_JOINED, _ar_right)
 
 
 @lru_cache(maxsize=4096)
@@ -409,16 +620,32 @@ def latin_of(name: str) -> str:
 def arabic_script(text: str, places: frozenset[str]) -> list[Candidate]:
     """Person candidates for names written in Arabic script. O(hits) after the keyword scan."""
     out: list[Candidate] = []
-    stop = frozenset(_AR_STOP.split())
-    for s, e, _w in keywords.index(text).hits("given_ar"):
+    ti = keywords.index(text)
+    hits = [(s, e, False) for s, e, _w in ti.hits("given_ar")]
+    for s, e, _w in ti.hits("given_ar_joined"):
+        # the preposition starts its word, and with it the word is not a name itself
+        # ("وليد" is Walid, not "and Lid")
+        if (s < 2 or _not_arabic(text[s - 2])) and text[s - 1 : e] not in _AR_NAMES:
+            hits.append((s, e, True))
+    hits.sort()
+    last = 0
+    for s, e, joined in hits:
+        if s < last:
+            continue  # a name inside the previous one ("محمد علي حسن")
         end = e
-        for _ in range(2):
+        for _ in range(3):
             m = _AR_WORD_AFTER.match(text, end)
-            if m is None or m.group(1) in stop or m.group(1) in places:
+            if m is None or not _ar_name_part(m.group(1)) or m.group(1) in places:
                 break
             end = m.end()
-        if end == e and _AR_CUE.search(text, max(0, s - 12), s) is None:
+        if (
+            end == e
+            and not joined
+            and _AR_CUE.search(text, max(0, s - 14), s) is None
+            and _AR_AFTER.match(text, e) is None
+        ):
             continue
         name = " ".join(text[s:end].split())
         out.append(Candidate(s, end, "person", name, {"form": "arabic-script", "latin": latin_of(name)}))
+        last = end
     return out

@@ -23,11 +23,14 @@ from crosslink.extract.labels import NOT_A_PHONE, NUMBER_LABELS
 
 __all__ = ["find", "normalise_phone"]
 
-_G = r"[0-9OolI]*[0-9][0-9OolI]*"
-_SEP = r"(?:[ \t]*[-.\u2010-\u2015][ \t]*|[ \t]*\)[ \t]*|[ \t]*\([ \t]*|[ \t]{1,3}|[ \t]*\r?\n[ \t]*)"
+# A group of digits (with OCR letters) and the separators between groups. Both are
+# possessive (Python 3.11): a group always ends at a character that is not in it,
+# since only a separator or the end look-ahead can follow, so nothing is given back.
+_G = r"[OolI]*+[0-9][0-9OolI]*+"
+_SEP = r"(?:[ \t]*+(?:[-.\u2010-\u2015)(]|\r?\n)[ \t]*+|[ \t]{1,3})"
 # starts with one character class so re can skip ahead in C (see _base.trie_regex)
 PHONE_RE = re.compile(
-    r"[+(\dO](?<![\w+/@.\-:£$€].)(?:(?<=\d)[0-9OolI]*|(?<=O)(?=\d)[0-9OolI]*|(?<=[+(])[ \t]?\+?" + _G + r")"
+    r"[+(\dO](?<![\w+/@.\-:£$€].)(?:(?<=\d)[0-9OolI]*+|(?<=O)(?=\d)[0-9OolI]*+|(?<=[+(])[ \t]?\+?" + _G + r")"
     r"(?:" + _SEP + _G + r"){0,7}(?![\w@]|[/:]\d|[.,]\d)"
 )
 _GROUP_RE = re.compile(_G)

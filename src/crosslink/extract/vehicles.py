@@ -13,6 +13,7 @@ with letters and digits is read as a plate even when no known format fits.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from stdnum import imo
 
@@ -64,13 +65,26 @@ _FORMATS += [("pl", p, False) for p in _PL]
 def _first_class_regex(formats: list[tuple[str, str, bool]]) -> str:
     """One pattern starting with a single character class (see ``trie_regex`` for why):
     each format's first class becomes a lookbehind on the consumed first character."""
-    branches = []
+    digit_first: list[str] = []
+    letter_first: list[str] = []
     for i, (tag, pat, strong) in enumerate(formats):
         first, rest = re.match(r"(\[[^\]]+\])(.*)", pat).groups()  # type: ignore[union-attr]
-        branches.append(f"(?P<{'s' if strong else 'w'}{i}_{tag}>(?<={first}){rest})")
-    # every format has a digit within its first eight characters: the look-ahead
-    # rejects most capitalised words before the branches are tried
-    return r"[A-Z0-9ÄÖÜ](?<![\w/-].)(?=[A-ZÄÖÜ0-9 -]{0,7}\d)(?:" + "|".join(branches) + r")(?![\w]|-\w)"
+        branch = f"(?P<{'s' if strong else 'w'}{i}_{tag}>(?<={first}){rest})"
+        (digit_first if first[1].isdigit() else letter_first).append(branch)
+    # Every format has a digit within its first eight characters: the look-ahead
+    # (the first digit, after letters, blanks or hyphens only) rejects most
+    # capitalised words before the branches are tried. A format's first character is
+    # a digit or a letter, so the branches are split on it (each half keeps the order
+    # of the list, and the halves cannot both match): half of them are never tried.
+    # A format that starts with a digit has a letter within its first eight
+    # characters, after digits, blanks or hyphens only: that rejects phone and
+    # account digits before the digit-first branches are tried.
+    return (
+        r"[A-Z0-9ÄÖÜ](?<![\w/-].)(?=[A-ZÄÖÜ -]{0,7}+\d)"
+        r"(?:(?<=[0-9])(?=[0-9 -]{0,7}+[A-Z])(?:" + "|".join(digit_first) + r")"
+        r"|(?<=[A-ZÄÖÜ])(?:" + "|".join(letter_first) + r"))"
+        r"(?![\w]|-\w)"
+    )
 
 
 # Strong formats are scanned over the whole text; weak ones only in the 50 characters
@@ -137,16 +151,20 @@ keywords.register(
     "freighter tanker mv m/v my m/y fv f/v sv s/y mt".split(),
 )
 keywords.register("vessel_label", ["imo", "mmsi"], lambda c: True, lambda low, end: True)
+_DE_SPLIT = re.compile(r"[- ]")
+_BLANK_OR_HYPHEN = re.compile(r"[\s-]")
 _NAME_STOP = frozenset({"The", "A", "An", "And", "On", "In", "At", "To", "From", "With", "Was", "Is", "Which", "That"})
 
 
-def _plate(text: str, m: re.Match[str], cue: bool) -> Candidate | None:
-    name = m.lastgroup or ""
+@lru_cache(maxsize=16384)
+def _plate_value(s: str, name: str, cue: bool) -> tuple[str, str] | None:
+    """``(value, country)`` of a plate-shaped match ``s`` of the format group ``name``,
+    or None when its format needs a vehicle cue (``cue`` says whether there is one).
+    A pure function of its arguments, so it is cached."""
     country = name.split("_", 1)[1]
-    s = text[m.start() : m.end()]
     strong = name.startswith("s")
     if country == "de":
-        district = re.split(r"[- ]", s, maxsplit=1)[0].upper()
+        district = _DE_SPLIT.split(s, maxsplit=1)[0].upper()
         strong = district in _DE_DISTRICTS
         if not strong and "-" not in s:
             return None
@@ -154,8 +172,14 @@ def _plate(text: str, m: re.Match[str], cue: bool) -> Candidate | None:
         return None
     if not s.isupper() and not cue:
         return None
-    value = re.sub(r"[\s-]", "", s).upper()
-    return Candidate(m.start(), m.end(), "plate", value, {"format": country}, boost=1 if cue else 0)
+    return _BLANK_OR_HYPHEN.sub("", s).upper(), country
+
+
+def _plate(text: str, m: re.Match[str], cue: bool) -> Candidate | None:
+    hit = _plate_value(text[m.start() : m.end()], m.lastgroup or "", cue)
+    if hit is None:
+        return None
+    return Candidate(m.start(), m.end(), "plate", hit[0], {"format": hit[1]}, boost=1 if cue else 0)
 
 
 def _plates(text: str) -> list[Candidate]:
@@ -201,7 +225,7 @@ def _plates(text: str) -> list[Candidate]:
         if gm is None or p in found:
             continue
         raw = gm.group()
-        value = re.sub(r"[\s-]", "", raw).upper()
+        value = _BLANK_OR_HYPHEN.sub("", raw).upper()
         if not (5 <= len(value) <= 8) or value.isalpha() or value.isdigit() or not raw.isupper():
             continue
         out.append(Candidate(p, gm.end(), "plate", value, {"format": "labelled"}))
@@ -254,6 +278,9 @@ def _partials(text: str) -> list[Candidate]:
     return out
 
 
+_valid_imo = lru_cache(maxsize=4096)(imo.is_valid)
+
+
 def _vessels(text: str) -> list[Candidate]:
     out: list[Candidate] = []
     kw = keywords.index(text)
@@ -262,7 +289,7 @@ def _vessels(text: str) -> list[Candidate]:
         return out
     for m in IMO_RE.finditer(low):
         n = m.group("n")
-        if imo.is_valid(n):
+        if _valid_imo(n):
             out.append(Candidate(m.start("n"), m.end("n"), "vessel", n, {"scheme": "imo"}))
     for m in MMSI_RE.finditer(low):
         n = m.group("n")
