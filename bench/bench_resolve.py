@@ -9,6 +9,7 @@ is that run's own.
     .venv/bin/python bench/bench_resolve.py                 # real sets + 100k simulated
     .venv/bin/python bench/bench_resolve.py --sizes 100000 1000000
     .venv/bin/python bench/bench_resolve.py --only febrl4 fake_1000
+    .venv/bin/python bench/bench_resolve.py --only sim10000 --sizes 10000 --noise 1 0.5 0.25
 
 Data: ``../shared/data/entity_resolution`` (relative to the repo) and
 ``crosslink.simulate.person_records`` (namesakes, transliteration noise).
@@ -75,7 +76,7 @@ def _truth_from_pairs(ids: list[str], pairs: list[tuple[str, str]]) -> dict[str,
     return {i: find(i) for i in ids}
 
 
-def load(name: str, size: int = 0) -> dict[str, Any]:
+def load(name: str, size: int = 0, noise: float = 1.0) -> dict[str, Any]:
     """A task: kind ('dedupe'|'link'), tables, truth (id -> entity) or gold pairs."""
     febrl_map = {
         "firstName": "given_name", "lastName": "surname",
@@ -122,8 +123,10 @@ def load(name: str, size: int = 0) -> dict[str, Any]:
                 "gold": gold, "raw": (a, b)}
     if name.startswith("sim"):
         from crosslink.simulate import person_records
+        from crosslink.simulate.noise import DEFAULT_NOISE
 
-        t = person_records(max(1, int(size / 2.0)), seed=7, records_per_person=2.0)
+        t = person_records(max(1, int(size / 2.0)), seed=7, records_per_person=2.0,
+                           noise=DEFAULT_NOISE.scaled(noise))
         recs = _props(t, {"firstName": "first_name", "lastName": "last_name",
                           "birthDate": "birth_date", "nationality": "nationality",
                           "phone": "phone", "email": "email",
@@ -321,9 +324,9 @@ def run_splink(task: dict[str, Any], name: str) -> Any:
     return {str(a): str(b) for a, b in rows}
 
 
-def _child(name: str, size: int, method: str, queue: Any) -> None:
+def _child(name: str, size: int, method: str, noise: float, queue: Any) -> None:
     sys.path.insert(0, str(REPO / "src"))
-    task = load(name, size)
+    task = load(name, size, noise)
     start = time.perf_counter()
     pred = run_crosslink(task) if method == "crosslink" else run_splink(task, name)
     wall = time.perf_counter() - start
@@ -337,10 +340,10 @@ def _child(name: str, size: int, method: str, queue: Any) -> None:
     queue.put(result)
 
 
-def measure(name: str, size: int, method: str) -> dict[str, Any]:
+def measure(name: str, size: int, method: str, noise: float = 1.0) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(name, size, method, queue))
+    proc = ctx.Process(target=_child, args=(name, size, method, noise, queue))
     proc.start()
     proc.join()
     if proc.exitcode != 0:
@@ -353,21 +356,28 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", default=None)
     parser.add_argument("--sizes", nargs="*", type=int, default=[100_000])
+    parser.add_argument("--noise", nargs="*", type=float, default=[1.0],
+                        help="Simulated sets: noise factors (1 = the simulator's documented rates; "
+                             "every rate is multiplied by the factor).")
     parser.add_argument("--skip-baseline-above", type=int, default=2_000_000,
                         help="Do not run the Splink baseline above this many records.")
     args = parser.parse_args(argv)
-    tasks: list[tuple[str, int]] = [(n, 0) for n in ("febrl4", "febrl3", "fake_1000", "census", "ncvr")]
-    tasks += [(f"sim{s}", s) for s in args.sizes]
+    tasks: list[tuple[str, int, float]] = [
+        (n, 0, 1.0) for n in ("febrl4", "febrl3", "fake_1000", "census", "ncvr")
+    ]
+    tasks += [(f"sim{s}", s, f) for f in args.noise for s in args.sizes]
     if args.only:
         tasks = [t for t in tasks if t[0] in args.only]
     head = f"{'data set':<12}{'records':>9} | {'method':<9}{'P':>7}{'R':>7}{'F1':>7}{'clusterF1':>10}{'wall s':>8}{'peak MB':>9}"
     print(head)
     print("-" * len(head))
     fmt: Callable[[float], str] = lambda v: "   n/a" if v != v else f"{v:7.4f}"  # noqa: E731
-    for name, size in tasks:
-        results = {"crosslink": measure(name, size, "crosslink")}
+    for name, size, noise in tasks:
+        if noise != 1.0:
+            name = f"{name}@{noise:g}"  # noqa: PLW2901 - the label shows the noise factor
+        results = {"crosslink": measure(name.split("@")[0], size, "crosslink", noise)}
         if size <= args.skip_baseline_above:
-            results["splink"] = measure(name, size, "splink")
+            results["splink"] = measure(name.split("@")[0], size, "splink", noise)
         for method, r in results.items():
             if "error" in r:
                 print(f"{name:<12}{'':>9} | {method:<9} {r['error']}")

@@ -100,3 +100,32 @@ def test_schema_model_separates_duplicates_from_different_things(schema: str) ->
 def test_every_model_names_its_schema() -> None:
     for schema in ["Person", *SCHEMAS]:
         assert load_model(schema).schema == schema
+
+
+def test_nationality_u_is_estimated_among_namesakes() -> None:
+    """Where every family name belongs to one nationality, agreeing on nationality
+    says nothing beyond the name: u among records sharing the family name key is
+    about 1, not the random-pair rate, and the trained model carries that u."""
+    from crosslink.resolve.engine import conditional_u, train_linker
+    from crosslink.resolve.names import load_variant_table
+    from crosslink.resolve.standalone import _features
+
+    families = {"IQ": ["Barzani", "Talabani", "Rashid"], "ER": ["Tesfay", "Haile", "Berhane"],
+                "AL": ["Hoxha", "Berisha", "Krasniqi"], "VN": ["Nguyen", "Tran", "Pham"]}
+    rows = []
+    for nat, names in families.items():
+        for family in names:
+            for i in range(30):
+                rows.append({"unique_id": f"{family}-{i}", "firstName": f"Given{i:02d}",
+                             "lastName": family, "nationality": nat,
+                             "birthDate": f"{1960 + i}-0{1 + i % 9}-1{i % 9}"})
+    con = _connect()
+    model = load_model("Person")
+    available = _features(con, pa.Table.from_pylist(rows), "xl_features", "input", load_variant_table())
+    u = conditional_u(con, "xl_features", model, available)
+    assert u["nationality"] > 0.95  # random pairs agree only ~1 in 4 here
+    linker = train_linker(con, ["xl_features"], model, available)
+    trained = linker.misc.save_model_to_json(out_path=None)
+    nationality = next(c for c in trained["comparisons"] if c["output_column_name"] == "nationality")
+    agree = next(lvl for lvl in nationality["comparison_levels"] if not lvl.get("is_null_level"))
+    assert agree["u_probability"] == pytest.approx(u["nationality"])

@@ -73,3 +73,22 @@ def test_phone_numbers_never_repeat_across_draws_sharing_a_salt() -> None:
     ]
     assert len(set(numbers)) == len(numbers)
     assert sum(n.startswith("4478") for n in numbers) > 1000
+
+
+def test_noise_factor_sets_how_dirty_records_are() -> None:
+    from crosslink.simulate.noise import DEFAULT_NOISE
+
+    half = DEFAULT_NOISE.scaled(0.5)
+    assert half.name_translit == DEFAULT_NOISE.name_translit / 2
+    assert half.dob_missing == DEFAULT_NOISE.dob_missing / 2
+    clean = person_records(3000, 5, noise=DEFAULT_NOISE.scaled(0.0))
+    dirty = person_records(3000, 5)
+    assert clean.column("birth_date").null_count == 0
+    assert dirty.column("birth_date").null_count > 0.05 * dirty.num_rows
+    # without noise, every record of a person carries the same name
+    con = duckdb.connect()
+    con.register("t", clean)
+    spellings = con.sql(
+        "SELECT max(n) FROM (SELECT count(DISTINCT (first_name, last_name)) n FROM t GROUP BY true_id)"
+    ).fetchall()[0][0]
+    assert spellings == 1

@@ -22,7 +22,7 @@ from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
 from crosslink.resolve.model import LinkType, ResolutionModel
 
-__all__ = ["Progress", "ScoredModel", "score_pairs", "train_linker"]
+__all__ = ["Progress", "ScoredModel", "conditional_u", "score_pairs", "train", "train_linker"]
 
 #: Called with a short description of the step that is starting.
 Progress = Callable[[str], None]
@@ -72,8 +72,68 @@ def train_linker(
     settings = model.settings(available, link_type)
     linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings, log_level=None)
     n = sum(int(con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in feature_tables)  # noqa: S608
-    train(linker, model, available, records=n, seed=seed, progress=step)
+    given_u = conditional_u(con, feature_tables[0], model, available)
+    train(linker, model, available, records=n, seed=seed, progress=step, given_u=given_u)
     return linker
+
+
+#: Records sampled, and at most this many per key, for a conditional u.
+_COND_U_SAMPLE = 20_000
+_COND_U_PER_KEY = 50
+_COND_U_MIN_PAIRS = 100
+
+
+def conditional_u(
+    con: duckdb.DuckDBPyConnection, table: str, model: ResolutionModel, available: set[str]
+) -> dict[str, float]:
+    """u of the agreeing level of each comparison with ``u_given: KEY``, among
+    records that share ``KEY`` (see the nationality comparison in person.yaml).
+
+    Random-pair u is right for evidence independent of the blocking keys; for
+    evidence that follows the name (nationality), the pairs the model scores
+    agree far more often than random pairs do. Pairs sharing a key are almost all
+    non-matches, so their agreement rate estimates u. O(sample x per-key cap).
+    """
+    out: dict[str, float] = {}
+    for comparison in model.usable_comparisons(available):
+        key = comparison.get("u_given")
+        column = next((lvl["exact"] for lvl in comparison["levels"] if "exact" in lvl), None)
+        if not key or key not in available or column is None:
+            continue
+        # identifiers from the model file, checked against the feature columns
+        row = con.sql(
+            f"""WITH s AS (
+                    SELECT "{key}" AS k, "{column}" AS v, unique_id FROM {table}
+                    WHERE "{key}" IS NOT NULL AND "{column}" IS NOT NULL
+                    USING SAMPLE reservoir({_COND_U_SAMPLE} ROWS) REPEATABLE (42)
+                ), capped AS (
+                    SELECT k, v, row_number() OVER (PARTITION BY k ORDER BY hash(unique_id)) AS i FROM s
+                    QUALIFY i <= {_COND_U_PER_KEY}
+                )
+                SELECT avg(CAST(a.v = b.v AS DOUBLE)), count(*)
+                FROM capped a JOIN capped b ON a.k = b.k AND a.i < b.i"""  # noqa: S608
+        ).fetchall()[0]
+        agree, pairs = row
+        if pairs >= _COND_U_MIN_PAIRS and agree is not None:
+            # never 0 or 1: the other level would get an infinite weight
+            out[str(comparison["name"])] = min(max(float(agree), 0.001), 0.99)
+    return out
+
+
+def _apply_conditional_u(linker: Linker, values: dict[str, float]) -> None:
+    """Set the agreeing (first non-null) level's u to the conditional estimate and
+    spread the rest over the other levels in their random-pair proportions."""
+    for comparison in linker._settings_obj.comparisons:  # Splink has no public setter
+        u = values.get(comparison.output_column_name)
+        if u is None:
+            continue
+        levels = [lvl for lvl in comparison.comparison_levels if not lvl.is_null_level]
+        rest = [lvl for lvl in levels[1:] if isinstance(lvl.u_probability, float)]
+        total = sum(float(lvl.u_probability or 0.0) for lvl in rest)
+        levels[0].u_probability = u
+        for lvl in rest:
+            share = float(lvl.u_probability or 0.0) / total if total else 1.0 / len(rest)
+            lvl.u_probability = (1.0 - u) * share
 
 
 def train(
@@ -84,8 +144,10 @@ def train(
     records: int,
     seed: int = 42,
     progress: Progress | None = None,
+    given_u: dict[str, float] | None = None,
 ) -> None:
-    """Estimate the prior, u (random pairs) and m (EM) on any Splink backend.
+    """Estimate the prior, u (random pairs, or ``given_u`` from
+    :func:`conditional_u`) and m (EM) on any Splink backend.
 
     The same sequence for DuckDB and Spark, so both engines train one model.
     """
@@ -119,6 +181,9 @@ def train(
             )
         except Exception as exc:  # noqa: BLE001 - e.g. a rule that blocks every comparison
             logger.info("EM session skipped: %s", exc)
+    if given_u:
+        # last: every training session re-derives u from its random-pair sample
+        _apply_conditional_u(linker, given_u)
 
 
 def score_pairs(

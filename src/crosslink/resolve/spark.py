@@ -25,11 +25,12 @@ import shutil
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import pyarrow as pa
 from splink import Linker
 
 from crosslink.errors import CrosslinkError
-from crosslink.resolve.engine import train
+from crosslink.resolve.engine import conditional_u, train
 from crosslink.resolve.model import ResolutionModel
 
 if TYPE_CHECKING:
@@ -102,7 +103,11 @@ def train_and_predict(
     frame = session.createDataFrame(features)
     linker = Linker(db_api.register(frame), model.settings(available, "dedupe_only"),
                     log_level=None)
-    train(linker, model, available, records=features.num_rows, seed=seed,
+    local = duckdb.connect()  # the conditional u sample is small: read the Arrow table in place
+    local.register("xl_features", features)
+    given_u = conditional_u(local, "xl_features", model, available)
+    local.close()
+    train(linker, model, available, records=features.num_rows, seed=seed, given_u=given_u,
           progress=lambda message: step(f"{message} (Spark)"))
     trained = dict(linker.misc.save_model_to_json(out_path=None))
     step("scoring candidate pairs (Spark)")

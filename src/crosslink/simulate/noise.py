@@ -9,7 +9,7 @@ Complexity: O(records) for every function.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pyarrow as pa
@@ -53,6 +53,14 @@ class NoiseRates:
     passport_missing: float = 0.55  # on top of people who hold no passport
     passport_slip: float = 0.02
     city_missing: float = 0.20
+
+    def scaled(self, factor: float) -> NoiseRates:
+        """Every rate multiplied by ``factor`` (capped at 1): one knob for how
+        dirty the records are, so a benchmark can sweep difficulty without
+        choosing which kinds of noise to spare."""
+        if factor < 0:
+            raise ValueError(f"noise factor must be >= 0, got {factor}")
+        return replace(self, **{f.name: min(1.0, getattr(self, f.name) * factor) for f in fields(self)})
 
 
 DEFAULT_NOISE = NoiseRates()

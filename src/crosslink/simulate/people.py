@@ -457,14 +457,15 @@ def record_counts(rng: np.random.Generator, n: int, mean: float) -> np.ndarray:
 
 
 def person_records(
-    n_people: int, seed: int, *, records_per_person: float = 2.0
+    n_people: int, seed: int, *, records_per_person: float = 2.0, noise: NoiseRates = DEFAULT_NOISE
 ) -> pa.Table:
     """Noisy person records with ground truth, for entity-resolution benchmarks.
 
     Deterministic for a seed. Columns: record_id, true_id, first_name, last_name,
     birth_date (ISO, partial ISO or null), nationality (ISO alpha-2), phone,
     email, passport_number, city, source. Records are shuffled so one person's
-    records are not adjacent. O(n_people * records_per_person), vectorised.
+    records are not adjacent. ``noise`` sets the corruption rates (for example
+    ``DEFAULT_NOISE.scaled(0.5)`` for cleaner records). O(n_people * records_per_person), vectorised.
     """
     rng = np.random.default_rng(seed)
     people = generate_people(rng, n_people)
@@ -476,6 +477,6 @@ def person_records(
         pa.array(rng.integers(0, len(PERSON_SOURCES), n))
     )
     return person_record_table(
-        rng, people, person, record_ids=id_strings("R", np.arange(n), 9), sources=src
+        rng, people, person, record_ids=id_strings("R", np.arange(n), 9), sources=src, rates=noise
     )
 
