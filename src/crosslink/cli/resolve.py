@@ -37,7 +37,7 @@ ThresholdOption = Annotated[
         "--threshold",
         min=0.0,
         max=1.0,
-        help="Match probability needed to link (default: the model's, 0.95).",
+        help="Match probability needed to link (default: the model's cluster_threshold, 0.9 for Person).",
     ),
 ]
 ModelOption = Annotated[
