@@ -142,6 +142,13 @@ def _ibans(text: str) -> list[Candidate]:
         body = m.group(2)
         chars = body.replace(" ", "").replace("\t", "").replace("\r", "").replace("\n", "")
         n = _iban_length(head, chars)
+        if not n and ("O" in chars or "I" in chars):
+            # OCR: letter O for zero, I for one in a group that holds digits ("2O3O");
+            # a group of letters ("BARC") is a bank code and stays as it is
+            fixed = "".join(g.translate(OCR_DIGITS) if any(c.isdigit() for c in g) else g for g in body.split())
+            if len(fixed) == len(chars) and fixed != chars:
+                n = _iban_length(head, fixed)
+                chars = fixed if n else chars
         if not n:
             continue
         kind = NUMBER_LABELS.kind(text, m.start())

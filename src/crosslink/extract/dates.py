@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from crosslink.extract import keywords
 from crosslink.extract._base import Candidate, lowered, window_before
@@ -22,8 +23,46 @@ _MONTHS = {
     "oct": 10, "nov": 11, "dec": 12, "janv": 1, "fév": 2, "fev": 2, "mars": 3, "avr": 4, "mai": 5,
     "juin": 6, "juil": 7, "aoû": 8, "aou": 8, "déc": 12,
 }
-_MON = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-        r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+#: month names of the partner reports (Dutch, German, French, Italian, Spanish), in full
+_MONTH_NAMES = {
+    **dict.fromkeys(("januari", "januar", "janvier", "gennaio", "enero"), 1),
+    **dict.fromkeys(("februari", "februar", "février", "fevrier", "febbraio", "febrero"), 2),
+    **dict.fromkeys(("maart", "märz", "marz", "maerz", "marzo"), 3),
+    **dict.fromkeys(("avril", "aprile", "abril"), 4),
+    **dict.fromkeys(("mei", "maggio", "mayo"), 5),
+    **dict.fromkeys(("juni", "juin", "giugno", "junio"), 6),
+    **dict.fromkeys(("juli", "juillet", "luglio", "julio"), 7),
+    **dict.fromkeys(("augustus", "août", "aout", "agosto"), 8),
+    **dict.fromkeys(("septembre", "settembre", "septiembre", "setiembre"), 9),
+    **dict.fromkeys(("oktober", "octobre", "ottobre", "octubre"), 10),
+    **dict.fromkeys(("novembre", "noviembre"), 11),
+    **dict.fromkeys(("dezember", "décembre", "decembre", "dicembre", "diciembre"), 12),
+}
+
+
+def _trie(words: list[str]) -> str:
+    """A regex alternation of ``words`` nested by common prefix (``re`` tries one
+    character per branch instead of every word in turn), longest match first."""
+    tree: dict[str, Any] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def sub(node: dict[str, Any]) -> str:
+        branches = [re.escape(k) + sub(v) for k, v in sorted(node.items()) if k]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return sub(tree)
+
+
+_ENGLISH_MONTHS = ("jan january feb february mar march apr april may jun june jul july aug august sep sept "
+                   "september oct october nov november dec december").split()
+_MON = r"(?P<mon>" + _trie(_ENGLISH_MONTHS + list(_MONTH_NAMES)) + r")\.?"
 # Everything that starts with a digit, in one scan that starts with one character
 # class (re then skips ahead in C; see _base.trie_regex): dates first, then the
 # look-alikes that must block selectors (ICCID, IP, crime refs, sort codes, times).
@@ -32,13 +71,14 @@ _MON = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|jul
 # and then one of "-/.)", the h of "0930 hrs", the o of "of" or a month's initial:
 # the look-ahead tests that first, which turns away phone and account digits.
 NUM_RE = re.compile(
-    r"\d(?<![\w/.:-]\d)(?=\d{0,3}+(?:[-/.:)snrth]|[ \t]++[-/.)hJFMASONDjfmasondo])|(?<=8)9)(?:"
+    r"\d(?<![\w/.:-]\d)(?=\d{0,3}+(?:[-/.:)snrth]|[ \t]++(?:[-/.)hJFMASONDjfmasondo]|[EeGgLl][EeIiNnUu]))|(?<=8)9)(?:"
     r"(?P<date>(?P<d1>(?<=\d)\d?)[ \t]*(?P<sep>[/.-])[ \t]*(?P<m1>\d{1,2})[ \t]*(?P=sep)[ \t]*(?P<y1>\d{4}|\d{2})"
     r"(?![\w/]|[.-]\d))"
     r"|(?P<yr>(?<=[12])\d{3}(?=[ \t]*\)))"
     r"|(?P<my>(?<=\d)\d?/(?P<y5>\d{4})(?![\w/]|[.-]\d))"
     r"|(?P<iso>(?<=\d)\d{3}-(?P<m2>\d{2})-(?P<d2>\d{2})(?![\w/]|[.-]\d))"
-    r"|(?P<text>(?P<d3>(?<=\d)\d?)(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?i:" + _MON + r"),?[ \t]+(?P<y3>\d{4})(?!\w))"
+    r"|(?P<text>(?P<d3>(?<=\d)\d?)(?:st|nd|rd|th)?(?:[ \t]+(?:(?:of|de)[ \t]+)?(?i:" + _MON + r"),?[ \t]+(?:de[ \t]+)?"
+    r"|-(?i:" + _MON.replace("?P<mon>", "?P<mon2>") + r")-)(?P<y3>\d{4})(?!\w))"
     r"|(?P<_iccid>(?<=8)9(?:[ \t]?\d){16,18}(?!\w))"
     r"|(?P<_ip>\d{0,2}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d))"
     r"|(?P<_crime_ref>\d{0,3}/\d{3,8}/\d{2,4}(?![\w/]))"
@@ -60,6 +100,15 @@ keywords.register(
 _DOB_CUE = re.compile(
     r"(?:\bdob|\bd\.o\.b\.?|date of birth|\bborn(?: on)?|\bb\.|\bbirth ?date|\bdate de naissance|\bgeb\.?|"
     r"\bgeboren(?: am| op)?|\bn[ée]e? le|\bn[ée]e? en)[ \t]*[:\-=]?[ \t]*(?:\(?[ \t]*)$"
+)
+#: Birth labels of Spanish, Italian, German, Dutch and Polish reports, and French,
+#: Italian, Spanish with the birthplace between the word and the date ("né à Herat le",
+#: "nato a Nyala il", "nacido en Orán el"); tried only when the window ends like one
+#: of them (a separate regex keeps the common search above short)
+_DOB_CUE_MORE = re.compile(
+    r"(?:\bn[ée]e? à [^\s,;]+(?: [^\s,;]+)? le|\bnat[oa] a [^\s,;]+(?: [^\s,;]+)? il|\bnat[oa] il"
+    r"|\bnacid[oa] en [^\s,;]+(?: [^\s,;]+)? el|\bnacid[oa] el|\bfecha de nacimiento|\bdata di nascita"
+    r"|\bgeburtsdatum|\bgeboortedatum|\burodzon[ya])[ \t]*[:\-=]?[ \t]*$"
 )
 _NAME_BEFORE = re.compile(r"(?P<w>[^\W\d_][\w'’-]+)[ \t]*\([ \t]*$")
 
@@ -93,7 +142,9 @@ _LABEL_TAIL = re.compile(r"[ \t]*[:#.]?[ \t]*(?P<v>[A-Z0-9][A-Z0-9/-]{3,30}[A-Z0
 # so it may also match before one final newline), so skipping never changes a result.
 #: what _DOB_CUE's words end with, and what may follow them before the end
 _DOB_CUE_ENDS = ("dob", "d.o.b", "b.", "birth", "born", " on", "date", "naissance", "geb", "geboren",
-                 " am", " op", " le", " en")
+                 " am", " op", " le", " en", " il", " el", "nacimiento", "nascita", "geburtsdatum",
+                 "geboortedatum", "urodzony", "urodzona")
+_MORE_ENDS = (" le", " il", " el", "nacimiento", "nascita", "geburtsdatum", "geboortedatum", "urodzony", "urodzona")
 _CUE_TAIL = " \t\n:-=("
 
 
@@ -123,7 +174,9 @@ def _date_of(m: re.Match[str]) -> date | None:
     if kind == "iso":
         return parse_date(int(m.group("d2")), int(m.group("m2")), int(m.group()[:4]))
     if kind == "text":
-        return parse_date(int(text_of(m, "d3")), _MONTHS[m.group("mon").lower()[:3]], int(m.group("y3")))
+        mon = (m.group("mon") or m.group("mon2")).lower().rstrip(".")
+        month = _MONTH_NAMES.get(mon) or _MONTHS.get(mon[:4]) or _MONTHS[mon[:3]]
+        return parse_date(int(text_of(m, "d3")), month, int(m.group("y3")))
     return parse_date(int(m.group("d4")), _MONTHS[m.group()[:3].lower()], int(m.group("y4")))
 
 
@@ -141,8 +194,10 @@ def _date_candidate(text: str, m: re.Match[str], today: date) -> Candidate:
     # end like a birth label, neither does the window (and it is not computed)
     is_dob = (
         lowered(text)[max(0, start - 30) : start].rstrip(_CUE_TAIL).endswith(_DOB_CUE_ENDS)
-        and (before := window_before(text, start, 30)).rstrip(_CUE_TAIL).endswith(_DOB_CUE_ENDS)
-        and _DOB_CUE.search(before) is not None
+        and (core := (before := window_before(text, start, 30)).rstrip(_CUE_TAIL)).endswith(_DOB_CUE_ENDS)
+        # the longest cue word is 19 characters: the search starts 20 before its end
+        and (_DOB_CUE.search(before, max(0, len(core) - 20)) is not None
+             or (core.endswith(_MORE_ENDS) and _DOB_CUE_MORE.search(before) is not None))
     )
     if not is_dob:
         raw_before = text[max(0, start - 40) : start]

@@ -100,6 +100,8 @@ END_CHARS = (
     + "\n\r\f\v\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b"
     + "\u2028\u2029\u202f\u205f\u3000\u2010\u2011\u2012\u2013\u2014\u2015\u2018\u2019\u201a\u201b"
     + "\u201c\u201d\u201e\u201f\u2026\u2032\u2033«»‹›¡¿°º§¶·•€£¥₺\u060c\u061b\u061f\u06d4"
+    # Ge'ez (Tigrinya, Amharic) full stop, comma, semicolons, colon, question mark
+    + "\u1362\u1363\u1364\u1365\u1366\u1367"
 )
 
 

@@ -64,7 +64,8 @@ SURNAME_GIVEN_RE = re.compile(
     rf"(?P<s>{CAPS0}(?:{_SP}{CAPS}){{0,1}}){_SP}(?P<g>{CAP}(?:{_SP}{CAP}){{0,1}})(?![\w'’-])"
 )
 _PARTNER_CUE = re.compile(
-    r"(?:\b(?:werd|wurde|nommée?|genaamd|namens|named|called|der|die|le|la|subject|suspect|nominal)[ \t]*:?[ \t]*)$",
+    r"(?:\b(?:werd|wurde|nommée?|dénommée?|denommee?|surnommée?|genaamd|namens|named|called|der|die|le|la|subject|"
+    r"suspect|nominal|llamado|llamada|chiamato|chiamata)[ \t]*:?[ \t]*)$",
     re.IGNORECASE,
 )
 _BIRTH_AFTER = re.compile(r"[ \t]*(?:\(|,?[ \t]*(?:geboren|geb\.|né|née|born|dob|b\.)(?![a-z]))", re.IGNORECASE)
@@ -83,17 +84,23 @@ TITLE_RE = re.compile(
 )
 _ALIAS_WORDS = (
     "aka|a.k.a|a.k.a.|also known as|known as|nicknamed|nickname|alias|goes by|street name|kunya|laqab|"
-    "saved as|stored as|listed as"
+    "saved as|stored as|listed as|known only as|only known as|knew only as|knew him as|knew her as|know him as|"
+    "know her as|known to him as|known to her as|known to them as|surnommé|surnommée|dit|genannt|bekend als|"
+    "conocido como|detto"
+)
+_MORE_ALIAS = re.compile(
+    r"[ \t]*(?:,|and|or|et|ou|und|oder|en|y|e|o)[ \t]*['\"‘“«][ \t]*(?P<q>[^'\"’”»\n]{1,40}?)[ \t]*['\"’”»]"
 )
 ALIAS_TAIL = re.compile(
-    r"[ \t]*[:\-]?[ \t]*(?:the[ \t]+)?(?:['\"‘“](?P<q>[^'\"’”\n]{1,40}?)['\"’”]"
+    r"[ \t]*[:\-]?[ \t]*(?:the[ \t]+)?(?:['\"‘“«][ \t]*(?P<q>[^'\"’”»\n]{1,40}?)[ \t]*['\"’”»]"
     rf"|(?P<w>(?:{CAP}|{CAPS})(?:{_SP}(?:{CAP}|{CAPS})){{0,2}}))"
 )
 _ROLE_CUE = re.compile(
     r"(?:\b(?:named|called|name is|nominal|subject|suspect|male|female|man|woman|driver|pilot|organiser|"
     r"recruiter|facilitator|associate|brother|sister|cousin|uncle|aunt|nephew|wife|husband|son|daughter|"
     r"father|mother|partner|girlfriend|boyfriend|friend|boss|victim|witness|migrant|passenger|"
-    r"contact|owner|tenant|landlord|agent|smuggler|courier|"
+    r"contact|owner|tenant|landlord|agent|smuggler|courier|receptionist|skipper|captain|hawaladar|interpreter|"
+    r"cashier|manager|employee|worker|fixer|guide|broker|accountant|neighbour|neighbor|keeper|"
     r"arrested|detained|identified as|believed to be)[ \t]*[:,]?[ \t]*)$"
 )
 _AFTER_CUE = re.compile(
@@ -105,7 +112,7 @@ _CHAT_CUE = re.compile(
     r"(?:\b(?:tell|told|ask|asked|call|called|ring|rang|phone|phoned|msg|message|messaged|text|texted|bro|"
     r"brother|sister|sis|cousin|uncle|mate|with|meet|met|see|saw|from|to|and|about|for|by|wait for|pay|paid|"
     r"send|sent|give|gave|speak to|spoke to|talk to|contact|contacted|thanks|thank you|thx|hi|hey|hello|"
-    r"salam|slm|kak|kaka|haji|named)[ \t]+)$"
+    r"salam|slm|kak|kaka|haji|named|bra|brak|numaray|zhmaray|anh|ya)[ \t]+)$"
 )
 
 _CHAT_AFTER = re.compile(
@@ -143,7 +150,9 @@ _STOP = frozenset(
     Les Détenu Détenue Conducteur Passeur Suspecté Témoin Detenido Detenida Conductor Sospechoso Testigo
     Kierowca Podejrzany Zatrzymany Świadek Il Lo Arrestato Indagato Autista Testimone Verdachte Bestuurder
     Getuige Kontakto Kontakt Contactez Contacto Contattare Udhetim Udhëtim Çmimi Cmimi Am Im Vom Zum Zur Beim
-    Het Een Bij""".split()
+    Het Een Bij Schipper Skipper Kapitein Kapitän Kapitan Capitaine Capitano Capitán Captain Beifahrer
+    Bijrijder Passagier Passager Passagère Pasajero Passeggero Dénommé Dénommée Nommé Nommée Vorgangsnummer
+    Aktenzeichen Tagebuchnummer Geschäftszeichen Dossiernummer Zaaknummer Receptionist""".split()
 )
 _CAPS_STOP = frozenset(
     """NCA UK EU USA US GBP EUR USD BTC USDT TRX ID NI PNC CRN URN NB PS AKA VW BMW DAF MAN IVECO SCANIA VOLVO
@@ -198,6 +207,8 @@ _FAMILY_AFTER = re.compile(r"[ \t]+(?P<f>[a-z][a-z'-]+)(?![\w'@-])")
 _CHAT_FRAME_BEFORE = (
     "tell", "ask", "hi", "hey", "hiya", "thanks", "thank you", "thx", "cheers", "salam", "slm", "kak", "kaka",
     "mamosta", "haji",
+    # Kurdish "brother", "the number of" ("numaray hogr"), Albanian "the number of"
+    "bra", "brak", "numaray", "zhmaray", "numrin e",
 )
 _CHAT_FRAME_AFTER = ("said", "says", "told", "asked", "reckons", "replied", "texted", "msgd", "messaged")
 keywords.register("chat_frame", _CHAT_FRAME_BEFORE + _CHAT_FRAME_AFTER)
@@ -294,7 +305,10 @@ def _given_caps(span: str, g_end: int, s_start: int) -> tuple[int, int, int, str
     # ("Van-Minh HO": HO is also the Home Office)
     while s and (
         stop(s[-1][2])
-        or (s[-1][2].lower() in places and not (len(s) > 1 and (s[-1][2].lower() in given or s[-1][2].lower() in family)))
+        or (s[-1][2].lower() in places and not (
+            (len(s) > 1 and (s[-1][2].lower() in given or s[-1][2].lower() in family))
+            # "Lee KENT": a family name after a known given name, though also a place
+            or (len(s) == 1 and g and g[-1][2].lower() in given and s[0][2].lower() in family)))
     ):
         s.pop()
     if not s or stop(s[0][2]) or not all(t[2].isupper() for t in s):
@@ -322,7 +336,9 @@ def _sentence_run(span: str) -> tuple[int, int, str, bool] | None:
         toks.pop()
     if len(toks) < 2 or any(t[2] in _STOP for t in toks) or not toks[0][2][0].isupper():
         return None
-    known = toks[0][2].lower() in given or toks[-1][2].lower() in family
+    known = (toks[0][2].lower() in given or toks[-1][2].lower() in family
+             # family name first, given name last (Vietnamese "Pham Van Hung")
+             or (toks[0][2].lower() in family and toks[-1][2].lower() in given))
     return toks[0][0], toks[-1][1], nice_name([t[2] for t in toks]), known
 
 
@@ -334,6 +350,10 @@ def _not_surname(i: int, tok: str, given: frozenset[str], family: frozenset[str]
     if tok in _CAPS_STOP:
         return low not in family
     return low in places and not (i > 0 and (low in given or low in family))
+
+
+#: Albanian case endings (definite genitive/dative, accusative, ablative) on a name
+_SQ_ENDINGS = ("it", "in", "ut", "un", "i")
 
 
 def _chat_unknown(
@@ -352,6 +372,10 @@ def _chat_unknown(
             continue
         xs, xe = m.span("x")
         x = m.group("x")
+        stem = next((x[: -len(e)] for e in _SQ_ENDINGS if x.endswith(e) and x[: -len(e)] in given), None)
+        if stem is not None and stem not in english:
+            out.append(Candidate(xs, xe, "person", nice_name([stem]), {"form": "chat"}))
+            continue
         if (
             x in _CHAT_NOT_NAMES
             or x.capitalize() in _STOP
@@ -367,6 +391,96 @@ def _chat_unknown(
         first = next((c for c in line if c.isalpha()), "")
         if first.islower():
             out.append(Candidate(xs, xe, "person", nice_name([x]), {"form": "chat"}))
+    return out
+
+
+# A name of one word. A known given name (capitalised) stands alone as a person after a
+# lower-case honorific or vocative ("ya Osman", "anh Duc", "kak Hiwa") or a naming word
+# ("a man called Kawa"), as a field of a list or ledger line ("12/8 — Sarbast — 1500$",
+# "Hemin mob 0748..."), or before a chat verb ("Almuiz wants"). Any capitalised word
+# that is not a stop word or place is a name after the strongest frames: a person
+# noun and "called"/"named", "gave the name", "his name is", and a role noun in
+# apposition ("The agent, Kourosh, took ...").
+keywords.register("honorific", "ya yaa anh chị chi kak kaka kako bra brak haji hajji mamosta bro brother cousin "
+                  "uncle called named".split() + ["name is", "name was"], keywords.word_lead)
+_ONE_NAME_AFTER = re.compile(rf"[ \t](?P<n>{CAP})(?![\w'’-])")
+_FIELD_OPEN = ("—", "–", "|", '"', "“", "\n")
+_FIELD_AFTER = re.compile(r"[ \t]*(?:[—–|\"”]|\n|$|(?:mob|mobile|tel|phone|no|number)\b)")
+_NAME_CUE1 = (
+    r"(?:(?:man|woman|guy|person|someone|somebody|boy|girl|minor|male|female|lady|child|youth|teenager|"
+    r"driver|smuggler|agent)[ \t]+(?:who[ \t]+)?(?:called|named|calling[ \t]+himself|calling[ \t]+herself)"
+    r"|(?:gave|gives|give|giving|under)[ \t]+(?:the|his|her|a)[ \t]+name(?:[ \t]+of)?"
+    r"|(?:his|her|whose)[ \t]+name[ \t]+(?:is|was)"
+    r"|(?:the|a|an|his|her|their)[ \t]+(?:agent|smuggler|driver|organiser|organizer|facilitator|skipper|"
+    r"captain|pilot|courier|recruiter|hawaladar|fixer|guide|contact|boss|cousin|brother|uncle|associate)[ \t]*,)"
+)
+_NAME_CUE1_RE = re.compile(_NAME_CUE1 + r"[ \t]*$", re.IGNORECASE)
+_NAMING_WORDS = frozenset({"called", "named", "name", "name of", "calling himself", "calling herself", "name is",
+                           "name was"})
+_ONE_NAME = re.compile(rf"[ \t]*,?[ \t]*(?P<n>{CAP})(?![\w'’-])")
+_APPOS_AFTER = re.compile(r"[ \t]*[,)]")
+keywords.register("name_cue1", ["called", "named", "name", "name of", "calling himself", "calling herself",
+                                "agent", "smuggler", "driver", "organiser", "organizer", "facilitator", "skipper",
+                                "captain", "pilot", "courier", "recruiter", "hawaladar", "fixer", "guide", "contact",
+                                "boss", "cousin", "brother", "uncle", "associate", "name is", "name was"])
+#: chat export lines "name: message" ("erion: ok", "khalid adam: call him"); the text
+#: is scanned with a newline before it (a literal first: re skips ahead in C)
+SPEAKER_RE = re.compile(r"\n(?P<n>[a-z][a-z'-]{1,14}(?: [a-z][a-z'-]{1,14})?):[ \t]")
+
+
+def _single_names(text: str, kw: keywords.TextIndex, given: frozenset[str], english: frozenset[str],
+                  places: frozenset[str]) -> list[Candidate]:
+    """One-word names (see above). O(hits) after the keyword scan."""
+    out: list[Candidate] = []
+    # a lower-case honorific or vocative, or "called", "named", "name is", before a
+    # known given name
+    for hs, he, _hw in kw.hits("honorific"):
+        if not text[he + 1 : he + 2].isupper():
+            continue
+        hm = _ONE_NAME_AFTER.match(text, he)
+        if hm is None or not text[hs:he].islower():
+            continue
+        word = hm.group("n")
+        low = word.lower()
+        if low not in given or low in english or word in _STOP or low in places:
+            continue
+        e = hm.end("n")
+        if text[e : e + 1] == " " and text[e + 1 : e + 2].isupper():
+            continue
+        out.append(Candidate(hm.start("n"), e, "person", word, {"form": "single"}))
+    for _cs, ce, cw in kw.hits("name_cue1"):
+        # a naming word, or a role noun with the comma of an apposition (tested first)
+        if cw not in _NAMING_WORDS and text[ce : ce + 1] != ",":
+            continue
+        m = _ONE_NAME.match(text, ce)
+        if m is None:
+            continue
+        n = m.group("n")
+        if n in _STOP or n.lower() in places or n.lower() in english:
+            continue
+        e = m.end("n")
+        if text[e : e + 1] == " " and text[e + 1 : e + 2].isupper():
+            continue
+        # the cue ends right before the name (a role noun with its comma: apposition,
+        # which must close after the name: "The agent, Kourosh, took")
+        if _NAME_CUE1_RE.search(text, max(0, ce - 40), m.start("n")) is None:
+            continue
+        if "," in text[ce : m.start("n")] and _APPOS_AFTER.match(text, e) is None:
+            continue
+        out.append(Candidate(m.start("n"), e, "person", nice_name([n]), {"form": "single"}))
+    if ":" in text:
+        speakers: dict[str, list[re.Match[str]]] = {}
+        for m in SPEAKER_RE.finditer("\n" + text):
+            speakers.setdefault(m.group("n"), []).append(m)
+        for name, ms in speakers.items():
+            toks = name.split()
+            if any(t in _CHAT_NOT_NAMES or t in english or t in places or t.capitalize() in _STOP for t in toks):
+                continue
+            # a label that opens two lines, or a known given name
+            if len(ms) < 2 and toks[0] not in given:
+                continue
+            for m in ms:  # offsets in the text with the newline put before it
+                out.append(Candidate(m.start("n") - 1, m.end("n") - 1, "person", nice_name(toks), {"form": "speaker"}))
     return out
 
 
@@ -462,8 +576,32 @@ def find(text: str, hint: str | None) -> list[Candidate]:
     # lower-case chat (given names from the shared keyword scan)
     for ws, we, _w in kw.hits("given_chat"):
         word = text[ws:we]
-        # only lower-case chat spellings
-        if not word.islower() or (ws > 0 and text[ws - 1] in "'@.-"):
+        if not word.islower():
+            # a capitalised given name alone: opening a field ("— Sarbast —", a line,
+            # a quote) and closing it, or opening a clause before a chat verb
+            # ("..., Almuiz wants"); see _single_names for the other frames
+            p1 = text[ws - 1] if ws else "\n"
+            if p1 == " ":
+                p2 = text[ws - 2] if ws > 1 else "\n"
+                if p2 in ".,":
+                    field = False
+                elif p2 in _FIELD_OPEN:
+                    field = True
+                else:
+                    continue
+            elif p1 in _FIELD_OPEN:
+                field = True
+            else:
+                continue
+            if not (word[:1].isupper() and word[1:].islower()) or word in _STOP or word.lower() in places:
+                continue
+            if text[we : we + 1] == " " and text[we + 1 : we + 2].isupper():
+                continue  # more names follow: the run scans read them
+            if (_FIELD_AFTER if field else _CHAT_AFTER).match(text, we) is not None:
+                out.append(Candidate(ws, we, "person", word, {"form": "single"}))
+            continue
+        # lower-case chat spellings
+        if ws > 0 and text[ws - 1] in "'@.-":
             continue
         fm = _FAMILY_AFTER.match(text, we)
         fam = fm.group("f") if fm is not None else None
@@ -473,6 +611,7 @@ def find(text: str, hint: str | None) -> list[Candidate]:
             out.append(Candidate(ws, we, "person", nice_name([word]), {"form": "chat"}))
 
     out.extend(_chat_unknown(text, kw, given, english, places))
+    out.extend(_single_names(text, kw, given, english, places))
     out.extend(arabic_script(text, places))
 
     # aliases
@@ -494,6 +633,14 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         a_end = text.index(words[-1], a_start) + len(words[-1])
         value = nice_name(words) if raw.isupper() or raw.islower() else " ".join(words)
         out.append(Candidate(a_start, a_end, "alias", value))
+        # more quoted aliases in the same list: "also known as 'KURDO' and 'Hama Rash'"
+        pos = m.end()
+        while grp == "q" and (more := _MORE_ALIAS.match(text, pos)) is not None:
+            q = more.group("q").strip()
+            if q:
+                qs = text.index(q, more.start("q"))
+                out.append(Candidate(qs, qs + len(q), "alias", nice_name(q.split()) if q.isupper() or q.islower() else q))
+            pos = more.end()
     return out
 
 

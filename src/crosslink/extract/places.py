@@ -67,6 +67,24 @@ def _right(low: str, end: int) -> bool:
 
 keywords.register("place", _words, keywords.word_lead, _right)
 
+#: Arabic-script one-letter words written onto the next: "and", "in/by", "to/for"
+#: ("وبروكسل": and Brussels)
+_AR_JOINED = "وبل"
+
+
+def _ar_words() -> list[str]:
+    return [w for w in _words() if w[:1] and "\u0600" <= w[0] <= "\u06ff"]
+
+
+def _not_arabic(ch: str) -> bool:
+    return not ("\u0600" <= ch <= "\u06ff")
+
+
+# (the word must end before one of keywords.END_CHARS, none of them an Arabic letter)
+keywords.register("place_ar_joined", _ar_words, lambda ch: ch != "" and ch in _AR_JOINED)
+#: what may join two places of one list ("from Jordan and Chad", "Kent, Essex")
+_LIST_JOIN = re.compile(r"[ \t]*(?:,|and|or|et|ou|und|oder|en|of|e|o|y|dhe|ose|و)?[ \t]*")
+
 
 def canonical_place(name: str) -> str | None:
     """Canonical English name of a route place written in any known variant."""
@@ -78,8 +96,9 @@ def find(text: str, hint: str | None) -> list[Candidate]:
     """Place candidates from the shared keyword scan (:mod:`crosslink.extract.keywords`);
     O(hits) after it."""
     table, ambiguous = load_places()
-    out = []
-    for start, end, key in keywords.index(text).hits("place"):
+    out: list[Candidate] = []
+    kw = keywords.index(text)
+    for start, end, key in kw.hits("place"):
         s = text[start:end]
         canon = table.get(key) or table.get(key.replace(" ", "-"))
         if canon is None:
@@ -87,9 +106,17 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         if s.islower() and (key in _LOWER_WORDS or len(key) < 4):
             continue
         if key in ambiguous:
-            if not s[:1].isupper() or _CUE.search(text[max(0, start - 30) : start]) is None:
+            # after a place cue, or listed right after a place that was ("from Jordan and Chad")
+            if not s[:1].isupper() or (
+                _CUE.search(text[max(0, start - 30) : start]) is None
+                and not (out and _LIST_JOIN.fullmatch(text, out[-1].end, start) is not None)
+            ):
                 continue
         elif len(s) <= 3 and not s.isupper() and not s[:1].isupper():
             continue
         out.append(Candidate(start, end, "location", canon))
+    for start, end, key in kw.hits("place_ar_joined"):
+        # the one-letter word starts its word ("وبروكسل"), and the whole is not a place itself
+        if (start < 2 or _not_arabic(text[start - 2])) and table.get(key) is not None:
+            out.append(Candidate(start, end, "location", table[key]))
     return out

@@ -46,12 +46,16 @@ _DE_DISTRICTS = frozenset(
     "WES KLE VIE NW".split()
 )
 
+# Romanian: a county code of one or two letters (B is Bucharest), two or three digits,
+# three letters ("B 123 ABC", "CJ 12 XYZ"); weak, like the Polish ones.
+_RO = r"[A-Z][A-Z]?[ ]?[0-9]{2,3}[ ]?[A-Z]{3}"
 # Spanish (since 2000): four digits, three consonants ("1234 BCD"). Italian ("AB 123 CD")
 # has the French SIV shape and is read by that pattern. Polish: a 2-3 letter district
 # code, then 4-5 characters with digits ("WX 12345", "WPR 5612A"). All three are weak:
 # the shapes are common enough in other numbers that they need a vehicle cue.
 _ES = r"[0-9][0-9]{3}[ -]?[BCDFGHJKLMNPRSTVWXYZ]{3}"
 _PL = [r"[A-Z][A-Z][ ]?[0-9]{5}", r"[A-Z][A-Z][ ]?[0-9]{4}[A-Z]", r"[A-Z][A-Z][ ]?[0-9]{3}[A-Z]{2}",
+       r"[A-Z][A-Z][ ]?[0-9][A-Z][0-9]{3}", r"[A-Z][A-Z][ ]?[0-9][A-Z]{2}[0-9]{2}",
        r"[A-Z][A-Z]{2}[ ]?[0-9]{4,5}", r"[A-Z][A-Z]{2}[ ]?[0-9]{3,4}[A-Z]", r"[A-Z][A-Z]{2}[ ]?[0-9]{2,3}[A-Z]{2}"]
 
 # (tag, pattern, strong): strong formats stand alone; weak ones need a vehicle cue.
@@ -60,6 +64,7 @@ _FORMATS += [("nl", p, True) for p in _NL]
 _FORMATS += [("de", _DE, True), ("uk", _UK_OLD, False), ("uk", _UK_SUFFIX, False), ("fr", _FR_SIV_LOOSE, False),
              ("be", _BE_LOOSE, False), ("es", _ES, False)]
 _FORMATS += [("pl", p, False) for p in _PL]
+_FORMATS += [("ro", _RO, False)]
 
 
 def _first_class_regex(formats: list[tuple[str, str, bool]]) -> str:
@@ -129,6 +134,14 @@ PARTIAL_LABEL_RE = re.compile(
     r"['\"‘“]?(?P<frag>[A-Z0-9][A-Z0-9 ]{0,6}[A-Z0-9]|[A-Z0-9])['\"’”]?(?![\w?*#])"
 )
 _LABEL_WORDS = frozenset({"VRM", "VRN", "PLATE", "REG", "INDEX", "NUMBER", "NO", "OF"})
+#: "a registration ending 417-QP", "plate starting with KX6": after a plate word
+PARTIAL_AFTER_CUE_RE = re.compile(
+    r"[ \t]+(?P<pos>beginning|starting|ending|begins|starts|ends)(?:[ \t]+(?:with|in))?[ \t]+['\"‘“]?"
+    r"(?P<frag>(?=[A-Z-]*[0-9])[A-Z0-9][A-Z0-9 -]{0,6}[A-Z0-9]|[A-Z0-9])['\"’”]?(?![\w?*#-])"
+)
+_PARTIAL_CUES = frozenset({"registration", "plate", "plates", "reg", "index", "vrm", "vrn", "number plate",
+                           "numberplate", "immatriculation", "plaque", "kenteken", "kennzeichen", "targa",
+                           "matrícula", "matricula"})
 _POS = {"beginning": "start", "starting": "start", "begins": "start", "starts": "start",
         "ending": "end", "ends": "end", "containing": "any", "including": "any"}
 
@@ -140,6 +153,15 @@ _BOAT = (r"(?:vessel|boat|ship|yacht|trawler|fishing boat|fishing vessel|RIB|rib
          r"speedboat|cruiser|launch|catamaran|tug|ferry|freighter|tanker)")
 _NAME_Q = r"['\"‘“](?P<q>[A-Z0-9][^'\"’”\n]{1,38})['\"’”]"
 _NAME_W = r"(?P<w>[A-Z][A-Za-z0-9'-]*(?:[ \t]+(?:[A-Z][A-Za-z0-9'-]*|of|de|la|du|the|[IVX]+)){0,3})"
+# A boat word (English or a partner language's) then a capitalised name then its IMO or
+# MMSI in brackets: "the cargo ship Yasemin K (IMO 9570709)", "le chalutier
+# Sainte-Odile (MMSI ...)", "de vissersboot Marieke (MMSI ...)".
+_BOAT_WORDS_MORE = ("chalutier bateau navire vedette cargo vissersboot boot schip kotter trawler kutter schiff "
+                    "frachter peschereccio nave barca motoscafo pesquero barco buque tekne gemi yat").split()
+VESSEL_NAME_ID_RE = re.compile(
+    r"[ \t]+(?P<n>[A-Z][A-Za-z0-9'-]*(?:[ \t]+(?:[A-Z][A-Za-z0-9'-]*|of|de|la|du|the|[IVX]+|[0-9]+)){0,3})"
+    r"[ \t]*[(,][ \t]*(?:IMO|MMSI)\b"
+)
 VESSEL_NAME_RE = re.compile(
     r"(?:\b(?P<pfx>MV|M/V|MY|M/Y|FV|F/V|SV|S/Y|MT|RHIB)\.?[ \t]+(?:" + _NAME_Q + "|" + _NAME_W + r")"
     r"|\b" + _BOAT + r"(?:[ \t]+(?:named|called|registered as|by the name(?: of)?))?[ \t]*(?:[:,][ \t]*)?" + _NAME_Q.replace("?P<q>", "?P<q2>")
@@ -148,11 +170,14 @@ VESSEL_NAME_RE = re.compile(
 keywords.register(
     "boat",
     "vessel boat ship yacht trawler rib rhib dinghy speedboat cruiser launch catamaran tug ferry "
-    "freighter tanker mv m/v my m/y fv f/v sv s/y mt".split(),
+    "freighter tanker mv m/v my m/y fv f/v sv s/y mt".split() + _BOAT_WORDS_MORE,
 )
 keywords.register("vessel_label", ["imo", "mmsi"], lambda c: True, lambda low, end: True)
 _DE_SPLIT = re.compile(r"[- ]")
 _BLANK_OR_HYPHEN = re.compile(r"[\s-]")
+#: ship-type prefixes that start a name after a boat word ("Vessel MV Atlantic Star"):
+#: the prefix pattern of VESSEL_NAME_RE reads those
+_PREFIXES = frozenset({"MV", "MY", "FV", "SV", "MT", "RHIB", "RIB"})
 _NAME_STOP = frozenset({"The", "A", "An", "And", "On", "In", "At", "To", "From", "With", "Was", "Is", "Which", "That"})
 
 
@@ -246,6 +271,15 @@ def _plates(text: str) -> list[Candidate]:
 def _partials(text: str) -> list[Candidate]:
     out: list[Candidate] = []
     kw = keywords.index(text)
+    for _cs, ce, cw in kw.hits("vehicle_cue"):
+        if (
+            cw in _PARTIAL_CUES
+            and text[ce + 1 : ce + 2] in ("b", "s", "e")
+            and (pm2 := PARTIAL_AFTER_CUE_RE.match(text, ce)) is not None
+        ):
+            frag = re.sub(r"[\s-]", "", pm2.group("frag"))
+            value = frag + "*" if _POS[pm2.group("pos")] == "start" else "*" + frag
+            out.append(Candidate(pm2.start("frag"), pm2.end("frag"), "plate_partial", value, boost=1))
     if "partial" not in kw.low and not any(c in text for c in "?*_#"):
         return out
     for m in PARTIAL_LABEL_RE.finditer(text):
@@ -297,8 +331,14 @@ def _vessels(text: str) -> list[Candidate]:
         if n[0] in "234567":
             out.append(Candidate(m.start("n"), m.end("n"), "vessel", n, {"scheme": "mmsi"}))
     last = 0
-    for b_start, _be, _bw in kw.hits("boat"):
+    for b_start, b_end, _bw in kw.hits("boat"):
         if b_start < last:
+            continue
+        # (a capital after one blank, tested first: most boat words are followed by others)
+        nm = VESSEL_NAME_ID_RE.match(text, b_end) if text[b_end + 1 : b_end + 2].isupper() else None
+        if nm is not None and nm.group("n").split()[0] not in _NAME_STOP | _PREFIXES:
+            last = nm.end("n")
+            out.append(Candidate(nm.start("n"), nm.end("n"), "vessel_name", " ".join(nm.group("n").upper().split())))
             continue
         m = VESSEL_NAME_RE.match(text, b_start)  # type: ignore[assignment]
         if m is None:
