@@ -120,19 +120,23 @@ def extract(text: str, country_hint: str | None = None) -> list[Mention]:
             cands.extend(find(text, country_hint))
         out: list[Mention] = []
         append = out.append
-        # _mention inlined: one Python call less per mention
+        # _mention inlined, its setters in locals: one call and six global look-ups
+        # less per mention (tens of thousands per megabyte)
+        new, set_type, set_text, set_start, set_end, set_value, set_extra = (
+            _new, _SET_TYPE, _SET_TEXT, _SET_START, _SET_END, _SET_VALUE, _SET_EXTRA
+        )
         for c in _resolve([c for c in cands if c.end > c.start]):
             typ = c.type
             if typ[0] == "_":
                 continue
             start, end = c.start, c.end
-            m: Mention = _new(Mention)
-            _SET_TYPE(m, typ)
-            _SET_TEXT(m, text[start:end])
-            _SET_START(m, start)
-            _SET_END(m, end)
-            _SET_VALUE(m, c.value)
-            _SET_EXTRA(m, c.extra)
+            m: Mention = new(Mention)
+            set_type(m, typ)
+            set_text(m, text[start:end])
+            set_start(m, start)
+            set_end(m, end)
+            set_value(m, c.value)
+            set_extra(m, c.extra)
             append(m)
         return out
     finally:

@@ -95,7 +95,6 @@ keywords.register(
     "month",
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split(),
-    right=lambda low, end: True,
 )
 _DOB_CUE = re.compile(
     r"(?:\bdob|\bd\.o\.b\.?|date of birth|\bborn(?: on)?|\bb\.|\bbirth ?date|\bdate de naissance|\bgeb\.?|"

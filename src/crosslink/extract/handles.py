@@ -35,8 +35,7 @@ _DOMAINS = {
 }
 # Anchored on the domain (from the shared keyword scan); the optional scheme and
 # "www." before it are read back, the user name is read after it.
-keywords.register("url_domain", sorted(_DOMAINS), lambda c: c == "" or (keywords.not_word(c) and c not in "@-"),
-                  lambda low, end: True)
+keywords.register("url_domain", sorted(_DOMAINS), lambda c: c == "" or (keywords.not_word(c) and c not in "@-"))
 URL_USER = re.compile(r"/?(?P<user>@?[A-Za-z0-9_][A-Za-z0-9_.+]{1,63})")
 _SCHEME_RE = re.compile(r"(?:https?://)?(?:www\.)?$")
 AT_RE = re.compile(r"(?<![\w.@/])@(?P<user>[A-Za-z_][A-Za-z0-9_.]{2,31})")

@@ -78,7 +78,11 @@ def register(
     ``left`` tests the character before a hit (``""`` at the start of the text);
     whatever it says, a hit never starts right after an ASCII letter (most raw
     hits are inside words, and this one test drops them). ``right`` tests
-    ``(lowered_text, end)``; by default no ASCII letter may follow.
+    ``(lowered_text, end)``; by default no ASCII letter may follow (a hit always
+    ends before one of :data:`END_CHARS`, so an always-true ``left`` or ``right`` is
+    the default, and only makes the scan test it). A ``right``
+    test may look at ``lowered_text[end : end + 2]`` only: the scan caches both
+    verdicts by the character before and the two after (see :meth:`TextIndex._scan`).
     """
     if callable(words):
         fn = words
@@ -105,9 +109,19 @@ END_CHARS = (
 )
 
 
+#: The distinct ``((category number, left, right), ...)`` tuples of the words, and per
+#: tuple the cached verdicts: ``(previous character, next two characters)`` -> the
+#: category numbers whose boundaries hold there (filled by the scan, cleared with the
+#: automaton).
+_ENTRIES: list[tuple[tuple[int, Boundary | None, Callable[[str, int], bool] | None], ...]] = []
+_VERDICTS: list[dict[tuple[str, str], tuple[int, ...]]] = []
+_MAX_VERDICTS = 4096
+
+
 def _automaton() -> ahocorasick.Automaton:
     """The automaton over every registered word; a key's value is
-    ``(word, length, ((category number, left, right), ...), simple)``.
+    ``(word, length, entries number, simple)``, ``entries`` being the word's
+    ``((category number, left, right), ...)`` in :data:`_ENTRIES`.
 
     Each word is added once per character of :data:`END_CHARS` that may follow it
     (the trie shares the word, so that is one node per variant): a word then only
@@ -125,18 +139,37 @@ def _automaton() -> ahocorasick.Automaton:
                 keys.setdefault(w, {})[cat.name] = cat
     auto = ahocorasick.Automaton()
     names = list(_CATEGORIES)
+    numbers: dict[tuple[tuple[int, Boundary | None, Callable[[str, int], bool] | None], ...], int] = {}
+    _ENTRIES.clear()
+    _VERDICTS.clear()
     for w, cats in keys.items():
         # left None: only the ASCII-letter test every category gets anyway
         entries = tuple((names.index(c.name), None if c.left is not_az else c.left, c.right) for c in cats.values())
         # a word of one category with the default boundaries (most words) needs no
         # per-category test in the scan: its category number, else -1
         simple = entries[0][0] if len(entries) == 1 and entries[0][1] is None and entries[0][2] is None else -1
-        value = (w, len(w), entries, simple)
+        if entries not in numbers:
+            numbers[entries] = len(_ENTRIES)
+            _ENTRIES.append(entries)
+            _VERDICTS.append({})
+        value = (w, len(w), numbers[entries], simple)
         for ch in END_CHARS:
             auto.add_word(w + ch, value)
     auto.make_automaton()
     _AUTOMATON.append(auto)
     return auto
+
+
+def _passing(
+    entries: tuple[tuple[int, Boundary | None, Callable[[str, int], bool] | None], ...], prev: str, low: str, end: int
+) -> tuple[int, ...]:
+    """The category numbers of ``entries`` whose left and right boundaries hold for a
+    hit ending at ``end`` in ``low`` after the character ``prev``."""
+    return tuple(
+        cat
+        for cat, left, right in entries
+        if (left is None or left(prev)) and (right is None or right(low, end))
+    )
 
 
 @dataclass(slots=True)
@@ -179,7 +212,9 @@ class TextIndex:
         hay = (low.replace("\t", " ") if "\t" in low else low) + " "
         names = list(_CATEGORIES)
         raw: list[list[tuple[int, int, str]]] = [[] for _ in names]
-        for end_idx, (word, n, entries, simple) in _automaton().iter(hay):
+        auto = _automaton()
+        verdicts = _VERDICTS
+        for end_idx, (word, n, number, simple) in auto.iter(hay):
             # the hit is the word plus the character after it, which is one of
             # END_CHARS (never a-z) or the appended blank: the default right
             # boundary always holds
@@ -193,11 +228,17 @@ class TextIndex:
             if simple >= 0:
                 raw[simple].append((start, -end_idx, word))
                 continue
-            for cat, left, right in entries:
-                if left is not None and not left(prev):
-                    continue
-                if right is not None and not right(low, end_idx):
-                    continue
+            # The boundary tests are Python calls, and tens of thousands of hits need
+            # them; their verdicts depend only on the entries, the character before
+            # and the two after (see register), which repeat: cached per combination.
+            key = (prev, low[end_idx : end_idx + 2])
+            cache = verdicts[number]
+            cats = cache.get(key)
+            if cats is None:
+                cats = _passing(_ENTRIES[number], prev, low, end_idx)
+                if len(cache) < _MAX_VERDICTS:  # bounded on texts of many scripts
+                    cache[key] = cats
+            for cat in cats:
                 raw[cat].append((start, -end_idx, word))
         out: dict[str, Hits] = {}
         for name, spans in zip(names, raw, strict=True):

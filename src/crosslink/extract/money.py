@@ -65,7 +65,7 @@ ALONE_BEFORE_RE = re.compile(r"(?<![\w-])(?P<nw>(?i:" + "|".join(_ALONE) + r"))[
 _SYMBOL_RE = re.compile(r"[£€$₺]")
 _CODES = ("gbp", "eur", "usd", "usdt", "try", "iqd", "irr", "afn", "chf", "aed", "pln", "ron", "all", "vnd", "ern", "sdg",
           "tl")
-keywords.register("currency_code", _CODES, right=lambda low, end: True)
+keywords.register("currency_code", _CODES)
 keywords.register("currency_word", list(_WORDS))
 _BLANK_DIGIT = re.compile(r"[ \t]?(?=\d)")
 _END_RE = re.compile(_END)

@@ -172,7 +172,7 @@ keywords.register(
     "vessel boat ship yacht trawler rib rhib dinghy speedboat cruiser launch catamaran tug ferry "
     "freighter tanker mv m/v my m/y fv f/v sv s/y mt".split() + _BOAT_WORDS_MORE,
 )
-keywords.register("vessel_label", ["imo", "mmsi"], lambda c: True, lambda low, end: True)
+keywords.register("vessel_label", ["imo", "mmsi"])
 _DE_SPLIT = re.compile(r"[- ]")
 _BLANK_OR_HYPHEN = re.compile(r"[\s-]")
 #: ship-type prefixes that start a name after a boat word ("Vessel MV Atlantic Star"):
