@@ -368,7 +368,7 @@ def main(argv: list[str] | None = None) -> None:
     tasks += [(f"sim{s}", s, f) for f in args.noise for s in args.sizes]
     if args.only:
         tasks = [t for t in tasks if t[0] in args.only]
-    head = f"{'data set':<12}{'records':>9} | {'method':<9}{'P':>7}{'R':>7}{'F1':>7}{'clusterF1':>10}{'wall s':>8}{'peak MB':>9}"
+    head = f"{'data set':<15}{'records':>9} | {'method':<9}{'P':>7}{'R':>7}{'F1':>7}{'clusterF1':>10}{'wall s':>8}{'peak MB':>9}"
     print(head)
     print("-" * len(head))
     fmt: Callable[[float], str] = lambda v: "   n/a" if v != v else f"{v:7.4f}"  # noqa: E731
@@ -380,18 +380,18 @@ def main(argv: list[str] | None = None) -> None:
             results["splink"] = measure(name.split("@")[0], size, "splink", noise)
         for method, r in results.items():
             if "error" in r:
-                print(f"{name:<12}{'':>9} | {method:<9} {r['error']}")
+                print(f"{name:<15}{'':>9} | {method:<9} {r['error']}")
                 continue
-            print(f"{name:<12}{r['n']:>9} | {method:<9}{fmt(r['P'])}{fmt(r['R'])}{fmt(r['F1'])}"
+            print(f"{name:<15}{r['n']:>9} | {method:<9}{fmt(r['P'])}{fmt(r['R'])}{fmt(r['F1'])}"
                   f"{fmt(r['cF1']):>10}{r['wall']:8.1f}{r['peak_mb']:9.0f}")
         ceiling = results["crosslink"].get("ceiling")
         if ceiling:
-            print(f"{'':<12}{'':>9} | {'ceiling':<9}{fmt(ceiling['P'])}{fmt(ceiling['R'])}"
+            print(f"{'':<15}{'':>9} | {'ceiling':<9}{fmt(ceiling['P'])}{fmt(ceiling['R'])}"
                   f"{fmt(ceiling['F1'])}{fmt(ceiling['cF1']):>10}   (no guessing: see simulated_ceiling)")
         if all("error" not in r for r in results.values()) and "splink" in results:
             c, s = results["crosslink"], results["splink"]
             ratio = lambda a, b: f"{a / b:7.2f}" if b else "    inf"  # noqa: E731
-            print(f"{'':<12}{'':>9} | {'ratio':<9}{ratio(c['P'], s['P'])}{ratio(c['R'], s['R'])}"
+            print(f"{'':<15}{'':>9} | {'ratio':<9}{ratio(c['P'], s['P'])}{ratio(c['R'], s['R'])}"
                   f"{ratio(c['F1'], s['F1'])}{'':>10}{ratio(c['wall'], s['wall']):>8}"
                   f"{ratio(c['peak_mb'], s['peak_mb']):>9}")
         sys.stdout.flush()
