@@ -141,7 +141,7 @@ def test_cli_resolve_review_judge_explain(ws: Workspace, tmp_path: Path) -> None
     runner = CliRunner()
     run = runner.invoke(app, ["resolve", "-w", path, "--format", "json"])
     assert run.exit_code == 0, run.output
-    assert json.loads(run.output)["mode"] == "incremental"
+    assert json.loads(run.output)["schemas"]["Person"]["mode"] == "incremental"
     run = runner.invoke(app, ["review", "-w", path, "--limit", "3", "--format", "json"])
     assert run.exit_code == 0 and len(json.loads(run.output)) <= 3
     run = runner.invoke(app, ["judge", "ns-1", "ns-2", "--same", "--reason", "photo", "-w", path])

@@ -10,6 +10,7 @@ import json
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -26,7 +27,7 @@ from crosslink.cli.common import (
 )
 from crosslink.errors import InputError
 from crosslink.resolve.judgements import apply_judgement, explain_pair, review_pairs
-from crosslink.resolve.workspace import ENGINES, resolve_workspace
+from crosslink.resolve.workspace import ENGINES, SCHEMAS, resolve_all
 from crosslink.store import Workspace
 
 FormatOption = Annotated[
@@ -39,10 +40,22 @@ def _json(value: Any) -> None:
 
 
 def _describe(record: dict[str, Any]) -> str:
+    if "full_name" not in record:  # a vehicle, account, vessel, organisation
+        return " · ".join(f"{k} {v}" for k, v in record.items() if v is not None) or "(nothing)"
     parts = [str(record.get("full_name") or "(no name)")]
     parts += [str(record[k]) for k in ("dob", "nationality", "phone", "passport_number")
               if record.get(k)]
     return " · ".join(parts)
+
+
+def _schema_name(name: str | None) -> str | None:
+    """``--schema`` as the model's schema name, case-insensitively."""
+    if name is None:
+        return None
+    found = {s.lower(): s for s in SCHEMAS}.get(name.lower())
+    if found is None:
+        raise InputError(f"--schema must be one of {', '.join(SCHEMAS)}, not {name!r}")
+    return found
 
 
 def _comparisons(rows: list[dict[str, Any]], title: str) -> Table:
@@ -64,17 +77,24 @@ def resolve(
     ] = "duckdb",
     full: Annotated[
         bool, typer.Option("--full", help="Retrain and rescore everything (default: incremental "
-                           "when a model exists and few records are new).")
+                           "for people when a model exists and few records are new; other "
+                           "schemas always run in full).")
     ] = False,
+    schema: Annotated[
+        str | None, typer.Option("--schema", help="Resolve only this schema "
+                                 f"({', '.join(SCHEMAS)}); default: every one present.")
+    ] = None,
     workspace: WorkspaceOption = None,
     user: UserOption = None,
     purpose: PurposeOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Resolve the workspace's people into stable canonical entities."""
+    """Resolve the workspace's people, vehicles, accounts, vessels and organisations
+    into stable canonical entities (Person first)."""
     with user_errors():
         if engine not in ENGINES:
             raise InputError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+        only = _schema_name(schema)
         with Workspace.open(workspace_path(workspace)) as ws:
             session = ws.session(current_user(user), purpose or "entity resolution")
             with Progress(
@@ -82,23 +102,36 @@ def resolve(
                 console=console, transient=True, disable=output != OutputFormat.table,
             ) as progress:
                 task = progress.add_task("starting", total=None)
-                result = resolve_workspace(
-                    session, engine=engine, full=full,
+                results = resolve_all(
+                    session, schemas=[only] if only else None, engine=engine, full=full,
                     progress=lambda message: progress.update(task, description=message),
                 )
     if output != OutputFormat.table:
-        _json(result)
+        _json({"schemas": results})
         return
+    if not results:
+        console.print("Nothing to resolve: no people, vehicles, accounts, vessels or "
+                      "organisations in this workspace.")
+        return
+    table = Table(title="Resolution", title_justify="left", box=box.SIMPLE)
+    table.add_column("schema", no_wrap=True, min_width=12)
+    for column in ("records", "after", "merged", "run", "scored", "ids", "review"):
+        table.add_column(column, justify="left" if column == "run" else "right", no_wrap=True)
+    for name, result in results.items():
+        table.add_row(
+            name, f"{result['records']:,}", f"{result['clusters']:,}",
+            f"{result['merged_records']:,}", result["mode"], f"{result['new_records']:,}",
+            f"{result['kept_ids']:,}/{result['new_ids']:,}", f"{result['review']:,}",
+        )
+    console.print(table)
+    held = results.get("Person", {}).get("ambiguous", 0)
     console.print(
-        f"{result['records']:,} person records → {result['clusters']:,} people "
-        f"({result['merged_records']:,} records merged into another; {result['mode']} run, "
-        f"{result['new_records']:,} records scored, {result['seconds']} s).",
-        highlight=False,
-    )
-    console.print(
-        f"Canonical ids: {result['kept_ids']:,} clusters kept theirs, {result['new_ids']:,} new. "
-        f"{result['review']:,} pairs await review (`crosslink review`); "
-        f"{result['ambiguous']:,} name-only records held back as ambiguous.",
+        f"[dim]{sum(r['seconds'] for r in results.values()):.1f} s. after: entities after "
+        "resolution; merged: records merged into another; scored: records scored this run; "
+        "ids: canonical ids kept/new; "
+        "skipped: nothing the model can compare. Review: `crosslink review --schema NAME`"
+        + (f"; {held:,} name-only person records held back as ambiguous" if held else "")
+        + ".[/]",
         highlight=False,
     )
 
@@ -106,6 +139,9 @@ def resolve(
 @app.command(rich_help_panel="3. Resolution")
 def review(
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many pairs.")] = 20,
+    schema: Annotated[
+        str, typer.Option("--schema", help=f"Whose pairs: {', '.join(SCHEMAS)}.")
+    ] = "Person",
     workspace: WorkspaceOption = None,
     user: UserOption = None,
     purpose: PurposeOption = None,
@@ -114,7 +150,7 @@ def review(
     """The uncertain pairs, least certain first, with why the model scored them so."""
     with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
         session = ws.session(current_user(user), purpose or "resolution review")
-        pairs = review_pairs(session, limit=limit)
+        pairs = review_pairs(session, limit=limit, schema=_schema_name(schema) or "Person")
     if output != OutputFormat.table:
         _json(pairs)
         return
@@ -204,7 +240,8 @@ def explain(
     console.print(_comparisons(
         [{"comparison": "prior", "level": "two random records match",
           "weight": result["prior_weight"]}, *result["comparisons"]],
-        "evidence (bits; positive = same person)",
+        "evidence (bits; positive = same "
+        + ("person" if result.get("schema", "Person") == "Person" else "thing") + ")",
     ))
     canonical = result["canonical"]
     console.print(

@@ -259,8 +259,10 @@ def _constrained(
     id_fields = [f for f in opts.conflicts if f != "dob" and f in present]
     con.register("_xl_nodes", pa.table({"idx": pa.array(nodes, pa.int64())}))
     select_ids = ", ".join(f"f.{c}" for c in id_fields)
+    # features of schemas without dates of birth (vehicles, accounts) lack them
+    dob = "f.dob_y, f.dob_m, f.dob_d" if "dob_y" in present else "NULL, NULL, NULL"
     rows = con.sql(
-        f"""SELECT x.idx, f.dob_y, f.dob_m, f.dob_d{", " + select_ids if id_fields else ""}
+        f"""SELECT x.idx, {dob}{", " + select_ids if id_fields else ""}
             FROM _xl_nodes n JOIN _xl_ids x ON x.idx = n.idx
             JOIN {features} f ON f.unique_id = x.unique_id"""  # noqa: S608
     ).fetchall()

@@ -173,7 +173,10 @@ def train(
     linker.training.estimate_u_using_random_sampling(
         max_pairs=model.max_u_pairs, seed=seed, num_chunks=1, min_count_per_level=None
     )
-    for rule in model.em_rules(available):
+    for columns, rule in zip(model.em_rule_columns(available), model.em_rules(available), strict=True):
+        if not model.trainable_by(columns, available):
+            logger.info("EM session on %s skipped: it would train no comparison", columns)
+            continue
         step(f"estimating m probabilities (EM, {rule.get_blocking_rule('duckdb').blocking_rule_sql})")
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(

@@ -173,16 +173,17 @@ def apply_judgement(
     """Record a judgement and, when a resolution exists, re-cluster the affected
     clusters at once (so ``--different`` splits now and ``--same`` merges now).
     Returns the judgement's fields and the re-clustering counts."""
-    from crosslink.resolve.workspace import canonical_ids, recluster, saved_model
+    from crosslink.resolve.workspace import canonical_ids, entity_schema, recluster, saved_model
 
     judgement = record_judgement(session, a, b, decision, reason)
+    schema = entity_schema(session.con, judgement.a)
     out: dict[str, Any] = {
         "id": judgement.id, "a": judgement.a, "b": judgement.b, "decision": judgement.decision,
         "reason": judgement.reason, "username": judgement.username,
         "created_at": judgement.created_at.isoformat(), "supersedes": judgement.supersedes,
     }
-    if saved_model(session.con) is not None:
-        out["recluster"] = recluster(session, {judgement.a, judgement.b})
+    if saved_model(session.con, schema) is not None:
+        out["recluster"] = recluster(session, {judgement.a, judgement.b}, schema)
         out["canonical"] = canonical_ids(session.con, [judgement.a, judgement.b])
     return out
 
@@ -228,32 +229,46 @@ def _prior_weight(settings: dict[str, Any]) -> float:
 _SUMMARY_COLUMNS = ("full_name", "dob", "nationality", "phone", "email", "passport_number")
 
 
-def _summaries(session: Session, entity_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Display fields (name, date of birth, selectors) for a few entities."""
-    from crosslink.resolve.workspace import load_features, memory_connection, person_records
+def _summaries(
+    session: Session, entity_ids: list[str], schema: str = "Person"
+) -> dict[str, dict[str, Any]]:
+    """Display fields for a few entities: name, date of birth and selectors for
+    people; every non-empty feature (plate, IBAN ...) for other schemas."""
+    from crosslink.resolve.workspace import entity_records, load_features, memory_connection
 
-    records = person_records(session, sorted(set(entity_ids)))
+    records = entity_records(session, schema, sorted(set(entity_ids)))
     mem = memory_connection()
     try:
-        load_features(mem, records, "xl_show")
-        cols = ", ".join(_SUMMARY_COLUMNS)
+        load_features(mem, records, "xl_show", schema)
+        if schema == "Person":
+            columns = list(_SUMMARY_COLUMNS)
+        else:
+            columns = [str(r[0]) for r in mem.execute("DESCRIBE xl_show").fetchall()
+                       if r[0] not in ("unique_id", "source_dataset")]
+        cols = ", ".join(f'"{c}"' for c in columns)
         rows = mem.sql(f"SELECT unique_id, {cols} FROM xl_show").fetchall()  # noqa: S608
     finally:
         mem.close()
-    return {str(r[0]): dict(zip(_SUMMARY_COLUMNS, r[1:], strict=True)) for r in rows}
+    return {
+        str(r[0]): {c: v for c, v in zip(columns, r[1:], strict=True)
+                    if schema == "Person" or v is not None}
+        for r in rows
+    }
 
 
-def review_pairs(session: Session, *, limit: int = 20) -> list[dict[str, Any]]:
-    """The review queue: stored pairs in the model's review band that no current
-    judgement settles, least certain first (closest to even odds), each with its
-    comparisons' levels and weights. Audited as a consultation. O(band pairs)."""
-    from crosslink.resolve.workspace import SCHEMA, saved_model
+def review_pairs(
+    session: Session, *, limit: int = 20, schema: str = "Person"
+) -> list[dict[str, Any]]:
+    """The review queue of ``schema``: stored pairs in the model's review band that
+    no current judgement settles, least certain first (closest to even odds), each
+    with its comparisons' levels and weights. Audited as a consultation. O(band pairs)."""
+    from crosslink.resolve.workspace import saved_model
 
     con = session.con
-    saved = saved_model(con)
+    saved = saved_model(con, schema)
     if saved is None:
         return []
-    model = load_model(SCHEMA)
+    model = load_model(schema)
     low, high = model.review_band
     rows = con.execute(
         """SELECT p.a, p.b, p.match_weight, p.match_probability, p.gammas, p.weights,
@@ -265,9 +280,9 @@ def review_pairs(session: Session, *, limit: int = 20) -> list[dict[str, Any]]:
              AND NOT EXISTS (SELECT 1 FROM judgements j WHERE j.a = p.a AND j.b = p.b
                              AND j.superseded_by IS NULL AND j.deleted_at IS NULL)
            ORDER BY abs(p.match_weight), p.a, p.b LIMIT ?""",
-        [SCHEMA, low, high, limit],
+        [schema, low, high, limit],
     ).fetchall()
-    shown = _summaries(session, [r[0] for r in rows] + [r[1] for r in rows])
+    shown = _summaries(session, [r[0] for r in rows] + [r[1] for r in rows], schema)
     out = []
     for a, b, weight, probability, gammas, weights, ca, cb in rows:
         out.append({
@@ -276,8 +291,9 @@ def review_pairs(session: Session, *, limit: int = 20) -> list[dict[str, Any]]:
             "match_probability": round(float(probability), 4),
             "left": shown.get(a, {}), "right": shown.get(b, {}),
             "comparisons": _explanation(saved.settings, gammas, weights),
+            "schema": schema,
         })
-    session.audit("consultation", "review", pairs=len(out))
+    session.audit("consultation", "review", pairs=len(out), schema=schema)
     return out
 
 
@@ -297,28 +313,31 @@ def explain_pair(session: Session, a: str, b: str, *, cap: int = 50) -> dict[str
     ``cap`` members a side, is scored and the strongest shown). Term frequencies
     come from the whole workspace, as in resolution, so the weights are the ones
     the run used: O(n) feature preparation, then O(members_a x members_b) scoring.
-    Audited as a consultation.
+    Works for every resolved schema (the one ``a`` belongs to). Audited as a
+    consultation.
     """
     from crosslink.resolve.workspace import (
         canonical_ids,
+        entity_records,
+        entity_schema,
         explaining_settings,
         load_features,
         memory_connection,
         pairs_sql,
-        person_records,
         saved_model,
         tf_columns,
     )
 
     con = session.con
-    saved = saved_model(con)
+    left, right = _members(con, a, cap), _members(con, b, cap)
+    schema = entity_schema(con, left[0])
+    saved = saved_model(con, schema)
     if saved is None:
         raise CrosslinkError("run `crosslink resolve` first: there is no trained model yet")
-    left, right = _members(con, a, cap), _members(con, b, cap)
-    records = person_records(session)
+    records = entity_records(session, schema)
     mem = memory_connection()
     try:
-        load_features(mem, records, "xl_features")
+        load_features(mem, records, "xl_features", schema)
         for name, ids in (("xl_left", left), ("xl_right", right)):
             mem.register("_xl_ids", pa.table({"id": pa.array(ids, pa.string())}))
             mem.execute(
@@ -329,7 +348,8 @@ def explain_pair(session: Session, a: str, b: str, *, cap: int = 50) -> dict[str
         missing = [x for x, n in ((a, "xl_left"), (b, "xl_right"))
                    if not int(scalar(mem.execute(f"SELECT count(*) FROM {n}")))]  # noqa: S608
         if missing:
-            raise InputError(f"{missing[0]} is not a person you may see in this workspace")
+            noun = "a person" if schema == "Person" else f"a {schema}"
+            raise InputError(f"{missing[0]} is not {noun} you may see in this workspace")
         db_api = DuckDBAPI(connection=mem)
         scorer = Linker(db_api.register("xl_features"), explaining_settings(saved.settings))
         for column in tf_columns(saved.settings):
@@ -344,9 +364,9 @@ def explain_pair(session: Session, a: str, b: str, *, cap: int = 50) -> dict[str
     if not rows:
         raise InputError(f"{a} and {b} are the same record")
     best = rows[0]
-    shown = _summaries(session, [str(best[0]), str(best[1])])
+    shown = _summaries(session, [str(best[0]), str(best[1])], schema)
     result = {
-        "a": a, "b": b, "pair": [best[0], best[1]],
+        "a": a, "b": b, "schema": schema, "pair": [best[0], best[1]],
         "canonical": canonical_ids(con, [str(best[0]), str(best[1])]),
         "prior_weight": _prior_weight(saved.settings),
         "match_weight": round(float(best[2]), 2),

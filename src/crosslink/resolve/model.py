@@ -76,11 +76,30 @@ class ResolutionModel:
     def prediction_rules(self, available: set[str]) -> list[BlockingRuleCreator]:
         return [block_on(*r) for r in self._usable_rules(self.blocking_rules, available)]
 
-    def em_rules(self, available: set[str]) -> list[BlockingRuleCreator]:
+    def em_rule_columns(self, available: set[str]) -> list[list[str]]:
+        """The columns of each EM training rule that applies (see :meth:`em_rules`)."""
         rules = self._usable_rules(self.em_blocking_rules, available)
         if len(rules) < 2:
             rules += self._usable_rules(self.em_fallback_rules, available)
-        return [block_on(*r) for r in rules]
+        return rules
+
+    def em_rules(self, available: set[str]) -> list[BlockingRuleCreator]:
+        return [block_on(*r) for r in self.em_rule_columns(available)]
+
+    def trainable_by(self, rule: list[str], available: set[str]) -> bool:
+        """Does an EM session blocked on ``rule`` leave any comparison to train?
+
+        Splink fixes the comparisons that read the blocking columns; a session
+        with none left fails and leaves the linker without comparisons (a
+        vehicle workspace with plates only, blocked on the plate)."""
+        used = set(rule)
+        for comparison in self.usable_comparisons(available):
+            cols = set(comparison.get("requires", []))
+            for level in comparison["levels"]:
+                cols |= _level_columns(level)
+            if not cols & used:
+                return True
+        return False
 
     def deterministic(self, available: set[str]) -> list[BlockingRuleCreator]:
         return [block_on(*r) for r in self._usable_rules(self.deterministic_rules, available)]

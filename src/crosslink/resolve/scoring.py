@@ -37,8 +37,8 @@ SUBSTANTIVE = ("dob_y", "phone", "email", "passport_number", "id_number")
 #: loose agreements (same family name only) out.
 NAME_ONLY_MIN_WEIGHT = 5.0
 
-def meta_key(name: str) -> str:
-    return f"resolve:{SCHEMA}:{name}"
+def meta_key(name: str, schema: str = SCHEMA) -> str:
+    return f"resolve:{schema}:{name}"
 
 
 
@@ -57,27 +57,30 @@ def model_signature(model: ResolutionModel, available: set[str]) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def saved_model(con: duckdb.DuckDBPyConnection) -> SavedModel | None:
-    """The model the last resolution trained, or None before the first run."""
+def saved_model(con: duckdb.DuckDBPyConnection, schema: str = SCHEMA) -> SavedModel | None:
+    """The model the last resolution of ``schema`` trained, or None before the first run."""
+    keys = {name: meta_key(name, schema) for name in ("model", "signature", "watermark")}
     rows = dict(con.execute(
         "SELECT key, value FROM meta WHERE key IN (?, ?, ?)",
-        [meta_key("model"), meta_key("signature"), meta_key("watermark")],
+        [keys["model"], keys["signature"], keys["watermark"]],
     ).fetchall())
-    if meta_key("model") not in rows:
+    if keys["model"] not in rows:
         return None
-    mark = rows.get(meta_key("watermark"))
+    mark = rows.get(keys["watermark"])
     return SavedModel(
-        settings=json.loads(rows[meta_key("model")]),
-        signature=str(rows.get(meta_key("signature"), "")),
+        settings=json.loads(rows[keys["model"]]),
+        signature=str(rows.get(keys["signature"], "")),
         watermark=datetime.fromisoformat(mark) if mark else None,
     )
 
 
-def save_meta(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> None:
+def save_meta(
+    con: duckdb.DuckDBPyConnection, values: dict[str, str], schema: str = SCHEMA
+) -> None:
     for key, value in values.items():
         con.execute(
             "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [meta_key(key), value],
+            [meta_key(key, schema), value],
         )
 
 

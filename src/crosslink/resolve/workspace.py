@@ -1,12 +1,14 @@
-"""Resolve the people in a workspace into stable canonical entities.
+"""Resolve the people and things in a workspace into stable canonical entities.
 
-:func:`resolve_workspace` reads Person statements through the session's
+:func:`resolve_workspace` reads the statements of one schema (Person by default;
+also Organization with Company, Vehicle, BankAccount, UserAccount, Vessel: see
+:data:`SCHEMAS`, and :func:`resolve_all` for all of them) through the session's
 ``visible_statements`` view, pivots them to one record per entity, and runs the
 same prepare / Splink / constrained-clustering core as ``crosslink dedupe``, in a
 private in-memory DuckDB (Splink's scratch tables never reach the workspace file).
 It then writes
 
-* ``canonical``: every resolved Person's stable canonical id (see
+* ``canonical``: every resolved entity's stable canonical id (see
   :mod:`crosslink.resolve.canonical`) and its cluster's confidence;
 * ``resolution_pairs``: every scored pair at or above the model's predict
   threshold, with each comparison's level and match weight, for ``review``,
@@ -44,6 +46,20 @@ apart and its pairs go to the review queue instead.
 
 Compartments: the run sees what the session may see; the canonical table it
 writes covers those entities only (rows of entities it cannot see are untouched).
+
+Schemas other than Person
+-------------------------
+Vehicles, bank and user accounts, vessels and organisations take the plain path:
+features from :mod:`crosslink.resolve.prepare_things`, a full run every time
+(train, score all blocked pairs: no incremental mode, which at the sizes these
+schemas have in a case workspace costs seconds), then :func:`cluster_pairs` with
+the model's ``conflicts``, the judgements, and certain links for records equal
+on an identifier (``CERTAIN_RULES``: same plate, IBAN, IMO ...; a small
+workspace gives EM too little to score those high). The Person-only steps (name-
+only records, thin records, dates of birth) do not apply. Canonical rows carry
+the model's schema (Company entities resolve with, and as, Organization); the
+trained model and watermark are kept per schema in ``meta``
+(``resolve:<schema>:...``), and ``resolution_pairs`` rows carry the schema.
 """
 
 from __future__ import annotations
@@ -65,6 +81,13 @@ from crosslink.resolve.judgements import effective_judgements
 from crosslink.resolve.model import ResolutionModel, load_model
 from crosslink.resolve.names import load_variant_table
 from crosslink.resolve.prepare import prepare_person_features
+from crosslink.resolve.prepare_things import (
+    SCHEMA_FAMILY,
+    THING_PROPERTIES,
+    THING_SCHEMAS,
+    certain_pairs_sql,
+    prepare_thing_features,
+)
 from crosslink.resolve.scoring import (
     NAME_ONLY_MIN_WEIGHT,
     SavedModel,
@@ -90,7 +113,12 @@ __all__ = [
     "ENGINES",
     "NAME_ONLY_MIN_WEIGHT",
     "SavedModel",
+    "SCHEMAS",
     "canonical_ids",
+    "entity_records",
+    "entity_schema",
+    "resolvable_schemas",
+    "resolve_all",
     "comparison_names",
     "explaining_settings",
     "pairs_sql",
@@ -107,6 +135,8 @@ __all__ = [
 
 ENGINES = ("duckdb", "spark")
 SCHEMA = "Person"
+#: Every schema workspace resolution covers, Person first.
+SCHEMAS: tuple[str, ...] = (SCHEMA, *THING_SCHEMAS)
 
 #: Person properties read from the workspace (those the model can compare).
 RESOLVED_PROPERTIES: tuple[str, ...] = tuple(
@@ -129,19 +159,43 @@ def _noop(_message: str) -> None:
 
 
 def person_records(session: Session, entity_ids: list[str] | None = None) -> pa.Table:
-    """One row per visible Person entity: ``unique_id``, ``seen`` (newest statement)
-    and one VARCHAR column per property in :data:`RESOLVED_PROPERTIES`.
+    """:func:`entity_records` of the Person schema."""
+    return entity_records(session, SCHEMA, entity_ids)
 
-    A property with several values takes a cleaned value before an uncleaned one,
+
+def _check_schema(schema: str) -> None:
+    if schema not in SCHEMAS:
+        raise CrosslinkError(
+            f"no workspace resolution for schema {schema!r}; one of {', '.join(SCHEMAS)}"
+        )
+
+
+def _family(schema: str) -> tuple[str, ...]:
+    """The FtM schemas whose entities ``schema``'s model resolves."""
+    return SCHEMA_FAMILY.get(schema, (schema,))
+
+
+def entity_records(
+    session: Session, schema: str, entity_ids: list[str] | None = None
+) -> pa.Table:
+    """One row per visible entity of ``schema`` (and its family: an Organization
+    model also reads Company entities): ``unique_id``, ``seen`` (newest statement)
+    and one VARCHAR column per property the schema's features read
+    (:data:`RESOLVED_PROPERTIES` for Person, ``THING_PROPERTIES`` otherwise).
+
+    Only ``visible_statements`` are read, so the session's compartments hold. A
+    property with several values takes a cleaned value before an uncleaned one,
     then the most frequently stated, then the smallest (deterministic). O(statements
-    of Person entities) in SQL; with ``entity_ids``, only those entities.
+    of those entities) in SQL; with ``entity_ids``, only those entities.
     """
+    _check_schema(schema)
+    properties = RESOLVED_PROPERTIES if schema == SCHEMA else THING_PROPERTIES[schema]
     pivot = ", ".join(
         f"first(value ORDER BY clean DESC, n DESC, value) FILTER (WHERE prop = '{p}') AS \"{p}\""
-        for p in RESOLVED_PROPERTIES
+        for p in properties
     )
     only = ""
-    params: list[object] = [list(RESOLVED_PROPERTIES)]
+    params: list[object] = [list(_family(schema)), list(properties)]
     if entity_ids is not None:
         only = (
             "AND entity_hash IN (SELECT hash(unnest(?::VARCHAR[]))) "
@@ -154,7 +208,8 @@ def person_records(session: Session, entity_ids: list[str] | None = None) -> pa.
             SELECT entity_id, prop, value, count(*) AS n, bool_or(reason IS NULL) AS clean,
                    max(first_seen) AS seen
             FROM visible_statements
-            WHERE schema = '{SCHEMA}' AND prop IN (SELECT unnest(?::VARCHAR[])) {only}
+            WHERE schema IN (SELECT unnest(?::VARCHAR[]))
+              AND prop IN (SELECT unnest(?::VARCHAR[])) {only}
             GROUP BY entity_id, prop, value
         )
         SELECT entity_id AS unique_id, max(seen) AS seen, {pivot}
@@ -164,14 +219,32 @@ def person_records(session: Session, entity_ids: list[str] | None = None) -> pa.
     ).to_arrow_table()
 
 
-def load_features(mem: duckdb.DuckDBPyConnection, records: pa.Table, target: str) -> set[str]:
-    """Prepare the model's feature table ``target`` in ``mem`` from :func:`person_records`."""
+def resolvable_schemas(session: Session) -> list[str]:
+    """The schemas of :data:`SCHEMAS` with at least one visible entity, Person first."""
+    families = {member: schema for schema in SCHEMAS for member in _family(schema)}
+    present = {
+        str(r[0]) for r in session.con.execute(
+            "SELECT DISTINCT schema FROM visible_statements WHERE schema IN "
+            "(SELECT unnest(?::VARCHAR[]))",
+            [sorted(families)],
+        ).fetchall()
+    }
+    wanted = {families[s] for s in present}
+    return [s for s in SCHEMAS if s in wanted]
+
+
+def load_features(
+    mem: duckdb.DuckDBPyConnection, records: pa.Table, target: str, schema: str = SCHEMA
+) -> set[str]:
+    """Prepare ``schema``'s feature table ``target`` in ``mem`` from :func:`entity_records`."""
     mem.register("_xl_records_arrow", records.drop_columns(["seen"]))
     mem.execute(
         "CREATE OR REPLACE TEMP TABLE _xl_records AS "
         "SELECT *, 'workspace' AS source_dataset FROM _xl_records_arrow"
     )
     mem.unregister("_xl_records_arrow")
+    if schema != SCHEMA:
+        return set(prepare_thing_features(mem, schema, "_xl_records", target))
     return set(prepare_person_features(mem, "_xl_records", target, load_variant_table()))
 
 
@@ -226,6 +299,8 @@ def _cluster_scope(
 ) -> tuple[pa.Table, int]:
     """Cluster ``xl_scope`` with ``pairs`` and the judgements; returns the
     assignment and how many name-only records were held back as ambiguous."""
+    if model.schema != SCHEMA:
+        return _cluster_things(mem, model, pairs, same, different), 0
     threshold = model.cluster_threshold
     ambiguous = _ambiguous_name_only(mem, pairs, threshold)
     mem.register("_xl_ambiguous", pa.table({"id": pa.array(sorted(ambiguous), pa.string())}))
@@ -246,6 +321,45 @@ def _cluster_scope(
     )
     assignment, held = _attach_name_only(mem, assignment, pairs, settings, different)
     return assignment, len(ambiguous) + held
+
+
+def _cluster_things(
+    mem: duckdb.DuckDBPyConnection,
+    model: ResolutionModel,
+    pairs: str,
+    same: list[tuple[str, str]],
+    different: list[tuple[str, str]],
+) -> pa.Table:
+    """The plain path for non-Person schemas: scored pairs, the judgements, and
+    the model's ``conflicts`` (two VINs, two IBANs ...) in :func:`cluster_pairs`.
+
+    Records equal on an identifier (``CERTAIN_RULES``: same plate, IBAN, IMO ...)
+    are linked at probability 1 whatever the trained model says (on a small
+    workspace EM has too little to learn from); as edges, not forced merges, so
+    "different" judgements and conflicts still keep records apart.
+    O(records + pairs) plus the clustering.
+    """
+    present = [str(r[0]) for r in mem.execute("DESCRIBE xl_scope").fetchall()]
+    counts = mem.execute(
+        "SELECT " + ", ".join(f'count("{c}")' for c in present) + " FROM xl_scope"  # noqa: S608
+    ).fetchall()[0]
+    filled = {c for c, n in zip(present, counts, strict=True) if n}
+    mem.execute(
+        f"""CREATE OR REPLACE TEMP TABLE xl_cluster_pairs AS
+            SELECT unique_id_l, unique_id_r, max(match_probability) AS match_probability
+            FROM (
+                SELECT a AS unique_id_l, b AS unique_id_r, match_probability FROM {pairs}
+                UNION ALL
+                SELECT a, b, 1.0 FROM ({certain_pairs_sql(model.schema, "xl_scope", filled)})
+            ) GROUP BY ALL"""  # noqa: S608 - internal names and columns of ours
+    )
+    options = ClusterOptions(
+        threshold=model.cluster_threshold,
+        conflicts=tuple(model.spec.get("conflicts", ())),
+    )
+    return cluster_pairs(
+        mem, "xl_scope", "xl_cluster_pairs", options, must_link=same, cannot_link=different
+    )
 
 
 def _certain_pairs(
@@ -354,44 +468,58 @@ def _attach_name_only(
 def resolve_workspace(
     session: Session,
     *,
+    schema: str = SCHEMA,
     engine: str = "duckdb",
     progress: Callable[[str], None] | None = None,
     full: bool = False,
 ) -> dict[str, Any]:
-    """Resolve the workspace's Person entities; see the module docstring.
+    """Resolve the workspace's entities of ``schema`` (Person by default); see the
+    module docstring.
 
     Returns ``records, clusters`` (people after resolution), ``merged_records``
     (records that joined another), ``review`` (scored pairs in the model's review
     band without a judgement), ``mode`` (full|incremental), ``new_records``,
     ``scored_pairs`` (pairs scored in this run), ``ambiguous`` (name-only records
     held back), ``kept_ids``/``new_ids`` (clusters that kept or got a canonical id)
-    and ``seconds``.
+    and ``seconds``. For a schema other than Person the run is always full and
+    ``ambiguous`` is 0; ``mode`` is ``skipped`` when its records hold nothing the
+    model can compare (no canonical rows are written then).
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    _check_schema(schema)
     started = time.perf_counter()
     now = datetime.now(UTC).replace(tzinfo=None)
     step = progress or _noop
     con = session.con
-    model = load_model(SCHEMA)
+    model = load_model(schema)
+    person = schema == SCHEMA
 
-    step("reading person records")
-    records = person_records(session)
+    step(f"reading {schema} records")
+    records = entity_records(session, schema)
     empty = _result(records.num_rows, 0, 0, 0, "full", 0, 0, 0, None, started)
     if records.num_rows == 0:
         return empty
     watermark = records.column("seen").to_pylist()
     newest = max((w for w in watermark if w is not None), default=None)
-    saved = saved_model(con)
+    saved = saved_model(con, schema)
 
     mem = memory_connection()
     try:
-        step("preparing features (names, dates, selectors)")
-        available = load_features(mem, records, "xl_features")
+        step("preparing features (names, dates, selectors)" if person else "preparing features")
+        available = load_features(mem, records, "xl_features", schema)
+        if not person and (
+            not model.usable_comparisons(available) or not model.prediction_rules(available)
+        ):
+            step(f"nothing comparable in the {schema} records")
+            return _result(
+                records.num_rows, records.num_rows, 0, 0, "skipped", 0, 0, 0, None, started
+            )
         signature = model_signature(model, available)
         new_ids = _new_records(con, records, saved)
         incremental = (
             not full
+            and person
             and engine == "duckdb"
             and saved is not None
             and saved.signature == signature
@@ -427,9 +555,12 @@ def resolve_workspace(
                 settings, scored = score_full_spark(mem, model, available, step)
             else:
                 settings, scored = score_full(mem, model, available, step)
-            step("matching name-only records")
-            _split_thin(mem, "xl_features")
-            scored = score_name_only(mem, settings, [("xl_features_thin", "xl_features_rich")])
+            if person:
+                step("matching name-only records")
+                _split_thin(mem, "xl_features")
+                scored = score_name_only(
+                    mem, settings, [("xl_features_thin", "xl_features_rich")]
+                )
 
         step("clustering")
         same, different, _unsure = effective_judgements(con)
@@ -445,7 +576,7 @@ def resolve_workspace(
                 ).fetchall()
             }
             scope = _close_scope(con, model, set(new_ids) | touched, same + different)
-        _load_scope(con, mem, scope, incremental, new_ids)
+        _load_scope(con, mem, scope, incremental, new_ids, schema)
         assignment, ambiguous = _cluster_scope(
             mem, model, settings, "xl_scope_pairs", same, different
         )
@@ -455,7 +586,7 @@ def resolve_workspace(
         pairs_out = mem.sql(
             "SELECT a, b, ? AS schema, match_weight, match_probability, gammas, weights, "
             "?::TIMESTAMP AS scored_at FROM xl_write_pairs",
-            params=[SCHEMA, now],
+            params=[schema, now],
         ).to_arrow_table()
     finally:
         mem.close()
@@ -467,30 +598,57 @@ def resolve_workspace(
                 con.execute(
                     "DELETE FROM resolution_pairs WHERE schema = ? AND "
                     "(a IN (SELECT unnest(?::VARCHAR[])) OR b IN (SELECT unnest(?::VARCHAR[])))",
-                    [SCHEMA, sorted(new_ids), sorted(new_ids)],
+                    [schema, sorted(new_ids), sorted(new_ids)],
                 )
             else:
-                con.execute("DELETE FROM resolution_pairs WHERE schema = ?", [SCHEMA])
+                con.execute("DELETE FROM resolution_pairs WHERE schema = ?", [schema])
             con.execute("INSERT INTO resolution_pairs SELECT * FROM _xl_pairs_out ORDER BY a, b")
         finally:
             con.unregister("_xl_pairs_out")
-        update = write_canonical(con, assignment, schema=SCHEMA, now=now)
+        update = write_canonical(con, assignment, schema=schema, now=now)
         if not incremental:
             # rows of erased entities (no statements left at all)
             con.execute(
                 "DELETE FROM canonical WHERE schema = ? AND entity_id NOT IN "
-                "(SELECT DISTINCT entity_id FROM statements WHERE schema = ?)",
-                [SCHEMA, SCHEMA],
+                "(SELECT DISTINCT entity_id FROM statements "
+                "WHERE schema IN (SELECT unnest(?::VARCHAR[])))",
+                [schema, list(_family(schema))],
             )
         save_meta(con, {
             "model": json.dumps(settings),
             "signature": signature,
             "watermark": newest.isoformat() if newest else "",
-        })
+        }, schema)
     return _finish(
         session, model, records.num_rows, "incremental" if incremental else "full",
         len(new_ids) if incremental else records.num_rows, scored, ambiguous, update, started,
     )
+
+
+def resolve_all(
+    session: Session,
+    *,
+    schemas: list[str] | None = None,
+    engine: str = "duckdb",
+    progress: Callable[[str], None] | None = None,
+    full: bool = False,
+) -> dict[str, dict[str, Any]]:
+    """:func:`resolve_workspace` for each of ``schemas`` (default: every schema of
+    :data:`SCHEMAS` with visible entities, Person first); results by schema."""
+    step = progress or _noop
+    out: dict[str, dict[str, Any]] = {}
+    for schema in schemas if schemas is not None else resolvable_schemas(session):
+        out[schema] = resolve_workspace(
+            session, schema=schema, engine=engine, full=full, progress=_prefixed(step, schema)
+        )
+    return out
+
+
+def _prefixed(step: Callable[[str], None], prefix: str) -> Callable[[str], None]:
+    def report(message: str) -> None:
+        step(f"{prefix}: {message}")
+
+    return report
 
 
 def _split_thin(mem: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -539,7 +697,8 @@ def _close_scope(
                      AND a IN (SELECT unnest(?::VARCHAR[]))
                    UNION SELECT a FROM resolution_pairs WHERE schema = ? AND match_probability < ?
                      AND b IN (SELECT unnest(?::VARCHAR[]))""",
-                [SCHEMA, model.predict_threshold, ids, SCHEMA, model.predict_threshold, ids],
+                [model.schema, model.predict_threshold, ids,
+                 model.schema, model.predict_threshold, ids],
             ).fetchall()
         }
         grown = scope | linked | partners
@@ -564,6 +723,7 @@ def _load_scope(
     scope: set[str] | None,
     incremental: bool,
     new_ids: set[str],
+    schema: str = SCHEMA,
 ) -> None:
     """``xl_scope`` (features to cluster) and ``xl_scope_pairs`` (their pairs).
 
@@ -586,7 +746,7 @@ def _load_scope(
         """SELECT a, b, match_weight, match_probability, gammas, weights FROM resolution_pairs
            WHERE schema = ? AND a IN (SELECT unnest(?::VARCHAR[]))
              AND b IN (SELECT unnest(?::VARCHAR[]))""",
-        params=[SCHEMA, old, old],
+        params=[schema, old, old],
     ).to_arrow_table()
     mem.register("_xl_stored", stored)
     mem.execute(
@@ -614,14 +774,16 @@ def _finish(
                   count(*) FILTER (WHERE canonical_id <> entity_id)
                     - count(DISTINCT canonical_id) FILTER (WHERE canonical_id <> entity_id)
            FROM canonical WHERE schema = ?""",
-        [SCHEMA],
+        [model.schema],
     ).fetchall()[0]
     review = review_count(con, model)
     result = _result(
         records, int(people[0]), int(people[1]), review, mode, new_records, scored, ambiguous,
         update, started,
     )
-    session.audit("combination", SCHEMA, **{k: v for k, v in result.items() if k != "seconds"})
+    session.audit(
+        "combination", model.schema, **{k: v for k, v in result.items() if k != "seconds"}
+    )
     return result
 
 
@@ -633,7 +795,7 @@ def review_count(con: duckdb.DuckDBPyConnection, model: ResolutionModel) -> int:
            WHERE p.schema = ? AND p.match_probability >= ? AND p.match_probability < ?
              AND NOT EXISTS (SELECT 1 FROM judgements j WHERE j.a = p.a AND j.b = p.b
                              AND j.superseded_by IS NULL AND j.deleted_at IS NULL)""",
-        [SCHEMA, low, high],
+        [model.schema, low, high],
     )))
 
 
@@ -656,39 +818,58 @@ def _result(
     }
 
 
-def recluster(session: Session, entity_ids: set[str]) -> dict[str, Any]:
-    """Re-cluster the clusters holding ``entity_ids`` from stored pairs and the
-    current judgements, and rewrite their canonical rows; audited.
+def recluster(
+    session: Session, entity_ids: set[str], schema: str = SCHEMA
+) -> dict[str, Any]:
+    """Re-cluster the clusters holding ``entity_ids`` (of ``schema``) from stored
+    pairs and the current judgements, and rewrite their canonical rows; audited.
 
     This is how a judgement takes effect at once (``judge A B --different`` splits
     the cluster now, not at the next resolve). O(affected clusters + their pairs).
     """
     con = session.con
-    model = load_model(SCHEMA)
+    model = load_model(schema)
     same, different, _unsure = effective_judgements(con)
-    saved = saved_model(con)
+    saved = saved_model(con, schema)
     if saved is None:
         raise CrosslinkError("run `crosslink resolve` first: there is no resolution to update")
     scope = _close_scope(con, model, set(entity_ids), same + different)
     now = datetime.now(UTC).replace(tzinfo=None)
-    records = person_records(session, sorted(scope))
+    records = entity_records(session, schema, sorted(scope))
     mem = memory_connection()
     try:
-        load_features(mem, records, "xl_features")
+        load_features(mem, records, "xl_features", schema)
         mem.execute(f"CREATE OR REPLACE TEMP TABLE xl_pairs AS {empty_pairs_sql()}")  # noqa: S608
         present = {str(x) for x in records.column("unique_id").to_pylist()}
-        _load_scope(con, mem, present, True, set())
+        _load_scope(con, mem, present, True, set(), schema)
         assignment, _ambiguous = _cluster_scope(
             mem, model, saved.settings, "xl_scope_pairs", same, different
         )
     finally:
         mem.close()
     with session.transaction():
-        update = write_canonical(con, assignment, schema=SCHEMA, now=now)
+        update = write_canonical(con, assignment, schema=schema, now=now)
     session.audit(
-        "combination", SCHEMA, scope=len(scope), changed=update.changed, reason="judgement"
+        "combination", schema, scope=len(scope), changed=update.changed, reason="judgement"
     )
     return {"records": len(scope), "changed": update.changed, "clusters": update.clusters}
+
+
+def entity_schema(con: duckdb.DuckDBPyConnection, entity_id: str) -> str:
+    """The resolution schema (of :data:`SCHEMAS`) an entity belongs to: its
+    canonical row's, else its statements' (Company -> Organization), else Person."""
+    rows = con.execute(
+        """SELECT schema FROM canonical WHERE entity_id = ?
+           UNION ALL
+           SELECT any_value(schema) FROM visible_statements
+           WHERE entity_hash = hash(?) AND entity_id = ?""",
+        [entity_id, entity_id, entity_id],
+    ).fetchall()
+    families = {member: schema for schema in SCHEMAS for member in _family(schema)}
+    for (value,) in rows:
+        if value is not None and str(value) in families:
+            return families[str(value)]
+    return SCHEMA
 
 
 def canonical_ids(con: duckdb.DuckDBPyConnection, entity_ids: list[str]) -> dict[str, str]:
