@@ -123,11 +123,17 @@ def run_demo(
 
 
 def _resolve(session: Any, say: Progress) -> dict[str, Any]:
-    """Resolve people in the workspace; returns figures for the overview."""
-    from crosslink.resolve.workspace import resolve_workspace
+    """Resolve people, then vehicles, accounts and vessels; returns the people's
+    figures for the overview, with the other schemas' merges under ``things``."""
+    from crosslink.resolve.workspace import resolve_all
 
-    result = resolve_workspace(session, progress=lambda message: say("resolve", message))
-    return dict(result) if isinstance(result, dict) else dict(getattr(result, "__dict__", {}))
+    results = resolve_all(session, progress=lambda message: say("resolve", message))
+    person = dict(results.get("Person", {}))
+    person["things"] = {
+        schema: int(result.get("merged_records", 0))
+        for schema, result in results.items() if schema != "Person"
+    }
+    return person
 
 
 def _overview(
@@ -157,6 +163,7 @@ def _overview(
         ("values kept uncleaned", f"{summary['uncleaned']:,}"),
         ("people after resolution", f"{resolution.get('clusters', 0):,}"),
         ("merges", f"{resolution.get('merged_records', 0):,}"),
+        ("vehicles, accounts, vessels merged", f"{sum(resolution.get('things', {}).values()):,}"),
         ("pairs awaiting review", f"{resolution.get('review', 0):,}"),
         ("groups found", f"{analysis['summary']['communities']:,}"),
         ("network nodes / links", f"{analysis['summary']['nodes']:,} / {analysis['summary']['edges']:,}"),
