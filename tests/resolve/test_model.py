@@ -129,3 +129,39 @@ def test_nationality_u_is_estimated_among_namesakes() -> None:
     nationality = next(c for c in trained["comparisons"] if c["output_column_name"] == "nationality")
     agree = next(lvl for lvl in nationality["comparison_levels"] if not lvl.get("is_null_level"))
     assert agree["u_probability"] == pytest.approx(u["nationality"])
+
+
+def test_a_missing_name_part_is_not_a_disagreement() -> None:
+    """ "Ahmed" and "Ahmed HAMED" agree on the part both give; "Ahmed KARIM" and
+    "Ahmed HAMED" disagree on the family name. The first pair lands on the
+    missing-part level, the second below it."""
+    from splink import DuckDBAPI, Linker
+
+    from crosslink.resolve.names import load_variant_table
+    from crosslink.resolve.scoring import explaining_settings
+    from crosslink.resolve.standalone import _features
+
+    rows = [
+        {"unique_id": "a", "firstName": "Ahmed", "lastName": None, "birthDate": "1997-12-07"},
+        {"unique_id": "b", "firstName": "Ahmed", "lastName": "HAMED", "birthDate": "1997-12-07"},
+        {"unique_id": "c", "firstName": "Ahmed", "lastName": "KARIM", "birthDate": "1997-12-07"},
+    ]
+    con = _connect()
+    model = load_model("Person")
+    available = _features(con, pa.Table.from_pylist(rows), "xl_features", "input", load_variant_table())
+    db_api = DuckDBAPI(connection=con)
+    plain = Linker(db_api.register("xl_features"), model.settings(available, "dedupe_only"), log_level=None)
+    settings = explaining_settings(dict(plain.misc.save_model_to_json(out_path=None)))
+    linker = Linker(db_api.register("xl_features"), settings, log_level=None)
+    # every pair shares given name and date of birth, so a model rule blocks them all
+    table = linker.inference.predict(warning_mode="never").physical_name
+    predicted = con.sql(f"SELECT * FROM {table}").to_arrow_table().to_pylist()  # noqa: S608
+    gammas = {frozenset((r["unique_id_l"], r["unique_id_r"])): int(r["gamma_name"]) for r in predicted}
+    name = next(c for c in model.comparisons if c["name"] == "name")
+    labels = [lvl.get("label") for lvl in name["levels"] if "missing" not in lvl]
+
+    def level(x: str, y: str) -> str:
+        return str(labels[len(labels) - 1 - gammas[frozenset((x, y))]])
+
+    assert level("a", "b") == "one name part missing, the other agrees"
+    assert level("b", "c") != "one name part missing, the other agrees"
