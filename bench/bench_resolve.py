@@ -229,6 +229,7 @@ def run_splink(task: dict[str, Any], name: str) -> Any:
     logging.getLogger("splink").addHandler(logging.NullHandler())
     logging.getLogger("splink").propagate = False
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # keep the printed table readable
 
     def prep(t: pa.Table, ds: str) -> pa.Table:
         con.register("x", t)
