@@ -1,0 +1,254 @@
+"""Names the capital letters give away: the forms of reports and logs.
+
+- ``Given SURNAME``, the UK convention (``Ahmed KARIMI``, ``Mohammed Ali AL-HASHIMI``),
+  and a lone ``SURNAME`` after a role word ("Subject KARIMI");
+- ``SURNAME Given`` of Continental partner reports ("KARIMI Ali geboren op ..."),
+  with a known given name, a naming word before it or a birth after it;
+- comma-inverted ``KARIMI, Ahmed`` / ``Karimi, Ahmed``;
+- a title or honorific and a name (``Mr Karimi``, ``Kak Hiwa``, ``DC SMITH``);
+- an Arabic kunya (``Abu Karam``, ``Umm Ali``);
+- sentence case runs (``Ahmed Karimi``) that a name list vouches for, or with a
+  role word before them or a DOB/age/aka after them.
+
+Each form is one function returning its candidates; :func:`crosslink.extract.names.find`
+calls them in this order.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from crosslink.extract import keywords
+from crosslink.extract._base import Candidate, trie_regex, window_before
+from crosslink.extract.names.lexicon import (
+    AFTER_CUE,
+    CAP,
+    CAP0,
+    CAPS,
+    CAPS0,
+    CAPS_STOP,
+    EDGE,
+    LO,
+    PART,
+    ROLE_CUE,
+    SP,
+    STOP,
+    UP,
+    nice_name,
+    person,
+    tokens,
+    word_lists,
+)
+
+__all__ = [
+    "GIVEN_CAPS_RE", "INVERTED_RE", "KUNYA_RE", "RUN_RE", "SURNAME_GIVEN_RE", "TITLE_RE",
+    "given_surname", "inverted", "kunya", "sentence_runs", "surname_given", "titled",
+]
+
+GIVEN_CAPS_RE = re.compile(
+    rf"(?P<g>{CAP0}(?:{SP}{CAP}){{0,2}}){SP}(?P<s>{CAPS}(?:{SP}{CAPS}){{0,2}})(?![\w'’-]|\.\w)"
+)
+INVERTED_RE = re.compile(
+    rf"(?P<s>[{UP}]{EDGE}(?:(?:'[{UP}]{{2,}}+|[{UP}]++)(?:[-'’][{UP}]{{2,}}+)*+(?:{SP}{CAPS})?"
+    rf"|[{LO}]++(?:[-'’][{UP}{LO}][{LO}]++)*+)),[ \t]*+(?P<g>{CAP}(?:{SP}{CAP}){{0,2}})(?![\w'’-])"
+)
+SURNAME_GIVEN_RE = re.compile(
+    rf"(?P<s>{CAPS0}(?:{SP}{CAPS}){{0,1}}){SP}(?P<g>{CAP}(?:{SP}{CAP}){{0,1}})(?![\w'’-])"
+)
+_PARTNER_CUE = re.compile(
+    r"(?:\b(?:werd|wurde|nommée?|dénommée?|denommee?|surnommée?|genaamd|namens|named|called|der|die|le|la|subject|"
+    r"suspect|nominal|llamado|llamada|chiamato|chiamata)[ \t]*:?[ \t]*)$",
+    re.IGNORECASE,
+)
+_BIRTH_AFTER = re.compile(r"[ \t]*(?:\(|,?[ \t]*(?:geboren|geb\.|né|née|born|dob|b\.)(?![a-z]))", re.IGNORECASE)
+KUNYA_RE = re.compile(rf"[AU](?<![\w'’-].)(?:(?<=A)bu|(?<=A)bou|(?<=U)mm?){SP}{CAP}(?![\w'’-])")
+RUN_RE = re.compile(rf"{CAP0}(?:{SP}(?:{PART}{SP})?{CAP}){{1,3}}(?![\w'’-])")
+# English and police ranks, then honorifics of the languages crosslink's users meet
+# (Kurdish Kak/Mamosta, Albanian Zoti, German Herr, French M./Mme, Spanish Sr, Polish Pan...).
+_TITLES = (
+    "Mr Mrs Ms Miss Mx Dr Mister Madam Sheikh Haji Hajji Mullah DC DS PC DI DCI DSI Sgt Insp Cllr "
+    "Kak Kaka Mamosta Xanim Khanum Sayyid Sayed Ustad Ustaz Zoti Zonja Herr Frau Monsieur Madame Mme "
+    "Señor Senor Sr Sra Pan Pani Signor Sig Meneer Mevrouw Dhr Mevr"
+).split()
+TITLE_RE = re.compile(
+    trie_regex(_TITLES, r"\w")
+    + rf"\.?{SP}(?P<n>(?:{CAP}|{CAPS})(?:{SP}(?:{PART}{SP})?(?:{CAP}|{CAPS})){{0,3}})(?![\w'’-])"
+)
+
+
+@lru_cache(maxsize=65536)
+def _given_caps(span: str, g_end: int, s_start: int) -> tuple[int, int, int, str] | None:
+    """The "Given SURNAME" reading of one GIVEN_CAPS_RE match (``span``, its groups'
+    offsets): ``(lone, start, end, value)`` relative to the span, or None. ``lone`` is
+    0 for a full name, 1 for a surname alone (it needs a role word before it), 2 for
+    a surname alone after a role word inside the span. A pure function of the span,
+    so it is cached: the same name in the same spelling is read once."""
+    given, family, _english, places = word_lists()
+    g = tokens(span, 0, g_end)
+    s = tokens(span, s_start, len(span))
+    role_in_span = span[:g_end].split()[-1] in ("Subject", "Suspect", "Driver", "Brother", "Cousin", "Uncle")
+    while g and (g[0][2] in STOP or g[0][2].lower() in places and g[0][2].lower() not in given):
+        g.pop(0)
+    named = bool(g)
+
+    def stop(tok: str) -> bool:
+        return tok in CAPS_STOP and not (named and tok.lower() in family)
+
+    # a trailing place is dropped ("KARIMI DOVER"), unless it is also a name part
+    # after another surname token ("NGUYEN VAN": Van is a town and a Vietnamese name);
+    # an abbreviation is no surname unless it is a family name after a given name
+    # ("Van-Minh HO": HO is also the Home Office)
+    while s and (
+        stop(s[-1][2])
+        or (s[-1][2].lower() in places and not (
+            (len(s) > 1 and (s[-1][2].lower() in given or s[-1][2].lower() in family))
+            # "Lee KENT": a family name after a known given name, though also a place
+            or (len(s) == 1 and g and g[-1][2].lower() in given and s[0][2].lower() in family)))
+    ):
+        s.pop()
+    if not s or stop(s[0][2]) or not all(t[2].isupper() for t in s):
+        return None
+    if not g:
+        if s[0][2].lower() in places:
+            return None
+        return (2 if role_in_span else 1, s[0][0], s[-1][1], nice_name([t[2] for t in s]))
+    if any(t[2] in STOP for t in g):
+        return None
+    return (0, g[0][0], s[-1][1], nice_name([t[2] for t in g + s]))
+
+
+@lru_cache(maxsize=65536)
+def _sentence_run(span: str) -> tuple[int, int, str, bool] | None:
+    """The name in one RUN_RE match (``span``): ``(start, end, value, known)`` relative
+    to the span, or None. Stop words and places are trimmed from both ends; ``known``
+    says a given or family name list vouches for it (else the caller looks for a cue
+    around it). A pure function of the span, cached like :func:`_given_caps`."""
+    given, family, _english, places = word_lists()
+    toks = tokens(span, 0, len(span))
+    while toks and (toks[0][2] in STOP or (toks[0][2].lower() in places and toks[0][2].lower() not in given)):
+        toks.pop(0)
+    while toks and (toks[-1][2] in STOP or toks[-1][2].lower() in places or toks[-1][2].islower()):
+        toks.pop()
+    if len(toks) < 2 or any(t[2] in STOP for t in toks) or not toks[0][2][0].isupper():
+        return None
+    known = (toks[0][2].lower() in given or toks[-1][2].lower() in family
+             # family name first, given name last (Vietnamese "Pham Van Hung")
+             or (toks[0][2].lower() in family and toks[-1][2].lower() in given))
+    return toks[0][0], toks[-1][1], nice_name([t[2] for t in toks]), known
+
+
+def _not_surname(i: int, tok: str, given: frozenset[str], family: frozenset[str], places: frozenset[str]) -> bool:
+    """Whether the ``i``-th token of a capitalised surname before a given name cannot
+    be part of it: an abbreviation that is not a family name ("HO" is both), or a
+    place that is not a name after the first token ("NGUYEN VAN Duc": Van is both)."""
+    low = tok.lower()
+    if tok in CAPS_STOP:
+        return low not in family
+    return low in places and not (i > 0 and (low in given or low in family))
+
+
+def given_surname(text: str) -> list[Candidate]:
+    """``Given SURNAME``, or a lone ``SURNAME`` after a role word ("Subject KARIMI")."""
+    out: list[Candidate] = []
+    for m in GIVEN_CAPS_RE.finditer(text):
+        base = m.start()
+        hit = _given_caps(m.group(), m.end("g") - base, m.start("s") - base)
+        if hit is None:
+            continue
+        lone, rs, re_, value = hit
+        # "Subject KARIMI": a lone surname only after a role word
+        if lone and not (lone == 2 or ROLE_CUE.search(text[max(0, m.start("s") - 25) : m.start("s")])):
+            continue
+        out.append(Candidate(base + rs, base + re_, "person", value, {"form": "caps"}))
+    return out
+
+
+def surname_given(text: str, given: frozenset[str], family: frozenset[str], places: frozenset[str]) -> list[Candidate]:
+    """``SURNAME Given`` (Continental partner reports: "KARIMI Ali geboren op ...")."""
+    out: list[Candidate] = []
+    for m in SURNAME_GIVEN_RE.finditer(text):
+        s = tokens(text, m.start("s"), m.end("s"))
+        g = tokens(text, m.start("g"), m.end("g"))
+        if not all(t[2].isupper() for t in s) or any(_not_surname(i, t[2], given, family, places) for i, t in enumerate(s)):
+            continue
+        while g and (g[-1][2] in STOP or g[-1][2].lower() in places):
+            g.pop()
+        if not g or g[0][2] in STOP:
+            continue
+        cue = _PARTNER_CUE.search(text[max(0, m.start() - 20) : m.start()]) is not None
+        if g[0][2].lower() in given or cue or _BIRTH_AFTER.match(text, g[-1][1]):
+            out.append(Candidate(m.start(), g[-1][1], "person", nice_name([t[2] for t in g + s]),
+                                 {"form": "surname-first"}))
+    return out
+
+
+def inverted(text: str, given: frozenset[str], family: frozenset[str], places: frozenset[str]) -> list[Candidate]:
+    """``SURNAME, Given`` and ``Family, Given``."""
+    out: list[Candidate] = []
+    for m in INVERTED_RE.finditer(text):
+        s = tokens(text, m.start("s"), m.end("s"))
+        g = tokens(text, m.start("g"), m.end("g"))
+        while g and (g[-1][2] in STOP or g[-1][2].lower() in places):
+            g.pop()
+        if not g or any(t[2] in STOP or t[2] in CAPS_STOP for t in s):
+            continue
+        if any(t[2].lower() in places for t in s):
+            continue
+        caps = s[0][2].isupper()
+        if not caps and not (g[0][2].lower() in given and s[-1][2].lower() in family):
+            continue
+        if caps and g[0][2].lower() not in given and s[0][2].lower() not in family:
+            # "NCA, Kent": an unknown capitalised word after a comma is too weak alone
+            if not AFTER_CUE.match(text[m.end() : m.end() + 30]):
+                continue
+        out.append(
+            Candidate(m.start(), g[-1][1], "person", nice_name([t[2] for t in g] + [t[2] for t in s]), {"form": "inverted"})
+        )
+    return out
+
+
+def titled(text: str, places: frozenset[str]) -> list[Candidate]:
+    """A title or honorific and a name ("Mr Karimi", "Kak Hiwa")."""
+    out: list[Candidate] = []
+    for m in TITLE_RE.finditer(text):
+        toks = tokens(text, m.start("n"), m.end("n"))
+        while toks and (toks[-1][2] in STOP or toks[-1][2] in CAPS_STOP or toks[-1][2].lower() in places
+                        or toks[-1][2].islower()):
+            toks.pop()
+        if toks and not any(t[2] in STOP for t in toks):
+            person(out, toks, "title")
+    return out
+
+
+def kunya(text: str, places: frozenset[str]) -> list[Candidate]:
+    """An Arabic kunya ("Abu Karam", "Umm Ali"): a name by itself, wherever it stands."""
+    out: list[Candidate] = []
+    # the scan needs "Abu", "Abou" or "Um": three substring tests in C skip it on most texts
+    for m in KUNYA_RE.finditer(text) if ("Abu" in text or "Abou" in text or "Um" in text) else ():
+        toks = tokens(text, m.start(), m.end())
+        if toks[-1][2] not in STOP and toks[-1][2].lower() not in places:
+            person(out, toks, "kunya")
+    return out
+
+
+def sentence_runs(text: str, kw: keywords.TextIndex) -> list[Candidate]:
+    """Sentence case runs ("Ahmed Karimi") a name list or a cue around them vouches for."""
+    out: list[Candidate] = []
+    place_hits = kw.hits("place")
+    for m in RUN_RE.finditer(text):
+        run = _sentence_run(m.group())
+        if run is None:
+            continue
+        rs, re_, value, evidence = run
+        start, end = m.start() + rs, m.start() + re_
+        # a run that is a route place of several words ("Viet Nam") is that place
+        place = place_hits.last_within(start, end)
+        if place is not None and place[0] == start and place[1] == end:
+            continue
+        if not evidence:
+            before = window_before(text, start, 30)
+            evidence = bool(ROLE_CUE.search(before)) or bool(AFTER_CUE.match(text[end : end + 30]))
+        if evidence:
+            out.append(Candidate(start, end, "person", value, {"form": "sentence"}))
+    return out
