@@ -4,7 +4,7 @@ One mapping per schema (data, not code): which FtM properties are read from the
 workspace, and one SQL expression per feature column of the model YAML
 (``models/<schema>.yaml`` documents the columns). Input is a table with
 ``unique_id`` and one VARCHAR column per read property (the pivot of
-:func:`crosslink.resolve.workspace.entity_records`); output is a table with
+:func:`crosslink.resolve.records.entity_records`); output is a table with
 ``unique_id``, ``source_dataset`` and every feature column of the schema.
 
 How each schema's features are derived (FtM 4.11 property names):
