@@ -219,6 +219,17 @@ def thin_sql(alias: str = "f") -> str:
     return "NOT (" + " OR ".join(f"{alias}.{c} IS NOT NULL" for c in SUBSTANTIVE) + ")"
 
 
+def split_thin(mem: duckdb.DuckDBPyConnection, table: str) -> None:
+    """``{table}_thin`` / ``{table}_rich``: its name-only records and the others."""
+    mem.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table}_thin AS SELECT * FROM {table} f WHERE {thin_sql()}"  # noqa: S608
+    )
+    mem.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table}_rich AS "  # noqa: S608
+        f"SELECT * FROM {table} f WHERE NOT {thin_sql()}"
+    )
+
+
 def name_index(settings: dict[str, Any]) -> int:
     """1-based position of the name comparison in the saved model's comparisons."""
     names = comparison_names(settings)

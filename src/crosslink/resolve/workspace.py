@@ -128,8 +128,8 @@ from crosslink.resolve.scoring import (
     score_full_spark,
     score_name_only,
     score_new,
+    split_thin,
     tf_columns,
-    thin_sql,
 )
 from crosslink.store.session import Session
 from crosslink.store.sql import scalar
@@ -246,9 +246,9 @@ def resolve_workspace(
             )
             scored = score_new(mem, model, settings, step)
             step("matching name-only records")
-            _split_thin(mem, "xl_new")
-            _split_thin(mem, "xl_old")
-            _split_thin(mem, "xl_features")
+            split_thin(mem, "xl_new")
+            split_thin(mem, "xl_old")
+            split_thin(mem, "xl_features")
             scored = score_name_only(
                 mem, settings, [("xl_new_thin", "xl_features_rich"), ("xl_new_rich", "xl_old_thin")]
             )
@@ -259,7 +259,7 @@ def resolve_workspace(
                 settings, scored = score_full(mem, model, available, step)
             if person:
                 step("matching name-only records")
-                _split_thin(mem, "xl_features")
+                split_thin(mem, "xl_features")
                 scored = score_name_only(
                     mem, settings, [("xl_features_thin", "xl_features_rich")]
                 )
@@ -351,17 +351,6 @@ def _prefixed(step: Callable[[str], None], prefix: str) -> Callable[[str], None]
         step(f"{prefix}: {message}")
 
     return report
-
-
-def _split_thin(mem: duckdb.DuckDBPyConnection, table: str) -> None:
-    """``{table}_thin`` / ``{table}_rich``: its name-only records and the others."""
-    mem.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table}_thin AS SELECT * FROM {table} f WHERE {thin_sql()}"  # noqa: S608
-    )
-    mem.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table}_rich AS "  # noqa: S608
-        f"SELECT * FROM {table} f WHERE NOT {thin_sql()}"
-    )
 
 
 # -- the result ------------------------------------------------------------------
