@@ -66,3 +66,55 @@ def test_nth_alnum_end() -> None:
     assert _nth_alnum_end("ab\t\ncd", 3) == 5
     with pytest.raises(IndexError):
         _nth_alnum_end("ab cd", 5)
+
+
+def _titled_by_regex(text: str) -> list[tuple[int, int, str]]:
+    """The whole-text TITLE_RE scan that :func:`titled` replaced, as the reference."""
+    from crosslink.extract._base import Candidate
+    from crosslink.extract.names.capitals import _TITLES, TITLE_RE
+    from crosslink.extract.names.lexicon import CAPS_STOP, STOP, person, tokens, word_lists
+
+    assert _TITLES
+    places = word_lists()[3]
+    out: list[Candidate] = []
+    for m in TITLE_RE.finditer(text):
+        toks = tokens(text, m.start("n"), m.end("n"))
+        while toks and (toks[-1][2] in STOP or toks[-1][2] in CAPS_STOP or toks[-1][2].lower() in places
+                        or toks[-1][2].islower()):
+            toks.pop()
+        if toks and not any(t[2] in STOP for t in toks):
+            person(out, toks, "title")
+    return [(c.start, c.end, c.value) for c in out]
+
+
+def test_titles_from_the_keyword_scan_match_the_title_regex() -> None:
+    from crosslink.extract import keywords
+    from crosslink.extract.names.capitals import _TITLES, titled
+    from crosslink.extract.names.lexicon import word_lists
+
+    places = word_lists()[3]
+    fixed = [
+        "Mr Karimi met Mrs. Hiwa AHMED and DC SMITH, DCI Jones, Dr Al Hassan at Dover.",
+        "Mr Dr Karimi; xMr Karimi; Mr\tKarimi; MR KARIMI; mr karimi; Mr. Mrs Ali; Señor Garcia, Sra Lopez",
+        "Kak Hiwa, Kaka Rebwar, Mamosta Ali, Herr Müller, Frau Schmidt, Mme Dupont, Pan Kowalski, Pani Nowak",
+        "Mr Ahmed Karimi Mrs Ali (Mr_Karimi) 3Mr Ali Mr.Ali Mr  Ali Sig Rossi, Sig. Rossi Pc Ali PC ALI",
+        "pan Kowalski said: Mrs Van Der Berg, Mr de la Cruz, Mx Taylor; Madam Chen! Mister Brown?",
+    ]
+    rng = random.Random(7)
+    words = (_TITLES + ["Karimi", "AHMED", "Ali", "van", "de", "Dover", "The", "and", "x", "Van-Minh", "O'BRIEN",
+                        "mr", "MR", "ms", "Msa"])
+    seps = [" ", "  ", "\t", ". ", ", ", "\n", "", "-", ".", "_", "(", ")"]
+    for _ in range(400):
+        fixed.append("".join(rng.choice(words) + rng.choice(seps) for _ in range(rng.randint(2, 12))))
+    for text in fixed:
+        got = [(c.start, c.end, c.value) for c in titled(text, keywords.index(text), places)]
+        assert got == _titled_by_regex(text), text
+
+
+def test_title_words_do_not_count_as_known_words() -> None:
+    from crosslink.extract import keywords
+
+    text = "tell pan we go"
+    kw = keywords.index(text)
+    assert kw.hits("title")
+    assert not kw.known(5, 8)

@@ -64,6 +64,8 @@ class _Category:
 
 
 _CATEGORIES: dict[str, _Category] = {}
+#: categories whose hits :meth:`TextIndex.known` ignores (``register(..., known=False)``)
+_UNKNOWN: set[str] = set()
 _AUTOMATON: list[ahocorasick.Automaton] = []
 
 
@@ -72,6 +74,7 @@ def register(
     words: Callable[[], Iterable[str]] | Iterable[str],
     left: Boundary = not_az,
     right: Callable[[str, int], bool] | None = None,
+    known: bool = True,
 ) -> None:
     """Add a word list (lower-cased words; a space stands for one blank).
 
@@ -83,6 +86,7 @@ def register(
     the default, and only makes the scan test it). A ``right``
     test may look at ``lowered_text[end : end + 2]`` only: the scan caches both
     verdicts by the character before and the two after (see :meth:`TextIndex._scan`).
+    ``known=False`` leaves the category's hits out of :meth:`TextIndex.known`.
     """
     if callable(words):
         fn = words
@@ -93,6 +97,10 @@ def register(
             return frozen
 
     _CATEGORIES[name] = _Category(name, fn, left, right)
+    if known:
+        _UNKNOWN.discard(name)
+    else:
+        _UNKNOWN.add(name)
     _AUTOMATON.clear()
     _LAST.clear()
 
@@ -261,7 +269,9 @@ class TextIndex:
     def known(self, start: int, end: int) -> bool:
         """Whether ``[start, end)`` is a hit of any category (a word some extractor knows).
         O(categories x log h)."""
-        for h in self._hits.values():
+        for name, h in self._hits.items():
+            if name in _UNKNOWN:
+                continue
             hit = h.last_within(start, end)
             if hit is not None and hit[0] == start and hit[1] == end:
                 return True

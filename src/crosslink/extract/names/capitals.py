@@ -71,10 +71,15 @@ _TITLES = (
     "Kak Kaka Mamosta Xanim Khanum Sayyid Sayed Ustad Ustaz Zoti Zonja Herr Frau Monsieur Madame Mme "
     "Señor Senor Sr Sra Pan Pani Signor Sig Meneer Mevrouw Dhr Mevr"
 ).split()
-TITLE_RE = re.compile(
-    trie_regex(_TITLES, r"\w")
-    + rf"\.?{SP}(?P<n>(?:{CAP}|{CAPS})(?:{SP}(?:{PART}{SP})?(?:{CAP}|{CAPS})){{0,3}})(?![\w'’-])"
-)
+_TITLE_TAIL = rf"\.?{SP}(?P<n>(?:{CAP}|{CAPS})(?:{SP}(?:{PART}{SP})?(?:{CAP}|{CAPS})){{0,3}})(?![\w'’-])"
+#: the whole-text form, kept as the reference of :func:`titled` (which anchors the
+#: tail on the shared keyword scan's title hits instead: one regex scan less)
+TITLE_RE = re.compile(trie_regex(_TITLES, r"\w") + _TITLE_TAIL)
+TITLE_TAIL_RE = re.compile(_TITLE_TAIL)
+_TITLE_SET = frozenset(_TITLES)
+# case-insensitive in the scan (it reads the lower-cased text), case-checked in titled;
+# kept out of TextIndex.known, so that a title word counts as no known word in chat
+keywords.register("title", [t.lower() for t in _TITLES], keywords.not_word, known=False)
 
 
 @lru_cache(maxsize=65536)
@@ -208,10 +213,21 @@ def inverted(text: str, given: frozenset[str], family: frozenset[str], places: f
     return out
 
 
-def titled(text: str, places: frozenset[str]) -> list[Candidate]:
-    """A title or honorific and a name ("Mr Karimi", "Kak Hiwa")."""
+def titled(text: str, kw: keywords.TextIndex, places: frozenset[str]) -> list[Candidate]:
+    """A title or honorific and a name ("Mr Karimi", "Kak Hiwa").
+
+    What ``TITLE_RE.finditer`` finds: a match starts with a title word that has no word
+    character before it and a '.' or blank after it, so the keyword scan has it as a
+    ``title`` hit (title words are single words: hits cannot overlap); the case and the
+    tail are checked here, and a hit inside the previous match is skipped.
+    """
     out: list[Candidate] = []
-    for m in TITLE_RE.finditer(text):
+    tail = TITLE_TAIL_RE.match
+    last = 0
+    for hs, he, _w in kw.hits("title"):
+        if hs < last or text[hs:he] not in _TITLE_SET or (m := tail(text, he)) is None:
+            continue
+        last = m.end()
         toks = tokens(text, m.start("n"), m.end("n"))
         while toks and (toks[-1][2] in STOP or toks[-1][2] in CAPS_STOP or toks[-1][2].lower() in places
                         or toks[-1][2].islower()):
