@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -140,9 +142,13 @@ def test_vehicle_ids_are_stable_across_reruns(ws: Workspace) -> None:
     session = uncleared(ws)
     resolve_workspace(session, schema="Vehicle")
     before = canonical(session, "Vehicle")
-    again = resolve_workspace(session, schema="Vehicle")
+    again = resolve_workspace(session, schema="Vehicle", full=True)
     assert canonical(session, "Vehicle") == before
     assert again["kept_ids"] == 1 and again["new_ids"] == 0
+    # with nothing new, an incremental run scores and rewrites nothing
+    idle = resolve_workspace(session, schema="Vehicle")
+    assert idle["mode"] == "incremental" and idle["scored_pairs"] == 0
+    assert canonical(session, "Vehicle") == before
     # a fourth report of the van joins the same cluster under the same id
     write(session, "r-4", thing("Vehicle", "v-4", "r-4", registrationNumber="AB 12 CDE"))
     resolve_workspace(session, schema="Vehicle")
@@ -168,6 +174,103 @@ def test_a_negative_judgement_keeps_two_vehicles_apart(ws: Workspace) -> None:
     after = canonical(session, "Vehicle")
     assert after["v-1"] != after["v-3"]  # and on every re-run
     assert after["v-2"] in (after["v-1"], after["v-3"])
+    # and across an incremental run that brings a fourth report of the plate
+    write(session, "r-4", thing("Vehicle", "v-4", "r-4", registrationNumber="AB 12 CDE"))
+    result = resolve_workspace(session, schema="Vehicle")
+    assert result["mode"] == "incremental" and result["new_records"] == 1
+    later = canonical(session, "Vehicle")
+    assert later["v-1"] != later["v-3"]
+    assert later["v-4"] in (later["v-1"], later["v-3"])
+
+
+MODELS = ["Ford Transit", "Fiat Ducato", "Renault Master", "Mercedes Sprinter",
+          "Vauxhall Vivaro", "Peugeot Boxer", "Iveco Daily", "Citroen Relay"]
+
+
+def fleet(seed: int = 3, vehicles: int = 80) -> list[dict[str, object]]:
+    """Synthetic vehicle records: each vehicle 1-3 reports, its plate spelt
+    several ways, make and type sometimes stated: enough for EM to score pairs."""
+    rng = random.Random(seed)
+    letters, tail = "ABCDEFGHKLMNPRSTVWY", "ABCDEFGHJKLMNPRSTUVWXYZ"
+    rows: list[dict[str, object]] = []
+    for i in range(vehicles):
+        plate = (f"{rng.choice(letters)}{rng.choice(letters)}{rng.randint(10, 29)} "
+                 + "".join(rng.choice(tail) for _ in range(3)))
+        model, kind = rng.choice(MODELS), rng.choice(["van", "lorry", "car"])
+        for r in range(rng.choice([1, 2, 2, 3])):
+            spelt = [plate, plate.replace(" ", ""), plate.lower(), plate.replace(" ", "-")]
+            props = {"registrationNumber": spelt[rng.randrange(4)], "country": "gb"}
+            if rng.random() < 0.7:
+                props["model"] = model
+            if rng.random() < 0.6:
+                props["type"] = kind
+            rows += thing("Vehicle", f"veh{i:03d}-{r}", "r-fleet", **props)
+    return rows
+
+
+def test_new_vehicles_resolve_incrementally_against_known_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new spelling of a known plate and a new van: only they are scored, and
+    only they and the known van's cluster are re-clustered; every other canonical
+    row and stored pair is left as it was."""
+    import crosslink.resolve.workspace as workspace_module
+
+    with Workspace.create(tmp_path / "fleet.duckdb") as workspace:
+        session = workspace.session("tester", "test")
+        write(session, "r-fleet", fleet())
+        assert resolve_workspace(session, schema="Vehicle")["mode"] == "full"
+        before = canonical(session, "Vehicle")
+        query = ("SELECT entity_id, canonical_id, confidence, updated_at FROM canonical "
+                 "WHERE schema = 'Vehicle'")
+        rows_before = {r[0]: r for r in session.con.sql(query).fetchall()}
+        first_run = session.con.sql("SELECT max(scored_at) FROM resolution_pairs").fetchall()[0][0]
+        old_pairs = set(session.con.sql("SELECT a, b FROM resolution_pairs").fetchall())
+        assert old_pairs, "the fleet is large enough for the model to score pairs"
+        # a known van reported twice or more, and its plate
+        van = min(c for e, c in before.items() if c != e)
+        members = sorted(e for e, c in before.items() if c == van)
+        plate = session.con.sql(
+            "SELECT value FROM statements WHERE entity_id = ? AND prop = 'registrationNumber'",
+            params=[members[0]]).fetchall()[0][0]
+        written: list[set[str]] = []
+        real_write = workspace_module.write_canonical
+
+        def spy(con: duckdb.DuckDBPyConnection, assignment: pa.Table, **kw: Any) -> Any:
+            written.append({str(x) for x in assignment.column("unique_id").to_pylist()})
+            return real_write(con, assignment, **kw)
+
+        monkeypatch.setattr(workspace_module, "write_canonical", spy)
+        write(session, "r-later", [
+            *thing("Vehicle", "late-1", "r-later", registrationNumber=f" {plate.lower()} ",
+                   country="gb"),
+            *thing("Vehicle", "late-2", "r-later", registrationNumber="ZZ99 QQQ",
+                   model="Renault Master", type="van", country="gb"),
+        ])
+        result = resolve_workspace(session, schema="Vehicle")
+        after = canonical(session, "Vehicle")
+        assert result["mode"] == "incremental" and result["new_records"] == 2
+        # the known van keeps its canonical id and the new spelling joins it
+        assert after["late-1"] == van and all(after[m] == van for m in members)
+        assert after["late-2"] == "late-2"
+        # only the van's cluster and the new records were re-clustered and written
+        assert written == [{*members, "late-1", "late-2"}]
+        rows_after = {r[0]: r for r in session.con.sql(query).fetchall()}
+        assert {e: r for e, r in rows_after.items() if e in rows_before and e not in members} \
+            == {e: r for e, r in rows_before.items() if e not in members}
+        # old x old pairs were not rescored: their rows are those of the first run
+        rescored = session.con.sql(
+            "SELECT a, b FROM resolution_pairs WHERE scored_at > ?", params=[first_run]
+        ).fetchall()
+        assert rescored, "the new spelling should have been scored against its van"
+        assert all("late-" in a or "late-" in b for a, b in rescored)
+        kept = set(session.con.sql(
+            "SELECT a, b FROM resolution_pairs WHERE scored_at = ?", params=[first_run]
+        ).fetchall())
+        assert kept == old_pairs
+        # a forced full run agrees
+        resolve_workspace(session, schema="Vehicle", full=True)
+        assert canonical(session, "Vehicle") == after
 
 
 def test_a_positive_judgement_merges_two_vehicles(ws: Workspace) -> None:

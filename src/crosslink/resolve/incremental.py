@@ -11,7 +11,10 @@ once. See :mod:`crosslink.resolve.workspace` for when a run is incremental.
 
 Cost: :func:`new_record_ids` is one O(records) join; :func:`close_scope` is
 O(scope + their pairs) per round, rounds stopping at a fixed point;
-re-clustering is O(touched clusters + their pairs), never O(workspace).
+re-clustering is O(touched clusters + their pairs), never O(workspace). For a
+schema other than Person the scope also takes the records a new record is
+certainly linked to on an identifier (:func:`certain_partners`), which the
+model may have scored low.
 """
 
 from __future__ import annotations
@@ -27,12 +30,14 @@ from crosslink.resolve.canonical import write_canonical
 from crosslink.resolve.cluster_scope import cluster_scope
 from crosslink.resolve.judgements import effective_judgements
 from crosslink.resolve.model import ResolutionModel, load_model
+from crosslink.resolve.prepare_things import certain_pairs_sql
 from crosslink.resolve.records import SCHEMA, entity_records, load_features, memory_connection
 from crosslink.resolve.scoring import SavedModel, empty_pairs_sql, saved_model
 from crosslink.store.session import Session
 
 __all__ = [
     "INCREMENTAL_MAX_SHARE",
+    "certain_partners",
     "close_scope",
     "load_scope",
     "new_record_ids",
@@ -56,6 +61,20 @@ def new_record_ids(con: duckdb.DuckDBPyConnection, records: pa.Table, saved: Sav
     finally:
         con.unregister("_xl_seen")
     return {str(r[0]) for r in rows}
+
+
+def certain_partners(
+    mem: duckdb.DuckDBPyConnection, schema: str, available: set[str]
+) -> set[str]:
+    """The records of ``xl_features`` that a new record (``xl_new``) is certainly
+    linked to on an identifier (same plate, IBAN, IMO ...: ``CERTAIN_RULES``), and
+    those new records: an incremental run of a non-Person schema re-clusters them
+    whatever the model scored. One hash join per rule of new against all records:
+    O(new + records + agreeing pairs), never all x all."""
+    sql = certain_pairs_sql(schema, "xl_new", available, "xl_features")
+    return {
+        str(r[0]) for r in mem.execute(f"SELECT unnest([a, b]) FROM ({sql})").fetchall()  # noqa: S608
+    }
 
 
 def close_scope(

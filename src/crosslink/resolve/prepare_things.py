@@ -248,9 +248,23 @@ def prepare_thing_features(
     return [c for c, n in zip(features, counts, strict=True) if n]
 
 
-def certain_pairs_sql(schema: str, table: str, available: set[str]) -> str:
-    """SQL for ``(a, b)`` pairs of ``table`` that :data:`CERTAIN_RULES` make one
-    thing: a hash join per rule, so O(records + agreeing pairs)."""
+def certain_pairs_sql(
+    schema: str, table: str, available: set[str], other: str | None = None
+) -> str:
+    """SQL for ``(a, b)`` pairs (``a < b``) of ``table`` that :data:`CERTAIN_RULES`
+    make one thing: a hash join per rule, so O(records + agreeing pairs).
+
+    With ``other``, only the pairs of a ``table`` record and an ``other`` record
+    (an incremental run's new records against all: O(new + records + agreeing
+    pairs), no all x all join)."""
+    right = other or table
+    if other is None:
+        ends, distinct = "l.unique_id AS a, r.unique_id AS b", "l.unique_id < r.unique_id"
+    else:
+        ends = (
+            "least(l.unique_id, r.unique_id) AS a, greatest(l.unique_id, r.unique_id) AS b"
+        )
+        distinct = "l.unique_id <> r.unique_id"
     parts = []
     for keys, unless in CERTAIN_RULES.get(schema, []):
         if not set(keys) <= available:
@@ -261,8 +275,8 @@ def certain_pairs_sql(schema: str, table: str, available: set[str]) -> str:
             for u in unless if u in available
         )
         parts.append(
-            f"SELECT l.unique_id AS a, r.unique_id AS b FROM {table} l JOIN {table} r "  # noqa: S608
-            f"ON {on} AND l.unique_id < r.unique_id WHERE TRUE{apart}"
+            f"SELECT {ends} FROM {table} l JOIN {right} r "  # noqa: S608
+            f"ON {on} AND {distinct} WHERE TRUE{apart}"
         )
     if not parts:
         return "SELECT NULL::VARCHAR AS a, NULL::VARCHAR AS b WHERE FALSE"

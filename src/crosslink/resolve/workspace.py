@@ -25,8 +25,9 @@ blocked pairs: O(n + candidate pairs) SQL plus training on capped samples. It ru
 when there is no saved model, when the model file or the kinds of evidence present
 changed, when more than half the records are new, or on request.
 
-Otherwise the run is *incremental*. A record is *new* when it has no canonical row
-or has Person statements newer than the last run's watermark. New records are
+Otherwise the run is *incremental*, for every schema (the engine must be
+DuckDB). A record is *new* when it has no canonical row or has statements newer
+than the last run of its schema (the watermark). New records are
 scored against all records (Splink ``predict_between`` new x all, blocking on the
 model's rules) and among themselves (``predict_within``) with the saved model: old
 x old pairs are never re-scored. Only the clusters the new pairs touch (plus the
@@ -50,13 +51,15 @@ writes covers those entities only (rows of entities it cannot see are untouched)
 Schemas other than Person
 -------------------------
 Vehicles, bank and user accounts, vessels and organisations take the plain path:
-features from :mod:`crosslink.resolve.prepare_things`, a full run every time
-(train, score all blocked pairs: no incremental mode, which at the sizes these
-schemas have in a case workspace costs seconds), then :func:`cluster_pairs` with
-the model's ``conflicts``, the judgements, and certain links for records equal
-on an identifier (``CERTAIN_RULES``: same plate, IBAN, IMO ...; a small
-workspace gives EM too little to score those high). The Person-only steps (name-
-only records, thin records, dates of birth) do not apply. Canonical rows carry
+features from :mod:`crosslink.resolve.prepare_things`, full and incremental runs
+as above (the same rules for when each applies, the saved model of the schema),
+then :func:`cluster_pairs` with the model's ``conflicts``, the judgements, and
+certain links for records equal on an identifier (``CERTAIN_RULES``: same plate,
+IBAN, IMO ...; a small workspace gives EM too little to score those high). An
+incremental run adds to its scope the records a new record is certainly linked
+to (one hash join of new against all records), and the certain links are drawn
+among the scope's records only. The Person-only steps (name-only records, thin
+records, dates of birth) do not apply. Canonical rows carry
 the model's schema (Company entities resolve with, and as, Organization); the
 trained model and watermark are kept per schema in ``meta``
 (``resolve:<schema>:...``), and ``resolution_pairs`` rows carry the schema.
@@ -94,6 +97,7 @@ from crosslink.resolve.canonical import write_canonical
 from crosslink.resolve.cluster_scope import cluster_scope
 from crosslink.resolve.incremental import (
     INCREMENTAL_MAX_SHARE,
+    certain_partners,
     close_scope,
     load_scope,
     new_record_ids,
@@ -183,9 +187,9 @@ def resolve_workspace(
     band without a judgement), ``mode`` (full|incremental), ``new_records``,
     ``scored_pairs`` (pairs scored in this run), ``ambiguous`` (name-only records
     held back), ``kept_ids``/``new_ids`` (clusters that kept or got a canonical id)
-    and ``seconds``. For a schema other than Person the run is always full and
-    ``ambiguous`` is 0; ``mode`` is ``skipped`` when its records hold nothing the
-    model can compare (no canonical rows are written then).
+    and ``seconds``. For a schema other than Person ``ambiguous`` is 0; ``mode``
+    is ``skipped`` when its records hold nothing the model can compare (no
+    canonical rows are written then).
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
@@ -221,7 +225,6 @@ def resolve_workspace(
         new_ids = new_record_ids(con, records, saved)
         incremental = (
             not full
-            and person
             and engine == "duckdb"
             and saved is not None
             and saved.signature == signature
@@ -245,13 +248,15 @@ def resolve_workspace(
                 "ANTI JOIN xl_new_ids ON unique_id = id"
             )
             scored = score_new(mem, model, settings, step)
-            step("matching name-only records")
-            split_thin(mem, "xl_new")
-            split_thin(mem, "xl_old")
-            split_thin(mem, "xl_features")
-            scored = score_name_only(
-                mem, settings, [("xl_new_thin", "xl_features_rich"), ("xl_new_rich", "xl_old_thin")]
-            )
+            if person:
+                step("matching name-only records")
+                split_thin(mem, "xl_new")
+                split_thin(mem, "xl_old")
+                split_thin(mem, "xl_features")
+                scored = score_name_only(
+                    mem, settings,
+                    [("xl_new_thin", "xl_features_rich"), ("xl_new_rich", "xl_old_thin")],
+                )
         else:
             if engine == "spark":
                 settings, scored = score_full_spark(mem, model, available, step)
@@ -277,6 +282,9 @@ def resolve_workspace(
                     [model.cluster_threshold, model.predict_threshold],
                 ).fetchall()
             }
+            if not person:
+                # records equal on an identifier are linked whatever the score
+                touched |= certain_partners(mem, schema, available)
             scope = close_scope(con, model, set(new_ids) | touched, same + different)
         load_scope(con, mem, scope, incremental, new_ids, schema)
         assignment, ambiguous = cluster_scope(
