@@ -73,6 +73,15 @@ def _lookup(
     con.unregister("_xl_lookup_arrow")
 
 
+def _lookup_props(
+    con: duckdb.DuckDBPyConnection, source: str, name: str, props: list[str],
+    fn: Callable[[str], str | None],
+) -> None:
+    """:func:`_lookup` over the distinct values of ``props`` in ``source`` (none: skip)."""
+    if props:
+        _lookup(con, name, " UNION ".join(f'SELECT "{p}" AS raw FROM {source}' for p in props), fn)  # noqa: S608
+
+
 def prepare_person_features(
     con: duckdb.DuckDBPyConnection,
     source: str,
@@ -89,29 +98,20 @@ def prepare_person_features(
     cols = {r[0] for r in con.sql(f"DESCRIBE {source}").fetchall()}  # noqa: S608
     props = cols & set(PERSON_PROPERTIES)
     present = [p for p in _NAME_PROPS if p in props] or ["unique_id"]
-    _lookup(
-        con, "_xl_clean",
-        " UNION ".join(f'SELECT "{p}" AS raw FROM {source}' for p in present),  # noqa: S608
-        clean_name,
-    )
+    _lookup_props(con, source, "_xl_clean", present, clean_name)
+    _lookup_props(con, source, "_xl_places", [p for p in ("city", "birthPlace") if p in props], place_key)
+
+    def looked_up(table: str, prop: str) -> str:
+        """SQL for ``prop``'s value as mapped by lookup ``table`` (NULL if absent)."""
+        if prop not in props:
+            return "CAST(NULL AS VARCHAR)"
+        return f'(SELECT val FROM {table} c WHERE c.raw = s."{prop}")'  # noqa: S608 - known names
 
     def clean(prop: str) -> str:
-        if prop not in props:
-            return "CAST(NULL AS VARCHAR)"
-        return f'(SELECT val FROM _xl_clean c WHERE c.raw = s."{prop}")'  # noqa: S608 - known property name
-
-    places = [p for p in ("city", "birthPlace") if p in props]
-    if places:
-        _lookup(
-            con, "_xl_places",
-            " UNION ".join(f'SELECT "{p}" AS raw FROM {source}' for p in places),  # noqa: S608
-            place_key,
-        )
+        return looked_up("_xl_clean", prop)
 
     def place(prop: str) -> str:
-        if prop not in props:
-            return "CAST(NULL AS VARCHAR)"
-        return f'(SELECT val FROM _xl_places c WHERE c.raw = s."{prop}")'  # noqa: S608 - known property name
+        return looked_up("_xl_places", prop)
 
     dataset = "s.source_dataset" if "source_dataset" in cols else "'input'"
     dob_raw = _col(props, "birthDate")
