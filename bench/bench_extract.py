@@ -25,7 +25,7 @@ import json
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 
 import pyarrow.csv as pacsv
@@ -33,7 +33,7 @@ import pyarrow.csv as pacsv
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.extract.corpus import CORPUS, HELDOUT_SETS, load_corpus  # noqa: E402
+from tests.extract.corpus import CORPUS, HELDOUT_SETS, load_corpus, score_mentions  # noqa: E402
 
 from crosslink.extract import MENTION_TYPES, extract  # noqa: E402
 
@@ -51,18 +51,7 @@ Doc = tuple[str, str, str | None, set[tuple[str, str]]]
 
 
 def score(docs: list[Doc]) -> dict[str, tuple[int, int, int]]:
-    tp: Counter[str] = Counter()
-    fp: Counter[str] = Counter()
-    fn: Counter[str] = Counter()
-    for _id, text, hint, gold in docs:
-        got = {(m.type, m.value) for m in extract(text, hint)}
-        for t, _ in got & gold:
-            tp[t] += 1
-        for t, _ in got - gold:
-            fp[t] += 1
-        for t, _ in gold - got:
-            fn[t] += 1
-    return {t: (tp[t], fp[t], fn[t]) for t in set(tp) | set(fp) | set(fn)}
+    return score_mentions((text, hint, gold) for _id, text, hint, gold in docs)
 
 
 def print_scores(title: str, scores: dict[str, tuple[int, int, int]], only: set[str] | None = None) -> bool:

@@ -9,6 +9,8 @@ benchmark (``bench/bench_extract.py``) reads the same file.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,3 +80,27 @@ def load_corpus(path: Path = CORPUS) -> list[Doc]:
             lines.append(line)
     flush()
     return docs
+
+
+#: Per type: (true positives, false positives, false negatives).
+Scores = dict[str, tuple[int, int, int]]
+
+
+def score_mentions(docs: Iterable[tuple[str, str | None, set[tuple[str, str]]]]) -> Scores:
+    """Exact (type, value) matches of ``extract`` against gold, per document
+    (a value found twice in one document counts once). Used by the corpus
+    tests and bench/bench_extract.py alike."""
+    from crosslink.extract import extract
+
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    for text, hint, gold in docs:
+        got = {(m.type, m.value) for m in extract(text, hint)}
+        for t, _ in got & gold:
+            tp[t] += 1
+        for t, _ in got - gold:
+            fp[t] += 1
+        for t, _ in gold - got:
+            fn[t] += 1
+    return {t: (tp[t], fp[t], fn[t]) for t in set(tp) | set(fp) | set(fn)}

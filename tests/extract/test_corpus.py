@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pytest
 
 from crosslink.extract import MENTION_PROPERTIES, extract
 
-from .corpus import load_corpus
+from .corpus import load_corpus, score_mentions
 
 STRICT = {"phone", "email", "iban", "crypto", "imei", "plate", "vessel"}
 LOOSE = {"person", "dob", "money", "location", "handle"}
@@ -16,19 +14,7 @@ DOCS = load_corpus()
 
 
 def _scores() -> dict[str, tuple[int, int, int]]:
-    tp: Counter[str] = Counter()
-    fp: Counter[str] = Counter()
-    fn: Counter[str] = Counter()
-    for d in DOCS:
-        got = {(m.type, m.value) for m in extract(d.text, d.hint)}
-        gold = {(g.type, g.value) for g in d.gold}
-        for t, _ in got & gold:
-            tp[t] += 1
-        for t, _ in got - gold:
-            fp[t] += 1
-        for t, _ in gold - got:
-            fn[t] += 1
-    return {t: (tp[t], fp[t], fn[t]) for t in set(tp) | set(fp) | set(fn)}
+    return score_mentions((d.text, d.hint, {(g.type, g.value) for g in d.gold}) for d in DOCS)
 
 
 def _f1(tp: int, fp: int, fn: int) -> float:
