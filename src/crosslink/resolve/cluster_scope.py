@@ -7,7 +7,8 @@ pairs of the run and the analysts' judgements, on top of the non-chaining core i
 * Person: name-only records whose strong matches disagree on date of birth are
   held back as ambiguous; records equal on full name, full date of birth and a
   selector are certain links; a lone name-only record then joins the one
-  cluster its name designates, if there is exactly one.
+  cluster its name designates, if there is exactly one; any record still alone
+  is compared with whole clusters (:mod:`crosslink.resolve.profiles`).
 * every other schema: scored pairs plus certain links on identifiers (same
   plate, IBAN, IMO ...) and the model's ``conflicts``.
 
@@ -25,6 +26,7 @@ import pyarrow as pa
 from crosslink.resolve.cluster import ClusterOptions, cluster_pairs, dob_compatible
 from crosslink.resolve.model import ResolutionModel
 from crosslink.resolve.prepare_things import certain_pairs_sql
+from crosslink.resolve.profiles import attach_to_profiles
 from crosslink.resolve.records import SCHEMA
 from crosslink.resolve.scoring import NAME_ONLY_MIN_WEIGHT, name_index, thin_sql
 from crosslink.store.sql import scalar
@@ -95,6 +97,11 @@ def cluster_scope(
         must_link=same + _certain_pairs(mem, different), cannot_link=different,
     )
     assignment, held = _attach_name_only(mem, assignment, pairs, settings, different)
+    if model.attach_threshold is not None:
+        assignment, _attached = attach_to_profiles(
+            mem, settings, "xl_scope", assignment, threshold=model.attach_threshold,
+            conflicts=options.conflicts, different=different, tf_source="xl_features",
+        )
     return assignment, len(ambiguous) + held
 
 

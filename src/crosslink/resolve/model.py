@@ -37,6 +37,9 @@ class ResolutionModel:
     predict_threshold: float
     cluster_threshold: float
     review_band: tuple[float, float]
+    #: lone records attach to a cluster whose profile scores this (None: never;
+    #: see crosslink.resolve.profiles)
+    attach_threshold: float | None = None
     comparisons: list[dict[str, Any]] = field(default_factory=list)
     blocking_rules: list[list[str]] = field(default_factory=list)
     em_blocking_rules: list[list[str]] = field(default_factory=list)
@@ -188,6 +191,7 @@ def load_model(schema: str = "Person", path: Path | None = None) -> ResolutionMo
         predict_threshold=float(spec.get("predict_threshold", 0.5)),
         cluster_threshold=float(spec.get("cluster_threshold", 0.95)),
         review_band=(float(band[0]), float(band[1])),
+        attach_threshold=float(spec["attach_threshold"]) if "attach_threshold" in spec else None,
         comparisons=list(spec["comparisons"]),
         blocking_rules=[list(r) for r in spec.get("blocking_rules", [])],
         em_blocking_rules=[list(r) for r in spec.get("em_blocking_rules", [])],

@@ -23,6 +23,7 @@ from crosslink.resolve.engine import Progress, score_pairs
 from crosslink.resolve.model import ResolutionModel, load_model
 from crosslink.resolve.names import VariantTable, load_variant_table
 from crosslink.resolve.prepare import prepare_person_features
+from crosslink.resolve.profiles import attach_to_profiles
 
 __all__ = [
     "DedupeResult",
@@ -157,10 +158,19 @@ def dedupe_records(
     scored = score_pairs(con, ["xl_features"], model, available, progress=progress)
     step("clustering")
     cut = model.cluster_threshold if threshold is None else threshold
-    return cluster_pairs(
-        con, "xl_features", scored.pairs_table,
-        ClusterOptions(threshold=cut, conflicts=tuple(model.spec.get("conflicts", ClusterOptions.conflicts))),
+    conflicts = tuple(model.spec.get("conflicts", ClusterOptions.conflicts))
+    assignment = cluster_pairs(
+        con, "xl_features", scored.pairs_table, ClusterOptions(threshold=cut, conflicts=conflicts)
     )
+    if model.attach_threshold is None:
+        return assignment
+    step("comparing lone records with whole clusters")
+    settings = dict(scored.linker.misc.save_model_to_json(out_path=None))
+    assignment, _attached = attach_to_profiles(
+        con, settings, "xl_features", assignment,
+        threshold=model.attach_threshold, conflicts=conflicts,
+    )
+    return assignment
 
 
 def _singletons(con: duckdb.DuckDBPyConnection) -> pa.Table:

@@ -274,12 +274,15 @@ def resolve_workspace(
         scope = None
         if incremental:
             # Pairs between the two thresholds cannot move a record between
-            # clusters; strong pairs and name-only candidates can.
+            # clusters; strong pairs, name-only candidates and (for a lone
+            # record's comparison with whole clusters) pairs at the attach
+            # threshold can.
+            strong = min(model.cluster_threshold, model.attach_threshold or 1.0)
             touched = {
                 str(r[0]) for r in mem.execute(
                     "SELECT unnest([a, b]) FROM xl_pairs "
                     "WHERE match_probability >= ? OR match_probability < ?",
-                    [model.cluster_threshold, model.predict_threshold],
+                    [strong, model.predict_threshold],
                 ).fetchall()
             }
             if not person:
