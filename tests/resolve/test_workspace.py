@@ -228,3 +228,38 @@ def test_full_name_dob_and_phone_agreement_merges_even_in_a_tiny_workspace(tmp_p
         resolve_workspace(session, full=True)
         ids = dict(ws.con.sql("SELECT entity_id, canonical_id FROM canonical").fetchall())
         assert ids["a"] != ids["b"]
+
+
+def test_lone_record_joins_by_profile_in_full_and_incremental_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With pairwise merging switched off (cluster threshold above 1), the only
+    way a record without a selector joins "Goran Tahir" (two records linked by a
+    shared phone) is the comparison with the cluster's profile."""
+    import dataclasses
+
+    from crosslink.resolve import workspace as workspace_module
+    from crosslink.resolve.model import load_model
+
+    model = dataclasses.replace(load_model("Person"), cluster_threshold=1.01)
+    monkeypatch.setattr(workspace_module, "load_model", lambda _schema: model)
+    with Workspace.create(tmp_path / "ws.duckdb") as ws:
+        session = ws.session("analyst", "test")
+        write(session, "r-pop", population(people=120))
+        goran = {"firstName": "Goran", "lastName": "Tahir", "name": "Goran Tahir",
+                 "birthDate": "1986-09-17", "nationality": "iq"}
+        write(session, "r1", person("g1", "r1", **goran, phone="+447700900123"))
+        write(session, "r2", person("g2", "r2", **goran, phone="+447700900123"))
+        write(session, "r3", person("g3", "r3", **goran))
+        resolve_workspace(session)
+        ids = canonical(session)
+        assert ids["g1"] == ids["g2"] == ids["g3"]
+        write(session, "r4", person("g4", "r4", **goran))
+        result = resolve_workspace(session)
+        assert result["mode"] == "incremental"
+        after = canonical(session)
+        assert after["g4"] == after["g1"] == ids["g1"]
+        # the attachment is visible as the cluster's confidence, below a certain link's
+        confidence = session.con.sql(
+            "SELECT DISTINCT confidence FROM canonical WHERE entity_id LIKE 'g%'").fetchall()
+        assert len(confidence) == 1 and confidence[0][0] < 1.0
