@@ -439,6 +439,12 @@ def main(argv: list[str] | None = None) -> None:
                 continue
             print(f"{name:<15}{r['n']:>9} | {method:<9}{fmt(r['P'])}{fmt(r['R'])}{fmt(r['F1'])}"
                   f"{fmt(r['cF1']):>10}{r['wall']:8.1f}{r['peak_mb']:9.0f}")
+        if all("error" not in r for r in results.values()) and "splink" in results:
+            c, s = results["crosslink"], results["splink"]
+            ratio = lambda a, b: f"{a / b:7.2f}" if b else "    inf"  # noqa: E731
+            print(f"{'':<15}{'':>9} | {'ratio':<9}{ratio(c['P'], s['P'])}{ratio(c['R'], s['R'])}"
+                  f"{ratio(c['F1'], s['F1'])}{'':>10}{ratio(c['wall'], s['wall']):>8}"
+                  f"{ratio(c['peak_mb'], s['peak_mb']):>9}")
         ceiling = results["crosslink"].get("ceiling")
         if ceiling:
             print(f"{'':<15}{'':>9} | {'ceiling':<9}{fmt(ceiling['P'])}{fmt(ceiling['R'])}"
@@ -449,12 +455,6 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"{'':<15}{'':>9} | {'features':<9}{fmt(oracle['P'])}{fmt(oracle['R'])}"
                       f"{fmt(oracle['F1'])}{'':>10}   (best pairwise scorer on these comparisons: "
                       "see feature_ceiling)")
-        if all("error" not in r for r in results.values()) and "splink" in results:
-            c, s = results["crosslink"], results["splink"]
-            ratio = lambda a, b: f"{a / b:7.2f}" if b else "    inf"  # noqa: E731
-            print(f"{'':<15}{'':>9} | {'ratio':<9}{ratio(c['P'], s['P'])}{ratio(c['R'], s['R'])}"
-                  f"{ratio(c['F1'], s['F1'])}{'':>10}{ratio(c['wall'], s['wall']):>8}"
-                  f"{ratio(c['peak_mb'], s['peak_mb']):>9}")
         sys.stdout.flush()
 
 
