@@ -135,6 +135,26 @@ def test_explain_adds_up_to_the_match_weight(session: Session) -> None:
     assert dob["weight"] < 0  # conflicting dates of birth weigh against
 
 
+def test_explain_a_record_against_a_whole_cluster(session: Session, ws: Workspace) -> None:  # noqa: F811
+    a, b, c = trio(session)
+    cluster = canonical(session)[a]
+    result = explain_pair(session, a, cluster)
+    profile = result["profile"]
+    assert profile["members"] == 2  # the cluster's other records, not a itself
+    assert profile["values"]["full_name"].lower() == "sardar baban"
+    assert "+447700900123".endswith(profile["values"]["phone"])  # the matching key
+    total = result["prior_weight"] + sum(x["weight"] for x in profile["comparisons"])
+    assert total == pytest.approx(profile["match_weight"], abs=0.05)
+    assert profile["match_probability"] > 0.9
+    # record against record: no profile
+    assert explain_pair(session, a, b)["profile"] is None
+    path = str(ws.path)
+    ws.close()
+    run = CliRunner().invoke(app, ["explain", a, cluster, "-w", path])
+    assert run.exit_code == 0, run.output
+    assert "cluster as a whole (2 other records" in run.output
+
+
 def test_cli_resolve_review_judge_explain(ws: Workspace, tmp_path: Path) -> None:  # noqa: F811
     path = str(ws.path)
     ws.close()

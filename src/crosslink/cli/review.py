@@ -251,3 +251,21 @@ def explain(
         + (f" (best of {result['pairs_scored']} member pairs)" if result["pairs_scored"] > 1 else ""),
         highlight=False,
     )
+    profile = result.get("profile")
+    if profile:
+        console.print(
+            f"\nA against B's cluster as a whole ({profile['members']} other records; each "
+            f"field the value they give most often):\n  {_describe(profile['values'])}",
+            highlight=False,
+        )
+        console.print(_comparisons(
+            [{"comparison": "prior", "level": "two random records match",
+              "weight": result["prior_weight"]}, *profile["comparisons"]],
+            "evidence against the cluster (bits)",
+        ))
+        console.print(
+            f"match weight {profile['match_weight']:+.2f} → probability "
+            f"{profile['match_probability']:.4f} (a record left alone joins a cluster whose "
+            "profile alone matches it at the model's attach threshold)",
+            highlight=False,
+        )

@@ -306,11 +306,42 @@ def _members(con: duckdb.DuckDBPyConnection, ref: str, cap: int) -> list[str]:
     return [str(r[0]) for r in rows] or [resolve_entity(con, ref)]
 
 
+def _against_profile(
+    mem: duckdb.DuckDBPyConnection, scorer: Linker, settings: dict[str, Any], members: list[str]
+) -> dict[str, Any]:
+    """Score ``xl_left`` (one record) against the profile of ``members``: how a
+    record left alone by pairwise scoring is compared with a whole cluster in
+    resolution (:mod:`crosslink.resolve.profiles`)."""
+    from crosslink.resolve.profiles import profile_table
+    from crosslink.resolve.workspace import pairs_sql
+
+    mem.register("_xl_ids", pa.table({"id": pa.array(members, pa.string())}))
+    try:
+        profile_table(mem, "xl_features", "_xl_ids", "xl_profile")
+    finally:
+        mem.unregister("_xl_ids")
+    db_api = DuckDBAPI(connection=mem)
+    scored = scorer.inference.score_pairs(db_api.register("xl_left"), db_api.register("xl_profile"))
+    row = mem.sql(f"SELECT * FROM ({pairs_sql(scored.physical_name, settings)})").fetchall()[0]  # noqa: S608
+    cols = ", ".join(f'"{c}"' for c in _SUMMARY_COLUMNS)
+    values = mem.sql(f"SELECT {cols} FROM xl_profile").fetchall()[0]  # noqa: S608
+    return {
+        "members": len(members),
+        "values": dict(zip(_SUMMARY_COLUMNS, values, strict=True)),
+        "match_weight": round(float(row[2]), 2),
+        "match_probability": round(float(row[3]), 4),
+        "comparisons": _explanation(settings, row[4], row[5]),
+    }
+
+
 def explain_pair(session: Session, a: str, b: str, *, cap: int = 50) -> dict[str, Any]:
     """Score ``a`` against ``b`` with the saved model and say why.
 
     ``a`` and ``b`` are entity ids or canonical ids (then every member pair, up to
-    ``cap`` members a side, is scored and the strongest shown). Term frequencies
+    ``cap`` members a side, is scored and the strongest shown). When ``a`` is one
+    record and ``b`` a cluster of two or more others, ``profile`` also scores
+    ``a`` against the cluster as a whole (each field the value its members give
+    most often), as resolution does for records left alone. Term frequencies
     come from the whole workspace, as in resolution, so the weights are the ones
     the run used: O(n) feature preparation, then O(members_a x members_b) scoring.
     Works for every resolved schema (the one ``a`` belongs to). Audited as a
@@ -359,6 +390,11 @@ def explain_pair(session: Session, a: str, b: str, *, cap: int = 50) -> dict[str
             f"SELECT * FROM ({pairs_sql(scored.physical_name, saved.settings)}) "  # noqa: S608
             "WHERE a <> b ORDER BY match_weight DESC, a, b"
         ).fetchall()
+        others = [m for m in right if m not in left]
+        profile = (
+            _against_profile(mem, scorer, saved.settings, others)
+            if len(left) == 1 and len(others) > 1 and schema == "Person" else None
+        )
     finally:
         mem.close()
     if not rows:
@@ -374,6 +410,7 @@ def explain_pair(session: Session, a: str, b: str, *, cap: int = 50) -> dict[str
         "left": shown.get(str(best[0]), {}), "right": shown.get(str(best[1]), {}),
         "comparisons": _explanation(saved.settings, best[4], best[5]),
         "pairs_scored": len(rows),
+        "profile": profile,
     }
     session.audit("consultation", f"{a}|{b}", explain=True, pairs=len(rows))
     return result

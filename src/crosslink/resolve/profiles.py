@@ -38,20 +38,29 @@ from splink import DuckDBAPI, Linker
 from crosslink.resolve.cluster import dob_compatible
 from crosslink.resolve.scoring import tf_columns
 
-__all__ = ["attach_to_profiles"]
+__all__ = ["attach_to_profiles", "profile_table"]
 
 #: Prefix of profile ids, so they never collide with record ids.
 _PROFILE = "\x00profile:"
+
+
+def _modes(columns: list[str]) -> str:
+    """SQL: per column, the value given most often (ties: the smallest), so a
+    profile is the same on every run."""
+    return ", ".join(
+        f"list_min(list_transform(map_entries(histogram(f.\"{c}\")), "
+        f"lambda e: {{'n': -CAST(e.value AS BIGINT), 'v': e.key}})).v AS \"{c}\""
+        for c in columns if c != "unique_id"
+    )
 
 
 def _profile_tables(mem: duckdb.DuckDBPyConnection, features: str, assignment: str) -> list[str]:
     """``_xl_profiles`` (one row per cluster of two or more) and ``_xl_lone``
     (records alone in their cluster). Returns the feature columns."""
     columns = [str(r[0]) for r in mem.execute(f"DESCRIBE {features}").fetchall()]  # noqa: S608
-    modes = ", ".join(f'mode(f."{c}") AS "{c}"' for c in columns if c != "unique_id")
     mem.execute(
         f"""CREATE OR REPLACE TEMP TABLE _xl_profiles AS
-            SELECT ? || a.cluster_id AS unique_id, {modes}
+            SELECT ? || a.cluster_id AS unique_id, {_modes(columns)}
             FROM {features} f JOIN {assignment} a USING (unique_id)
             WHERE a.cluster_size > 1
             GROUP BY a.cluster_id""",  # noqa: S608 - internal names, columns from DESCRIBE
@@ -63,6 +72,18 @@ def _profile_tables(mem: duckdb.DuckDBPyConnection, features: str, assignment: s
             WHERE a.cluster_size = 1"""  # noqa: S608
     )
     return columns
+
+
+def profile_table(mem: duckdb.DuckDBPyConnection, features: str, members: str, target: str) -> None:
+    """``target``: the profile of the records of ``features`` whose ids are in the
+    ``id`` column of ``members`` (one row, ``unique_id`` 'profile'), for explaining
+    a record against a whole cluster."""
+    columns = [str(r[0]) for r in mem.execute(f"DESCRIBE {features}").fetchall()]  # noqa: S608
+    mem.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {target} AS
+            SELECT 'profile' AS unique_id, {_modes(columns)}
+            FROM {features} f SEMI JOIN {members} m ON f.unique_id = m.id"""  # noqa: S608
+    )
 
 
 def _candidates(
