@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import pyarrow as pa
 import typer
@@ -29,6 +29,7 @@ from crosslink.ingest import IngestResult, ReportOptions, ingest_file, load_mapp
 from crosslink.ingest.discover import NO_MAPPING_NEEDED, expand, mapping_for
 from crosslink.model.safe import write_csv
 from crosslink.store import Workspace, verify
+from crosslink.store.erasure import erase as erase_data
 from crosslink.store.lookup import find_selector
 
 
@@ -95,10 +96,14 @@ def ingest(
                     results.append(ingest_file(session, target, spec, options, say))
                     progress.advance(task)
             summary = session.summary()
+            erased = session.erased_skipped
     if output == OutputFormat.json:
-        print(json.dumps({"files": [r.__dict__ for r in results], "workspace": {k: summary[k] for k in ("reports", "statements", "entities", "uncleaned")}}, default=str))
+        print(json.dumps({"files": [r.__dict__ for r in results], "workspace": {k: summary[k] for k in ("reports", "statements", "entities", "uncleaned")}, "erased_skipped": erased}, default=str))
         return
     _print_results(results)
+    if erased:
+        console.print(f"[yellow]{erased} statement(s) not added: their report or entity was erased "
+                      "(`crosslink audit` shows when and why).[/]")
     console.print(
         f"Workspace now holds {summary['reports']} reports, {summary['statements']} statements, "
         f"{summary['entities']} entities ({summary['uncleaned']} values kept uncleaned)."
@@ -210,3 +215,35 @@ def audit(
             "ORDER BY seq DESC LIMIT ?", params=[limit]
         ).to_arrow_table()
     _emit(table, output, "Audit log")
+
+
+@app.command(rich_help_panel="1. Workspace")
+def erase(
+    report: Annotated[list[str] | None, typer.Option("--report", help="Report id to erase (repeatable).")] = None,
+    entity: Annotated[list[str] | None, typer.Option("--entity", help="Entity id to erase (repeatable).")] = None,
+    reason: Annotated[str, typer.Option(help="The review decision or order this carries out.")] = "",
+    workspace: WorkspaceOption = None,
+    user: UserOption = None,
+    purpose: PurposeOption = None,
+    output: Annotated[OutputFormat, typer.Option("--format", help="table or json summary.")] = OutputFormat.table,
+) -> None:
+    """Erase reports or entities for good (MoPI disposal); ingest cannot bring them back."""
+    with user_errors():
+        if bool(report) == bool(entity):
+            raise InputError("give --report or --entity (one kind per call)")
+        kind: Literal["report", "entity"] = "report" if report else "entity"
+        with Workspace.open(workspace_path(workspace)) as ws:
+            session = ws.session(current_user(user), purpose or "erasure")
+            result = erase_data(session, kind, list(report or entity or []), reason)
+    if output == OutputFormat.json:
+        print(json.dumps(result.__dict__, default=str))
+        return
+    console.print(
+        f"Erased {len(result.ids)} {kind}(s): {result.statements} statements"
+        + (f", {result.reports} report(s) with their text" if kind == "report" else "")
+        + f"; {result.entities_gone} entities left with no statement"
+        + (f", {result.judgements} judgement(s) about them" if result.judgements else "")
+        + ". Run `crosslink resolve` to re-resolve without them."
+        + ("" if kind == "report" else " Report texts that name them are kept: erase the reports too if they must go."),
+        highlight=False,
+    )

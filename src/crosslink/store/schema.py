@@ -118,6 +118,17 @@ DDL = [
         deleted_at TIMESTAMP
     )
     """,
+    # Tombstones of erased reports and entities (owned by store/erasure.py): ids
+    # only, so a later ingest cannot bring erased data back.
+    """
+    CREATE TABLE IF NOT EXISTS erasures (
+        kind VARCHAR NOT NULL,
+        target VARCHAR NOT NULL,
+        erased_at TIMESTAMP NOT NULL,
+        username VARCHAR NOT NULL,
+        PRIMARY KEY (kind, target)
+    )
+    """,
     # Scored candidate pairs from the last resolution (a < b), kept for review,
     # explanation and incremental re-clustering. Derived: rebuilt by a full run.
     # gammas/weights hold each comparison's level and match weight, in the order

@@ -59,6 +59,8 @@ class Session:
         self.user = user
         self.purpose = purpose
         self.clearance = clearance
+        #: statements not written because their report or entity was erased
+        self.erased_skipped = 0
         self._define_views()
 
     # -- access policy -----------------------------------------------------
@@ -130,6 +132,7 @@ class Session:
             before = self._count("reports")
             self.con.execute(
                 "INSERT INTO reports BY NAME SELECT * FROM _new_reports "
+                "WHERE id NOT IN (SELECT target FROM erasures WHERE kind = 'report') "
                 "ON CONFLICT (id) DO NOTHING"
             )
             return self._count("reports") - before
@@ -171,6 +174,17 @@ class Session:
                 f"(SELECT DISTINCT report_id FROM {source})) e ON n.id = e.id"
                 if seen else ""
             )
+            # Erased reports and entities stay erased (see crosslink.store.erasure);
+            # the check costs nothing in a workspace that never erased anything.
+            erased = ""
+            if self._count("erasures"):
+                erased = """WHERE n.report_id NOT IN (SELECT target FROM erasures WHERE kind = 'report')
+                    AND n.entity_id NOT IN (SELECT target FROM erasures WHERE kind = 'entity')
+                    AND NOT (n.prop_type = 'entity'
+                             AND n.value IN (SELECT target FROM erasures WHERE kind = 'entity'))"""
+                offered = int(self.con.execute(
+                    f"SELECT count(*) FROM {rows} n {anti}"  # noqa: S608
+                ).fetchall()[0][0])
             # Statements have no order; letting DuckDB write row groups in any order
             # lets both threads compress and write at once.
             self.con.execute("SET preserve_insertion_order = false")
@@ -178,10 +192,13 @@ class Session:
                 f"""
                 INSERT INTO statements
                 SELECT {columns}, hash(n.entity_id) AS entity_hash FROM {rows} n
-                {anti}
+                {anti} {erased}
                 """  # noqa: S608  (source is our own relation name, not user text)
             )
-            return self._count("statements") - before
+            added = self._count("statements") - before
+            if erased:
+                self.erased_skipped += offered - added
+            return added
         finally:
             self.con.execute("SET preserve_insertion_order = true")
             if not isinstance(statements, str):
