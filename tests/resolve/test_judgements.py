@@ -155,6 +155,30 @@ def test_explain_a_record_against_a_whole_cluster(session: Session, ws: Workspac
     assert "cluster as a whole (2 other records" in run.output
 
 
+def test_review_clusters_lists_the_least_certain_merges_first(session: Session, ws: Workspace) -> None:  # noqa: F811
+    from crosslink.resolve.judgements import review_clusters
+    from crosslink.store import Clearance
+
+    found = review_clusters(session, limit=500)
+    assert found and all(c["size"] >= 2 and len(c["members"]) >= 2 for c in found)
+    confidences = [c["confidence"] for c in found]
+    assert confidences == sorted(confidences)
+    ids = canonical(session)
+    first = found[0]
+    assert all(ids[m["id"]] == first["canonical_id"] for m in first["members"])
+    assert "full_name" in first["members"][0]
+    # a session that may see none of the reports sees no clusters
+    outsider = ws.session("outsider", "review", clearance=Clearance(compartments=frozenset({"X"})))
+    ws.con.execute("UPDATE reports SET compartment = 'OP-1'")
+    assert review_clusters(outsider) == []
+    path = str(ws.path)
+    ws.con.execute("UPDATE reports SET compartment = NULL")
+    ws.close()
+    run = CliRunner().invoke(app, ["review", "--clusters", "--limit", "2", "-w", path])
+    assert run.exit_code == 0, run.output
+    assert "confidence" in run.output and "crosslink judge RECORD OTHER" in run.output
+
+
 def test_cli_resolve_review_judge_explain(ws: Workspace, tmp_path: Path) -> None:  # noqa: F811
     path = str(ws.path)
     ws.close()

@@ -26,7 +26,12 @@ from crosslink.cli.common import (
     workspace_path,
 )
 from crosslink.errors import InputError
-from crosslink.resolve.judgements import apply_judgement, explain_pair, review_pairs
+from crosslink.resolve.judgements import (
+    apply_judgement,
+    explain_pair,
+    review_clusters,
+    review_pairs,
+)
 from crosslink.resolve.workspace import ENGINES, SCHEMAS, resolve_all
 from crosslink.store import Workspace
 
@@ -142,6 +147,9 @@ def review(
     schema: Annotated[
         str, typer.Option("--schema", help=f"Whose pairs: {', '.join(SCHEMAS)}.")
     ] = "Person",
+    clusters: Annotated[
+        bool, typer.Option("--clusters", help="The least certain merged clusters instead of pairs.")
+    ] = False,
     workspace: WorkspaceOption = None,
     user: UserOption = None,
     purpose: PurposeOption = None,
@@ -150,7 +158,13 @@ def review(
     """The uncertain pairs, least certain first, with why the model scored them so."""
     with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
         session = ws.session(current_user(user), purpose or "resolution review")
-        pairs = review_pairs(session, limit=limit, schema=_schema_name(schema) or "Person")
+        if clusters:
+            found = review_clusters(session, limit=limit, schema=_schema_name(schema) or "Person")
+        else:
+            pairs = review_pairs(session, limit=limit, schema=_schema_name(schema) or "Person")
+    if clusters:
+        _print_clusters(found, output)
+        return
     if output != OutputFormat.table:
         _json(pairs)
         return
@@ -170,6 +184,31 @@ def review(
         console.print(_comparisons(shown, "   evidence"))
     console.print(
         "[dim]Decide with `crosslink judge A B --same|--different|--unsure --reason TEXT`.[/]"
+    )
+
+
+def _print_clusters(found: list[dict[str, Any]], output: OutputFormat) -> None:
+    if output != OutputFormat.table:
+        _json(found)
+        return
+    if not found:
+        console.print("No merged clusters (run `crosslink resolve` first if you have not).")
+        return
+    for number, cluster in enumerate(found, start=1):
+        console.print(
+            f"[bold]{number}. {cluster['canonical_id']}[/]  confidence "
+            f"{cluster['confidence']:.3f}, {cluster['size']} records",
+            highlight=False,
+        )
+        for member in cluster["members"]:
+            record = {k: v for k, v in member.items() if k != "id"}
+            console.print(f"   {member['id']}  {_describe(record)}", highlight=False)
+        if cluster["size"] > len(cluster["members"]):
+            console.print(f"   [dim]... {cluster['size'] - len(cluster['members'])} more[/]")
+    console.print(
+        "[dim]Why a record is there: `crosslink explain RECORD CLUSTER`; take it out: "
+        "`crosslink judge RECORD OTHER --different --reason TEXT` (OTHER: another record of the "
+        "cluster).[/]"
     )
 
 

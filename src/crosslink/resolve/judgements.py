@@ -297,6 +297,44 @@ def review_pairs(
     return out
 
 
+def review_clusters(
+    session: Session, *, limit: int = 20, schema: str = "Person", members_shown: int = 8
+) -> list[dict[str, Any]]:
+    """The least certain merged clusters of ``schema``, weakest first.
+
+    A cluster's confidence is the weaker of its weakest merge (a pair, or a
+    record's match with the cluster's profile) and one minus its strongest link
+    to any record outside it; an analyst takes a wrong member out with a
+    "different" judgement against another member. Members the session may not see are left out (and a
+    cluster with fewer than two visible members is not listed). Audited as a
+    consultation. O(canonical rows).
+    """
+    rows = session.con.execute(
+        """WITH visible AS (
+               SELECT c.* FROM canonical c
+               WHERE c.schema = ? AND EXISTS (
+                   SELECT 1 FROM visible_statements s
+                   WHERE s.entity_hash = hash(c.entity_id) AND s.entity_id = c.entity_id))
+           SELECT canonical_id, min(confidence) AS confidence, count(*) AS size,
+                  list(entity_id ORDER BY entity_id) AS members
+           FROM visible GROUP BY canonical_id HAVING count(*) > 1
+           ORDER BY confidence, canonical_id LIMIT ?""",
+        [schema, limit],
+    ).fetchall()
+    shown = _summaries(
+        session, [m for r in rows for m in list(r[3])[:members_shown]], schema
+    ) if rows else {}
+    out = [{
+        "canonical_id": cid,
+        "confidence": None if confidence is None else round(float(confidence), 4),
+        "size": int(size),
+        "members": [{"id": m, **shown.get(m, {})} for m in list(members)[:members_shown]],
+        "schema": schema,
+    } for cid, confidence, size, members in rows]
+    session.audit("consultation", "review clusters", clusters=len(out), schema=schema)
+    return out
+
+
 def _members(con: duckdb.DuckDBPyConnection, ref: str, cap: int) -> list[str]:
     """The entities ``ref`` names: a canonical id's members, else the entity itself."""
     rows = con.execute(
