@@ -53,7 +53,9 @@ def _attach(settings: dict[str, Any], records: list[dict[str, str | None]],
     # (term frequencies come from the records themselves)
     given = ["Dilan", "Rebaz", "Shwan", "Hemin", "Soran", "Aram", "Bestun", "Zana"]
     family = ["Qadir", "Rasul", "Salih", "Hamad", "Faraj", "Kakai", "Jalal", "Omer"]
-    filler = [{**_record(f"f{i}", dob=f"{1960 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}", city=None),
+    towns = ["Leeds", "Hull", "Derby", "Luton", "Bolton", "Slough", "Crawley", "Preston"]
+    filler = [{**_record(f"f{i}", dob=f"{1960 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                         city=towns[(i + 3) % 8]),
                "firstName": given[i % 8], "lastName": family[i // 8 % 8]} for i in range(64)]
     records = records + filler
     clusters = {**clusters, **{r["unique_id"]: r["unique_id"] for r in filler}}
@@ -142,3 +144,19 @@ def test_profiles_find_more_of_each_person_without_wrong_merges() -> None:
     assert r1 > r0 + 0.005
     assert p1 > 0.97
     assert p0 - p1 < 0.01
+
+
+def test_a_selector_no_member_shares_needs_a_strong_match(settings: dict[str, Any]) -> None:
+    # the members all give one phone; the lone record gives another
+    records = [_record("c1", phone="+447700900123"), _record("c2", phone="+447700900123"),
+               _record("lone", phone="+447700900999")]
+    clusters = {"c1": "c1", "c2": "c1", "lone": "lone"}
+    cluster_of, _, attached, _ = _attach(settings, records, clusters, strong=1.01)
+    assert attached == 0 and cluster_of["lone"] == "lone"
+    # strong enough (name, date of birth and city agree): it joins despite the phone
+    cluster_of, _, attached, _ = _attach(settings, records, clusters, strong=0.9)
+    assert attached == 1 and cluster_of["lone"] == "c1"
+    # no phone on the lone record: nothing contradicts it
+    records[2] = _record("lone")
+    cluster_of, _, attached, _ = _attach(settings, records, clusters, strong=1.01)
+    assert attached == 1 and cluster_of["lone"] == "c1"

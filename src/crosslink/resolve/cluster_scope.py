@@ -101,6 +101,7 @@ def cluster_scope(
         assignment, _attached = attach_to_profiles(
             mem, settings, "xl_scope", assignment, threshold=model.attach_threshold,
             conflicts=options.conflicts, different=different, tf_source="xl_features",
+            strong=threshold,
         )
     return assignment, len(ambiguous) + held
 

@@ -14,7 +14,9 @@ A record attaches when
 * its best profile scores at least the model's ``attach_threshold``,
 * no other profile scores that high (two candidate people: a namesake guess),
 * no member of the cluster conflicts with it (dates of birth no typo explains,
-  passport numbers more than two edits apart), and
+  passport numbers more than two edits apart),
+* below the cluster threshold, it carries no selector (phone, e-mail, passport
+  or id number) that every member giving one contradicts, and
 * no analyst judgement says it is a different entity from any member.
 
 The attached record's confidence is the profile match probability (capped by
@@ -153,6 +155,45 @@ def _conflicts(
     return bad
 
 
+#: Selectors a person's records usually share: a lone record whose value for one
+#: of these differs from every member's value (members having one) matched
+#: nobody on it, which the profile's single value under-counts.
+SELECTORS = ("phone", "email", "passport_number", "id_number")
+
+
+def _selector_disagreements(
+    mem: duckdb.DuckDBPyConnection, features: str, assignment: str,
+    candidates: list[tuple[str, str, float]], columns: list[str],
+) -> set[str]:
+    """Lone records with a selector that no member of their candidate cluster
+    shares although members give that selector. Measured on simulated records
+    (100,000, full noise): such attachments between 0.6 and 0.9 were right 4
+    times in 10, the others 8 in 10. O(candidates x cluster size) in SQL."""
+    fields = [c for c in SELECTORS if c in columns]
+    if not fields or not candidates:
+        return set()
+    disagree = " OR ".join(
+        f'(bool_or(r."{c}" IS NOT NULL AND m."{c}" IS NOT NULL) '
+        f'AND NOT coalesce(bool_or(r."{c}" = m."{c}"), FALSE))'
+        for c in fields
+    )
+    mem.register("_xl_cand", pa.table({
+        "rec": pa.array([c[0] for c in candidates], pa.string()),
+        "cluster_id": pa.array([c[1] for c in candidates], pa.string()),
+    }))
+    try:
+        rows = mem.execute(
+            f"""SELECT c.rec FROM _xl_cand c
+                JOIN {features} r ON r.unique_id = c.rec
+                JOIN {assignment} a ON a.cluster_id = c.cluster_id
+                JOIN {features} m ON m.unique_id = a.unique_id
+                GROUP BY c.rec HAVING {disagree}"""  # noqa: S608 - internal names, our columns
+        ).fetchall()
+    finally:
+        mem.unregister("_xl_cand")
+    return {str(r[0]) for r in rows}
+
+
 def attach_to_profiles(
     mem: duckdb.DuckDBPyConnection,
     settings: dict[str, Any],
@@ -164,12 +205,14 @@ def attach_to_profiles(
     different: list[tuple[str, str]] | None = None,
     id_max_edits: int = 2,
     tf_source: str | None = None,
+    strong: float = 0.9,
 ) -> tuple[pa.Table, int]:
     """Attach lone records of ``assignment`` to the one cluster whose profile
     matches them (see the module docstring). ``assignment`` has ``unique_id,
     cluster_id, confidence, cluster_size`` for the records of ``features``;
     term frequencies come from ``tf_source`` (default ``features``; an
-    incremental run passes all records, not its scope). Returns the assignment
+    incremental run passes all records, not its scope). A record whose selector
+    no member shares attaches only at ``strong`` or more. Returns the assignment
     updated, and how many records attached."""
     mem.register("_xl_assign_in", assignment)
     try:
@@ -182,6 +225,8 @@ def attach_to_profiles(
     candidates = _candidates(mem, settings, tf_source or features, threshold)
     id_fields = [c for c in conflicts if c != "dob" and c in columns]
     bad = _conflicts(mem, features, "_xl_assign_p", candidates, id_fields, id_max_edits)
+    weak = [c for c in candidates if c[2] < strong]
+    bad |= _selector_disagreements(mem, features, "_xl_assign_p", weak, columns)
     cluster_of = {}
     if different:
         forbidden = {(a, b) for a, b in different} | {(b, a) for a, b in different}

@@ -168,7 +168,7 @@ def dedupe_records(
     settings = dict(scored.linker.misc.save_model_to_json(out_path=None))
     assignment, _attached = attach_to_profiles(
         con, settings, "xl_features", assignment,
-        threshold=model.attach_threshold, conflicts=conflicts,
+        threshold=model.attach_threshold, conflicts=conflicts, strong=cut,
     )
     return assignment
 
