@@ -22,6 +22,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from crosslink.resolve.cluster import ClusterOptions, cluster_pairs, dob_compatible
 from crosslink.resolve.model import ResolutionModel
@@ -29,7 +30,6 @@ from crosslink.resolve.prepare_things import certain_pairs_sql
 from crosslink.resolve.profiles import attach_to_profiles
 from crosslink.resolve.records import SCHEMA
 from crosslink.resolve.scoring import NAME_ONLY_MIN_WEIGHT, name_index, thin_sql
-from crosslink.store.sql import scalar
 
 __all__ = ["cluster_scope"]
 
@@ -103,7 +103,10 @@ def cluster_scope(
             conflicts=options.conflicts, different=different, tf_source="xl_features",
             strong=threshold,
         )
-    return assignment, len(ambiguous) + held
+    # held back: the ambiguous name-only records still alone after every step
+    alone = pc.equal(assignment.column("cluster_size"), 1)
+    lone_ids = set(pc.filter(assignment.column("unique_id"), alone).to_pylist())
+    return assignment, len((ambiguous | held) & lone_ids)
 
 
 def _cluster_things(
@@ -173,14 +176,14 @@ def _attach_name_only(
     pairs: str,
     settings: dict[str, Any],
     different: list[tuple[str, str]],
-) -> tuple[pa.Table, int]:
+) -> tuple[pa.Table, set[str]]:
     """Attach each lone name-only record to the one cluster its name designates.
 
     Candidates are the records with dates of birth or selectors whose name agrees
     with it at :data:`NAME_ONLY_MIN_WEIGHT` or more. When they all sit in one
     cluster (and no judgement says otherwise) the record joins it; when they span
     several (namesakes: e.g. two people of that name whose dates of birth
-    conflict) it stays alone and is counted as held back. The attached record's
+    conflict) it stays alone and is returned as held back. The attached record's
     confidence is the name evidence's odds on an even prior, capped by the
     cluster's. O(candidate pairs) SQL.
     """
@@ -220,7 +223,7 @@ def _attach_name_only(
             """,  # noqa: S608 - internal names and an integer position
             [NAME_ONLY_MIN_WEIGHT],
         )
-        held = int(scalar(mem.execute("SELECT count(*) FROM _xl_attach WHERE clusters > 1")))
+        held = {str(r[0]) for r in mem.execute("SELECT t FROM _xl_attach WHERE clusters > 1").fetchall()}
         result = mem.sql(
             """
             WITH moved AS (
