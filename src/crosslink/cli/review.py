@@ -82,8 +82,8 @@ def resolve(
     ] = "duckdb",
     full: Annotated[
         bool, typer.Option("--full", help="Retrain and rescore everything (default: incremental "
-                           "for people when a model exists and few records are new; other "
-                           "schemas always run in full).")
+                           "when a trained model exists, the model file is unchanged and at "
+                           "most half the records are new).")
     ] = False,
     schema: Annotated[
         str | None, typer.Option("--schema", help="Resolve only this schema "
