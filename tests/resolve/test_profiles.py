@@ -160,3 +160,14 @@ def test_a_selector_no_member_shares_needs_a_strong_match(settings: dict[str, An
     records[2] = _record("lone")
     cluster_of, _, attached, _ = _attach(settings, records, clusters, strong=1.01)
     assert attached == 1 and cluster_of["lone"] == "c1"
+
+
+def test_a_profile_takes_the_commonest_value_and_the_smallest_of_a_tie(settings: dict[str, Any]) -> None:
+    records = [_record("c1", city="Dover"), _record("c2", city="Calais"), _record("c3", city="Calais"),
+               _record("d1", city="Hull"), _record("d2", city="Derby"), _record("lone", dob=None)]
+    clusters = {"c1": "c1", "c2": "c1", "c3": "c1", "d1": "d1", "d2": "d1", "lone": "lone"}
+    _, _, _, con = _attach(settings, records, clusters)
+    cities = dict(con.sql(
+        "SELECT unique_id, city FROM _xl_profiles WHERE unique_id LIKE '%c1' OR unique_id LIKE '%d1'"
+    ).fetchall())
+    assert sorted(cities.values()) == ["calais", "derby"]
