@@ -158,13 +158,18 @@ def review(
     """The uncertain pairs, least certain first, with why the model scored them so."""
     with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
         session = ws.session(current_user(user), purpose or "resolution review")
+        name = _schema_name(schema) or "Person"
         if clusters:
-            found = review_clusters(session, limit=limit, schema=_schema_name(schema) or "Person")
+            found = review_clusters(session, limit=limit, schema=name)
         else:
-            pairs = review_pairs(session, limit=limit, schema=_schema_name(schema) or "Person")
+            pairs = review_pairs(session, limit=limit, schema=name)
     if clusters:
         _print_clusters(found, output)
-        return
+    else:
+        _print_pairs(pairs, output)
+
+
+def _print_pairs(pairs: list[dict[str, Any]], output: OutputFormat) -> None:
     if output != OutputFormat.table:
         _json(pairs)
         return
