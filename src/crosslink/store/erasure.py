@@ -14,7 +14,11 @@ What is derived from the erased statements goes with them: canonical ids, scored
 resolution pairs and analyst judgements about entities that no longer have a
 statement. Each erasure leaves a *tombstone* (kind, id, who, when) so a later
 ingest of the same source cannot bring the data back: writes skip tombstoned
-reports and entities (see :meth:`crosslink.store.session.Session.write_statements`).
+reports, and statements about (or pointing at) a tombstoned entity from the
+reports that stated it then (see
+:meth:`crosslink.store.session.Session.write_statements`). New intelligence
+about the entity, in a report not seen before, is accepted: a review ends the
+holding of what was known, not all future recording.
 
 The audit log gets one ``erasure`` entry per call with metadata only (ids erased,
 counts, the stated reason), never the erased values (ICO logging guidance).
@@ -80,6 +84,17 @@ def erase(session: Session, kind: Kind, ids: list[str], reason: str) -> ErasureR
     now = datetime.now(UTC).replace(tzinfo=None)
     with session.transaction():
         _check_visible(session, kind, ids)
+        # an entity's tombstones: one per report that states it or points at it
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE _xl_erase_tomb AS
+               SELECT DISTINCT e.id AS target,
+                      CASE WHEN ? = 'report' THEN '' ELSE s.report_id END AS report_id
+               FROM _xl_erase_ids e LEFT JOIN statements s
+                 ON ? = 'entity' AND ((s.entity_hash = hash(e.id) AND s.entity_id = e.id)
+                                      OR (s.prop_type = 'entity' AND s.value = e.id))
+               WHERE ? = 'report' OR s.report_id IS NOT NULL""",
+            [kind, kind, kind],
+        )
         # entities that had statements before, to find those left with none
         con.execute(
             """CREATE OR REPLACE TEMP TABLE _xl_erase_touched AS
@@ -125,7 +140,8 @@ def erase(session: Session, kind: Kind, ids: list[str], reason: str) -> ErasureR
             # `crosslink resolve` is a full run (canonical ids stay stable)
             con.execute("DELETE FROM meta WHERE key LIKE 'resolve:%'")
         con.execute(
-            "INSERT INTO erasures SELECT ?, id, ?, ? FROM _xl_erase_ids ON CONFLICT DO NOTHING",
+            "INSERT INTO erasures SELECT ?, target, report_id, ?, ? FROM _xl_erase_tomb "
+            "ON CONFLICT DO NOTHING",
             [kind, now, session.user],
         )
         session.audit(

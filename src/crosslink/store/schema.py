@@ -119,14 +119,18 @@ DDL = [
     )
     """,
     # Tombstones of erased reports and entities (owned by store/erasure.py): ids
-    # only, so a later ingest cannot bring erased data back.
+    # only, so a later ingest cannot bring erased data back. An erased entity is
+    # tombstoned per report that stated it (report_id), so re-ingesting those
+    # reports does not restore it while new intelligence about it is accepted;
+    # an erased report has report_id ''.
     """
     CREATE TABLE IF NOT EXISTS erasures (
         kind VARCHAR NOT NULL,
         target VARCHAR NOT NULL,
+        report_id VARCHAR NOT NULL,
         erased_at TIMESTAMP NOT NULL,
         username VARCHAR NOT NULL,
-        PRIMARY KEY (kind, target)
+        PRIMARY KEY (kind, target, report_id)
     )
     """,
     # Scored candidate pairs from the last resolution (a < b), kept for review,

@@ -179,9 +179,11 @@ class Session:
             erased = ""
             if self._count("erasures"):
                 erased = """WHERE n.report_id NOT IN (SELECT target FROM erasures WHERE kind = 'report')
-                    AND n.entity_id NOT IN (SELECT target FROM erasures WHERE kind = 'entity')
-                    AND NOT (n.prop_type = 'entity'
-                             AND n.value IN (SELECT target FROM erasures WHERE kind = 'entity'))"""
+                    AND NOT EXISTS (SELECT 1 FROM erasures e WHERE e.kind = 'entity'
+                                    AND e.target = n.entity_id AND e.report_id = n.report_id)
+                    AND NOT (n.prop_type = 'entity' AND EXISTS (
+                        SELECT 1 FROM erasures e WHERE e.kind = 'entity'
+                        AND e.target = n.value AND e.report_id = n.report_id))"""
                 offered = int(self.con.execute(
                     f"SELECT count(*) FROM {rows} n {anti}"  # noqa: S608
                 ).fetchall()[0][0])
