@@ -120,26 +120,40 @@ def _candidates(
     return [(str(r), str(c), float(p)) for r, c, p in rows]
 
 
+def _with_members(
+    mem: duckdb.DuckDBPyConnection, features: str, assignment: str,
+    candidates: list[tuple[str, str, float]], select: str, group: str = "",
+) -> list[tuple[Any, ...]]:
+    """Rows of ``select`` over each candidate (``c``), its record (``r``) and
+    every member (``m``, assignment row ``a``) of its candidate cluster."""
+    if not candidates:
+        return []
+    mem.register("_xl_cand", pa.table({
+        "rec": pa.array([c[0] for c in candidates], pa.string()),
+        "cluster_id": pa.array([c[1] for c in candidates], pa.string()),
+    }))
+    try:
+        return mem.execute(
+            f"""SELECT {select} FROM _xl_cand c
+                JOIN {features} r ON r.unique_id = c.rec
+                JOIN {assignment} a ON a.cluster_id = c.cluster_id
+                JOIN {features} m ON m.unique_id = a.unique_id
+                {group}"""  # noqa: S608 - internal names, our columns
+        ).fetchall()
+    finally:
+        mem.unregister("_xl_cand")
+
+
 def _conflicts(
     mem: duckdb.DuckDBPyConnection, features: str, assignment: str,
     candidates: list[tuple[str, str, float]], id_fields: list[str], id_max_edits: int,
 ) -> set[str]:
     """Lone records that conflict with a member of their candidate cluster."""
-    mem.register("_xl_cand", pa.table({
-        "rec": pa.array([c[0] for c in candidates], pa.string()),
-        "cluster_id": pa.array([c[1] for c in candidates], pa.string()),
-    }))
     ids = "".join(f', r."{c}", m."{c}"' for c in id_fields)
-    try:
-        rows = mem.execute(
-            f"""SELECT c.rec, r.dob_y, r.dob_m, r.dob_d, m.dob_y, m.dob_m, m.dob_d{ids}
-                FROM _xl_cand c
-                JOIN {features} r ON r.unique_id = c.rec
-                JOIN {assignment} a ON a.cluster_id = c.cluster_id
-                JOIN {features} m ON m.unique_id = a.unique_id"""  # noqa: S608 - internal names
-        ).fetchall()
-    finally:
-        mem.unregister("_xl_cand")
+    rows = _with_members(
+        mem, features, assignment, candidates,
+        f"c.rec, r.dob_y, r.dob_m, r.dob_d, m.dob_y, m.dob_m, m.dob_d{ids}",
+    )
     bad: set[str] = set()
     for row in rows:
         rec = str(row[0])
@@ -170,27 +184,15 @@ def _selector_disagreements(
     (100,000, full noise): such attachments between 0.6 and 0.9 were right 4
     times in 10, the others 8 in 10. O(candidates x cluster size) in SQL."""
     fields = [c for c in SELECTORS if c in columns]
-    if not fields or not candidates:
+    if not fields:
         return set()
     disagree = " OR ".join(
         f'(bool_or(r."{c}" IS NOT NULL AND m."{c}" IS NOT NULL) '
         f'AND NOT coalesce(bool_or(r."{c}" = m."{c}"), FALSE))'
         for c in fields
     )
-    mem.register("_xl_cand", pa.table({
-        "rec": pa.array([c[0] for c in candidates], pa.string()),
-        "cluster_id": pa.array([c[1] for c in candidates], pa.string()),
-    }))
-    try:
-        rows = mem.execute(
-            f"""SELECT c.rec FROM _xl_cand c
-                JOIN {features} r ON r.unique_id = c.rec
-                JOIN {assignment} a ON a.cluster_id = c.cluster_id
-                JOIN {features} m ON m.unique_id = a.unique_id
-                GROUP BY c.rec HAVING {disagree}"""  # noqa: S608 - internal names, our columns
-        ).fetchall()
-    finally:
-        mem.unregister("_xl_cand")
+    rows = _with_members(mem, features, assignment, candidates, "c.rec",
+                         f"GROUP BY c.rec HAVING {disagree}")
     return {str(r[0]) for r in rows}
 
 
@@ -227,23 +229,11 @@ def attach_to_profiles(
     bad = _conflicts(mem, features, "_xl_assign_p", candidates, id_fields, id_max_edits)
     weak = [c for c in candidates if c[2] < strong]
     bad |= _selector_disagreements(mem, features, "_xl_assign_p", weak, columns)
-    cluster_of = {}
     if different:
         forbidden = {(a, b) for a, b in different} | {(b, a) for a, b in different}
-        members: dict[str, list[str]] = {}
-        wanted = {c[1] for c in candidates}
-        for uid, cid in mem.execute(
-            "SELECT unique_id, cluster_id FROM _xl_assign_p WHERE cluster_size > 1"
-        ).fetchall():
-            if cid in wanted:
-                members.setdefault(str(cid), []).append(str(uid))
-        bad |= {
-            rec for rec, cid, _p in candidates
-            if any((rec, m) in forbidden for m in members.get(cid, []))
-        }
-    for rec, cid, p in candidates:
-        if rec not in bad:
-            cluster_of[rec] = (cid, p)
+        pairs = _with_members(mem, features, "_xl_assign_p", candidates, "c.rec, a.unique_id")
+        bad |= {str(rec) for rec, member in pairs if (rec, member) in forbidden}
+    cluster_of = {rec: (cid, p) for rec, cid, p in candidates if rec not in bad}
     if not cluster_of:
         return assignment, 0
     mem.register("_xl_moves", pa.table({
