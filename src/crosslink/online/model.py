@@ -1,0 +1,195 @@
+"""The triage model: character n-grams and indicators, one linear classifier.
+
+Features of a post (all from its normalised text, :func:`model_text`):
+
+- TF-IDF of character 2-5-grams within words (``char_wb``): robust to the
+  spelling variation, transliteration and missing diacritics of posts in thirteen
+  languages, and needs no tokeniser per language;
+- the indicators of ``data/indicators.yml`` (present or not, and how often), so a
+  term listed for a language weighs even when the training posts used it rarely;
+- whether the post has a phone, a handle, a link, a WhatsApp link.
+
+A multinomial logistic regression (scikit-learn) over the four labels, with
+balanced class weights. A post's **score** is the probability that it is not
+benign (how much it needs referral); it is referred when the score reaches the
+threshold, as its most probable non-benign label.
+
+The model is trained from ``data/train.jsonl`` (fictional posts written for this
+purpose, shipped in the package): nothing is downloaded. Training takes seconds;
+the fitted model is kept in the user's cache directory (``$CROSSLINK_CACHE`` or
+``~/.cache/crosslink``) under a hash of the training data, the indicators and the
+library versions, so it is rebuilt whenever any of them changes. The cache holds a
+pickle: it is only ever read from that directory, which only this user writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from crosslink.online.indicators import IndicatorSet, indicator_set, load_labels
+from crosslink.online.language import LanguageIdentifier
+from crosslink.online.selectors import URL_RE
+from crosslink.online.text import normalise
+
+__all__ = ["LABELS", "TriageModel", "load_model", "model_text", "read_training_posts"]
+
+LABELS = ("smuggling_advert", "document_fraud", "fake_job_lure", "benign")
+MODEL_VERSION = "1"
+
+_HANDLE_RE = re.compile(r"@[\w.]+")
+_DIGIT_RE = re.compile(r"\d")
+
+
+def model_text(text: str) -> str:
+    """What the n-grams see: lower case, links and handles as placeholders, every
+    digit as 0 (a price or a phone number is a shape, not a value)."""
+    low = normalise(text).lower()
+    low = URL_RE.sub(" xurlx ", low)
+    low = _HANDLE_RE.sub(" xhandlex ", low)
+    return _DIGIT_RE.sub("0", low)
+
+
+@dataclass
+class TriageModel:
+    """A fitted model: vectoriser, classifier, language identifier, threshold."""
+
+    vectorizer: Any
+    classifier: Any
+    languages: LanguageIdentifier
+    threshold: float = 0.5
+    indicator_weight: float = 1.0
+    fingerprint: str = ""
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def train(cls, posts: list[dict[str, Any]], *, threshold: float = 0.5, indicator_weight: float = 1.0,
+              c: float = 8.0) -> TriageModel:
+        """Fit on labelled posts (``text``, ``label``, ``lang``). O(total characters)."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        texts = [str(p["text"]) for p in posts]
+        labels = [str(p["label"]) for p in posts]
+        unknown = sorted(set(labels) - set(LABELS))
+        if unknown:
+            raise ValueError(f"unknown labels in training posts: {unknown}")
+        vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
+                                     max_features=300_000, dtype=np.float32)
+        mtexts = [model_text(t) for t in texts]
+        x_text = vectorizer.fit_transform(mtexts)
+        x = _stack(x_text, _dense_features(texts, indicator_set(), indicator_weight))
+        classifier = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
+        classifier.fit(x, labels)
+        languages = LanguageIdentifier.fit([normalise(t) for t in texts], [str(p.get("lang", "und")) for p in posts])
+        return cls(vectorizer, classifier, languages, threshold, indicator_weight,
+                   info={"posts": len(posts), "features": x.shape[1]})
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """P(label) per text, columns in :data:`LABELS` order."""
+        mtexts = [model_text(t) for t in texts]
+        x = _stack(self.vectorizer.transform(mtexts), _dense_features(texts, indicator_set(), self.indicator_weight))
+        probs = self.classifier.predict_proba(x)
+        order = [list(self.classifier.classes_).index(label) for label in LABELS]
+        return np.asarray(probs[:, order])
+
+    def decide(self, probs: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """Labels and scores from probabilities: referred when P(not benign) reaches
+        the threshold, as the most probable of the non-benign labels."""
+        score = 1.0 - probs[:, 3]
+        best_bad = np.argmax(probs[:, :3], axis=1)
+        labels = [LABELS[int(b)] if s >= self.threshold else "benign" for b, s in zip(best_bad, score, strict=True)]
+        return labels, score
+
+
+def _dense_features(texts: list[str], indicators: IndicatorSet, weight: float) -> np.ndarray:
+    rows = []
+    for t in texts:
+        n = normalise(t)
+        counts = indicators.hits(n)
+        low = n.lower()
+        rows.append(
+            [min(c, 1) for c in counts]
+            + [np.log1p(c) for c in counts]
+            + [float("wa.me" in low), float(bool(re.search(r"\+?\d[\d \-]{8,}\d", n))),
+               float("@" in n), float(bool(URL_RE.search(low)))]
+        )
+    return np.asarray(rows, dtype=np.float32) * weight
+
+
+def _stack(sparse: Any, dense: np.ndarray) -> Any:
+    from scipy.sparse import csr_matrix, hstack
+
+    return hstack([sparse, csr_matrix(dense)], format="csr")
+
+
+# -- the shipped model ---------------------------------------------------------
+
+def _data_bytes(name: str) -> bytes:
+    return resources.files("crosslink.online").joinpath("data", name).read_bytes()
+
+
+def read_training_posts(data: bytes | None = None) -> list[dict[str, Any]]:
+    """The labelled posts the shipped model learns from (``data/train.jsonl``)."""
+    raw = _data_bytes("train.jsonl") if data is None else data
+    return [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
+
+
+def _fingerprint(train: bytes) -> str:
+    import sklearn
+
+    h = hashlib.sha256()
+    for part in (train, _data_bytes("indicators.yml"), _data_bytes("labels.yml"),
+                 MODEL_VERSION.encode(), sklearn.__version__.encode(), np.__version__.encode()):
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()[:24]
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("CROSSLINK_CACHE") or Path.home() / ".cache" / "crosslink")
+
+
+@lru_cache(maxsize=1)
+def load_model() -> TriageModel:
+    """The shipped model: from the cache when its fingerprint matches, else trained
+    from ``data/train.jsonl`` and cached (written to a temporary file, then renamed,
+    so a crash never leaves half a model)."""
+    import joblib
+
+    train = _data_bytes("train.jsonl")
+    fingerprint = _fingerprint(train)
+    path = cache_dir() / f"online-model-{fingerprint}.joblib"
+    if path.is_file():
+        try:
+            model: TriageModel = joblib.load(path)
+            if model.fingerprint == fingerprint:
+                return model
+        except Exception:  # a stale or damaged cache is rebuilt, never fatal
+            pass
+    model = TriageModel.train(read_training_posts(train), **_tuned())
+    model.fingerprint = fingerprint
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".online-model-")
+        os.close(fd)
+        joblib.dump(model, tmp)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home still triages, it just trains each time
+    return model
+
+
+def _tuned() -> dict[str, Any]:
+    """Hyper-parameters chosen on the dev split (see bench/bench_online.py --tune)."""
+    spec = load_labels().get("model", {})
+    return {k: spec[k] for k in ("threshold", "indicator_weight", "c") if k in spec}
