@@ -217,9 +217,13 @@ def _post(bank: dict[str, Any], label: str, kind: str, template: str, rng: rando
     if label == "benign" and kind == "quoted_advert":
         filler.kind = "bad"
     text = filler.fill(template)
+    if kind == "quoted_advert" and rng.random() < 0.3:
+        # quoted without quotation marks too: the frame alone must say it condemns
+        text = re.sub("[«»“”\"]", "", text)
     text = re.sub(r"[ \t]{2,}", " ", text).strip()
     if rng.random() < 0.2:
-        text = filler.slot_emoji() + " " + text
+        emoji = filler.slot_emoji() if label != "benign" else rng.choice(["🌅", "✅", "📢", "❤️", "🙏", "👉", "ℹ️", "⚠️"])
+        text = emoji + " " + text
     if bank.get("script") == "Latn" and rng.random() < 0.1:
         text = text.lower()
     selectors: list[dict[str, str]] = []
@@ -247,6 +251,8 @@ def generate(bank: dict[str, Any], split: str, seed: int) -> list[dict[str, Any]
     rng = random.Random(f"{bank['lang']}:{split}:{seed}")
     posts: list[dict[str, Any]] = []
     for label, kinds in bank["posts"].items():
+        if label == "benign":
+            kinds = {k: v for k, v in kinds.items() if v}
         for kind, templates in kinds.items():
             hard_kinds = set(bank.get("hard", []))
             for i, template in enumerate(templates):
@@ -267,8 +273,12 @@ def generate(bank: dict[str, Any], split: str, seed: int) -> list[dict[str, Any]
 def main() -> None:
     train: list[dict[str, Any]] = []
     dev: list[dict[str, Any]] = []
-    for path in sorted(BANKS.glob("*.yml")):
+    structure = yaml.safe_load((BANKS / "_structure.yml").read_text("utf-8"))["posts"]
+    for path in sorted(BANKS.glob("[!_]*.yml")):
         bank = yaml.safe_load(path.read_text("utf-8"))
+        benign = dict(bank.pop("benign"))
+        benign["quoted_advert"] = ["{quote_frame}"]
+        bank["posts"] = {**structure, "benign": benign}
         train += generate(bank, "train", 1)
         dev += generate(bank, "dev", 1)
     for target, rows in ((TRAIN, train), (DEV, dev)):
