@@ -96,7 +96,22 @@ class TriageModel:
                    info={"posts": len(posts), "features": x.shape[1]})
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
-        """P(label) per text, columns in :data:`LABELS` order."""
+        """P(label) per text, columns in :data:`LABELS` order.
+
+        A post that quotes an advert to condemn it reads, word for word, like the
+        advert. When most of a post is inside quotation marks, the words around the
+        quote (the poster's own) decide: the text outside the quote is scored too,
+        and weighs three quarters.
+        """
+        probs = self._probs(texts)
+        framed = [(i, outside) for i, t in enumerate(texts) if (outside := quote_frame(t)) is not None]
+        if framed:
+            outer = self._probs([o for _, o in framed])
+            for k, (i, _) in enumerate(framed):
+                probs[i] = QUOTE_FRAME_WEIGHT * outer[k] + (1 - QUOTE_FRAME_WEIGHT) * probs[i]
+        return probs
+
+    def _probs(self, texts: list[str]) -> np.ndarray:
         mtexts = [model_text(t) for t in texts]
         x = _stack(self.vectorizer.transform(mtexts), _dense_features(texts, indicator_set(), self.indicator_weight))
         probs = self.classifier.predict_proba(x)
@@ -110,6 +125,20 @@ class TriageModel:
         best_bad = np.argmax(probs[:, :3], axis=1)
         labels = [LABELS[int(b)] if s >= self.threshold else "benign" for b, s in zip(best_bad, score, strict=True)]
         return labels, score
+
+
+QUOTE_FRAME_WEIGHT = 0.75
+_QUOTED = re.compile(r"«[^»]{20,}»|“[^”]{20,}”|\"[^\"]{20,}\"|„[^“”]{20,}[“”]")
+
+
+def quote_frame(text: str) -> str | None:
+    """The words around a long quotation, when at least 30% of the post is quoted
+    and at least 20 characters are not; else None."""
+    quoted = sum(m.end() - m.start() for m in _QUOTED.finditer(text))
+    if not quoted or quoted < 0.3 * len(text):
+        return None
+    outside = _QUOTED.sub(" ", text)
+    return outside if len(outside.strip()) >= 20 else None
 
 
 def _dense_features(texts: list[str], indicators: IndicatorSet, weight: float) -> np.ndarray:
