@@ -232,7 +232,7 @@ def find_selectors(text: str, country_hint: str | None = None) -> list[Selector]
         user = m.group("user")
         if not (m.group("colon") or m.group("at") or _HANDLE_LIKE.search(user)):
             continue
-        add(m.start("user"), Selector("handle", user.lower(), _PLATFORM_OF[m.group("word").lower()]))
+        add(m.start("user"), Selector("handle", user.lower(), _PLATFORM_OF[m.group("word").lower().replace("i\u0307", "i")]))
         taken.append((m.start("user"), m.end("user")))
     for at, url, handle in _urls(text, taken):
         add(at, url)
