@@ -226,6 +226,9 @@ def _post(bank: dict[str, Any], label: str, kind: str, template: str, rng: rando
         text = emoji + " " + text
     if bank.get("script") == "Latn" and rng.random() < 0.1:
         text = text.lower()
+        for sel in filler.selectors:
+            if sel["type"] == "url":
+                sel["value"] = sel["value"].lower()
     selectors: list[dict[str, str]] = []
     for sel in filler.selectors:
         if not any(s["type"] == sel["type"] and s["value"] == sel["value"] for s in selectors):

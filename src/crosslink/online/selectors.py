@@ -68,11 +68,12 @@ _TLDS = (
 URL_RE = re.compile(
     r"(?<![\w@.\-/])"
     r"(?P<url>(?:(?P<scheme>https?)://)?(?P<host>(?:[a-z0-9](?:[a-z0-9\-]{0,62}[a-z0-9])?\.)+"
-    r"(?P<tld>[a-z]{2,24}))(?P<path>[/?#][^\s<>\"'«»“”]*)?)",
+    r"(?P<tld>[a-z]{2,24}))(?P<path>[/?#][^\s<>\"'«»“”،؛።፣፤]*)?)",
     re.IGNORECASE,
 )
 _BARE_TLD = re.compile(rf"(?:{_TLDS})", re.IGNORECASE)
-_TRAILING = ".,;:!?)]}'\"»”’…"
+# trailing punctuation, Latin, Arabic (، ؛ ؟) and Ethiopic (። ፣ ፤ ፥ ፦ ፧)
+_TRAILING = ".,;:!?)]}'\"»”’…،؛؟።፣፤፥፦፧"
 _URL_HANDLE_HOSTS = {
     "t.me": "telegram", "telegram.me": "telegram", "instagram.com": "instagram",
     "facebook.com": "facebook", "fb.com": "facebook", "m.facebook.com": "facebook",
@@ -89,9 +90,9 @@ _PATH_NOT_USER = frozenset({
 # name ("تلگرام: safar_uk", "ቴሌግራም @safar_uk"). Latin names are read by
 # crosslink.extract.handles already.
 _PLATFORM_NAMES = {
-    "telegram": "تلگرام|تلغرام|تيليجرام|تيليغرام|تليجرام|تليغرام|تێلێگرام|تیلیگرام|ټیلیګرام|ቴሌግራም|telegrami|telegramê|telgram",
-    "instagram": "انستغرام|انستقرام|انستا|اینستاگرام|اینستا|ئینستاگرام|ኢንስታግራም|instagrami",
-    "snapchat": "سناب شات|سناب|سنپ چت|اسنپ چت|سناپ|ስናፕቻት",
+    "telegram": "تێلێگرام|ټیلیګرام|تلگرام|تلغرام|تيليجرام|تيليغرام|تليجرام|تليغرام|تێلێگرام|تیلیگرام|ټیلیګرام|ቴሌግራም|telegrami|telegramê|telgram",
+    "instagram": "انسټاګرام|انستغرام|انستقرام|انستا|اینستاگرام|اینستا|ئینستاگرام|ኢንስታግራም|instagrami",
+    "snapchat": "سناب شات|سناپ چات|سنپ چټ|سنپ چت|اسنپ چت|سناب|سناپ|ስናፕቻት",
     "tiktok": "تيك توك|تيكتوك|تیک تاک|تیکتاک|تیکتۆک|ቲክቶክ",
     "facebook": "فيسبوك|فیسبوک|فەیسبووک|ፌስቡክ",
     "signal": "سيجنال|سیگنال",
@@ -100,11 +101,12 @@ _PLATFORM_NAMES = {
 # the end of a sentence. Without a ':' the user name must look like one (has '_',
 # a digit or an inner '.'), so "Telegram or WhatsApp" is not a handle.
 _LATIN_PLATFORMS = {
-    "telegram": "telegram|tg", "instagram": "instagram|insta|ig", "snapchat": "snapchat|snap",
+    "telegram": "telegram|télégram|telegrami|tele|tg", "instagram": "instagram|insta|ig", "snapchat": "snapchat|snap",
     "tiktok": "tiktok|tik tok", "facebook": "facebook|fb", "signal": "signal",
 }
 _PLATFORM_RE = re.compile(
-    "(?<![\\w@/.])(?P<word>" + "|".join([*_PLATFORM_NAMES.values(), *_LATIN_PLATFORMS.values()])
+    "(?<![\\w@/.])(?P<word>" + "|".join(sorted((w for t in (_PLATFORM_NAMES, _LATIN_PLATFORMS) for ws in t.values()
+                                            for w in ws.split("|")), key=len, reverse=True))
     + r")(?:\s*(?P<colon>[:：])\s*|\s+)(?P<at>@?)(?P<user>[A-Za-z_][A-Za-z0-9_.]{1,30}[A-Za-z0-9_])(?![\w@/])",
     re.IGNORECASE,
 )
@@ -228,9 +230,13 @@ def find_selectors(text: str, country_hint: str | None = None) -> list[Selector]
         elif c.type == "email":
             add(c.start, Selector("email", c.value))
             taken.append((c.start, c.end))
-    for m in _PLATFORM_RE.finditer(text):
+    pos = 0
+    while (m := _PLATFORM_RE.search(text, pos)) is not None:
         user = m.group("user")
-        if not (m.group("colon") or m.group("at") or _HANDLE_LIKE.search(user)):
+        # "Telegram tele: safar_uk": when the word after a platform name is not a
+        # user name, it may be the next label, so the search resumes there
+        pos = m.start("user") if not (m.group("colon") or m.group("at") or _HANDLE_LIKE.search(user)) else m.end()
+        if pos != m.end():
             continue
         add(m.start("user"), Selector("handle", user.lower(), _PLATFORM_OF[m.group("word").lower().replace("i\u0307", "i")]))
         taken.append((m.start("user"), m.end("user")))
