@@ -13,7 +13,7 @@ English, French, Albanian, Turkish, Vietnamese, Arabic, Persian, Pashto, Sorani
 and on short Pashto posts it often says Persian. No package on PyPI that works
 offline covers all of these (lingua has no Pashto, Kurdish, Amharic or Tigrinya;
 CLD2/CLD3 lack Sorani and Arabizi; langid.py lacks Tigrinya and Sorani), so a small
-model of our own, character 1-4-grams with a linear classifier trained on the
+model of our own, the triage model's character n-grams with a linear classifier trained on the
 labelled posts (:mod:`crosslink.online.model` trains it), fills the gaps:
 
 1. the Unicode script (:func:`crosslink.online.text.script_of`) narrows the
@@ -27,8 +27,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
-
-import numpy as np
 
 __all__ = ["FASTTEXT_LABELS", "LANGUAGE_SCRIPTS", "LanguageIdentifier"]
 
@@ -70,32 +68,28 @@ def fasttext_scores(text: str) -> dict[str, float]:
 class LanguageIdentifier:
     """Script, then fastText and our character model together (see module docstring)."""
 
-    def __init__(self, vectorizer: Any, classifier: Any) -> None:
-        self.vectorizer = vectorizer
+    def __init__(self, classifier: Any) -> None:
         self.classifier = classifier
         self.classes = [str(c) for c in classifier.classes_]
 
     @classmethod
-    def fit(cls, texts: list[str], langs: list[str]) -> LanguageIdentifier:
-        """Train the character model on labelled posts. O(total characters)."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
+    def fit(cls, ngrams: Any, langs: list[str]) -> LanguageIdentifier:
+        """Train on the triage model's character n-grams of labelled posts (one
+        vectoriser for both: the same rows serve triage and language)."""
         from sklearn.linear_model import LogisticRegression
 
-        vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), min_df=2,
-                                     sublinear_tf=True, max_features=120_000, dtype=np.float32)
-        x = vectorizer.fit_transform([_for_language(t) for t in texts])
         if len(set(langs)) < 2:
             from sklearn.dummy import DummyClassifier
 
             classifier: Any = DummyClassifier(strategy="most_frequent")
         else:
             classifier = LogisticRegression(C=10.0, max_iter=2000)
-        classifier.fit(x, langs)
-        return cls(vectorizer, classifier)
+        classifier.fit(ngrams, langs)
+        return cls(classifier)
 
-    def identify(self, texts: list[str], scripts: list[str]) -> list[tuple[str, float]]:
-        """(language, confidence) per text; texts already normalised."""
-        probs = self.classifier.predict_proba(self.vectorizer.transform([_for_language(t) for t in texts]))
+    def identify(self, ngrams: Any, texts: list[str], scripts: list[str]) -> list[tuple[str, float]]:
+        """(language, confidence) per post, from its n-gram row, normalised text and script."""
+        probs = self.classifier.predict_proba(ngrams)
         col = {c: i for i, c in enumerate(self.classes)}
         out: list[tuple[str, float]] = []
         for text, script, row in zip(texts, scripts, probs, strict=True):
@@ -117,12 +111,3 @@ class LanguageIdentifier:
             best = max(combined, key=lambda c: combined[c])
             out.append((best, round(combined[best], 3)))
         return out
-
-
-def _for_language(text: str) -> str:
-    """Lower case without links, handles and digits (they say nothing of the language)."""
-    import re
-
-    text = re.sub(r"https?://\S+|www\.\S+|@\w+|\S+\.(?:com|org|net|example)\S*", " ", text.lower())
-    # Arabizi writes sounds with digits (3, 7, 9): keep digits inside words only
-    return re.sub(r"(?<![a-z])\d+|\d+(?![a-z])", " ", text)

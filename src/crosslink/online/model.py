@@ -37,12 +37,12 @@ from typing import Any
 
 import numpy as np
 
-from crosslink.online.indicators import IndicatorSet, indicator_set, load_labels
+from crosslink.online.indicators import indicator_set, load_labels
 from crosslink.online.language import LanguageIdentifier
 from crosslink.online.selectors import URL_RE
 from crosslink.online.text import normalise
 
-__all__ = ["LABELS", "TriageModel", "load_model", "model_text", "read_training_posts"]
+__all__ = ["LABELS", "Prepared", "TriageModel", "load_model", "model_text", "read_training_posts"]
 
 LABELS = ("smuggling_advert", "document_fraud", "fake_job_lure", "benign")
 MODEL_VERSION = "1"
@@ -58,6 +58,18 @@ def model_text(text: str) -> str:
     low = URL_RE.sub(" xurlx ", low)
     low = _HANDLE_RE.sub(" xhandlex ", low)
     return _DIGIT_RE.sub("0", low)
+
+
+@dataclass
+class Prepared:
+    """What a batch of posts is read as, computed once and shared by the model,
+    the language identifier, the explanation and the campaign grouping."""
+
+    texts: list[str]  # normalised
+    mtexts: list[str]  # model_text
+    counts: np.ndarray  # indicator counts, posts x indicators
+    ngrams: Any  # sparse TF-IDF rows
+    x: Any  # ngrams + dense features
 
 
 @dataclass
@@ -79,41 +91,51 @@ class TriageModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        texts = [str(p["text"]) for p in posts]
         labels = [str(p["label"]) for p in posts]
         unknown = sorted(set(labels) - set(LABELS))
         if unknown:
             raise ValueError(f"unknown labels in training posts: {unknown}")
         vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
                                      max_features=300_000, dtype=np.float32)
+        texts = [normalise(str(p["text"])) for p in posts]
         mtexts = [model_text(t) for t in texts]
-        x_text = vectorizer.fit_transform(mtexts)
-        x = _stack(x_text, _dense_features(texts, indicator_set(), indicator_weight))
+        ngrams = vectorizer.fit_transform(mtexts)
+        counts = np.asarray([indicator_set().hits(t) for t in texts], dtype=np.float32)
+        x = _stack(ngrams, _dense_features(texts, counts, indicator_weight))
         classifier = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
         classifier.fit(x, labels)
-        languages = LanguageIdentifier.fit([normalise(t) for t in texts], [str(p.get("lang", "und")) for p in posts])
+        languages = LanguageIdentifier.fit(ngrams, [str(p.get("lang", "und")) for p in posts])
         return cls(vectorizer, classifier, languages, threshold, indicator_weight,
                    info={"posts": len(posts), "features": x.shape[1]})
 
-    def probabilities(self, texts: list[str]) -> np.ndarray:
-        """P(label) per text, columns in :data:`LABELS` order.
+    def prepare(self, texts: list[str]) -> Prepared:
+        """Read raw post texts once: normalise, model text, indicators, features."""
+        norm = [normalise(t) for t in texts]
+        mtexts = [model_text(t) for t in norm]
+        ngrams = self.vectorizer.transform(mtexts)
+        counts = np.asarray([indicator_set().hits(t) for t in norm], dtype=np.float32).reshape(len(norm), -1)
+        x = _stack(ngrams, _dense_features(norm, counts, self.indicator_weight))
+        return Prepared(norm, mtexts, counts, ngrams, x)
+
+    def probabilities(self, batch: Prepared | list[str]) -> np.ndarray:
+        """P(label) per post, columns in :data:`LABELS` order.
 
         A post that quotes an advert to condemn it reads, word for word, like the
         advert. When most of a post is inside quotation marks, the words around the
         quote (the poster's own) decide: the text outside the quote is scored too,
         and weighs three quarters.
         """
-        probs = self._probs(texts)
-        framed = [(i, outside) for i, t in enumerate(texts) if (outside := quote_frame(t)) is not None]
+        if not isinstance(batch, Prepared):
+            batch = self.prepare(batch)
+        probs = self._probs(batch.x)
+        framed = [(i, outside) for i, t in enumerate(batch.texts) if (outside := quote_frame(t)) is not None]
         if framed:
-            outer = self._probs([o for _, o in framed])
+            outer = self._probs(self.prepare([o for _, o in framed]).x)
             for k, (i, _) in enumerate(framed):
                 probs[i] = QUOTE_FRAME_WEIGHT * outer[k] + (1 - QUOTE_FRAME_WEIGHT) * probs[i]
         return probs
 
-    def _probs(self, texts: list[str]) -> np.ndarray:
-        mtexts = [model_text(t) for t in texts]
-        x = _stack(self.vectorizer.transform(mtexts), _dense_features(texts, indicator_set(), self.indicator_weight))
+    def _probs(self, x: Any) -> np.ndarray:
         probs = self.classifier.predict_proba(x)
         order = [list(self.classifier.classes_).index(label) for label in LABELS]
         return np.asarray(probs[:, order])
@@ -129,6 +151,7 @@ class TriageModel:
 
 QUOTE_FRAME_WEIGHT = 0.75
 _QUOTED = re.compile(r"«[^»]{20,}»|“[^”]{20,}”|\"[^\"]{20,}\"|„[^“”]{20,}[“”]")
+_LONG_DIGITS = re.compile(r"\+?\d[\d \-]{8,}\d")
 
 
 def quote_frame(text: str) -> str | None:
@@ -141,19 +164,14 @@ def quote_frame(text: str) -> str | None:
     return outside if len(outside.strip()) >= 20 else None
 
 
-def _dense_features(texts: list[str], indicators: IndicatorSet, weight: float) -> np.ndarray:
-    rows = []
-    for t in texts:
-        n = normalise(t)
-        counts = indicators.hits(n)
-        low = n.lower()
-        rows.append(
-            [min(c, 1) for c in counts]
-            + [np.log1p(c) for c in counts]
-            + [float("wa.me" in low), float(bool(re.search(r"\+?\d[\d \-]{8,}\d", n))),
-               float("@" in n), float(bool(URL_RE.search(low)))]
-        )
-    return np.asarray(rows, dtype=np.float32) * weight
+def _dense_features(texts: list[str], counts: np.ndarray, weight: float) -> np.ndarray:
+    """Indicators (present, log count) and selector signs, one row per post."""
+    flags = np.asarray(
+        [[float("wa.me" in t.lower()), float(_LONG_DIGITS.search(t) is not None), float("@" in t),
+          float(URL_RE.search(t) is not None)] for t in texts],
+        dtype=np.float32,
+    ).reshape(len(texts), 4)
+    return np.hstack([np.minimum(counts, 1), np.log1p(counts), flags]).astype(np.float32) * weight
 
 
 def _stack(sparse: Any, dense: np.ndarray) -> Any:

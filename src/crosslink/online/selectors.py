@@ -36,8 +36,8 @@ from typing import Any
 import phonenumbers
 
 from crosslink.extract import handles as handle_reader
-from crosslink.extract._base import OCR_DIGITS
 from crosslink.extract import phones as phone_reader
+from crosslink.extract._base import OCR_DIGITS
 
 __all__ = ["Selector", "find_selectors", "normalise_url"]
 

@@ -20,9 +20,9 @@ from typing import Any
 from crosslink.errors import InputError
 from crosslink.online.campaigns import group_near_duplicates
 from crosslink.online.indicators import indicator_set
-from crosslink.online.model import TriageModel, load_model, model_text
+from crosslink.online.model import TriageModel, load_model
 from crosslink.online.selectors import find_selectors
-from crosslink.online.text import normalise, script_of
+from crosslink.online.text import script_of
 
 __all__ = ["POST_FIELDS", "Scored", "read_posts", "triage", "write_scored"]
 
@@ -103,17 +103,19 @@ def triage(
     model = model or load_model()
     if not posts:
         return []
-    texts = [normalise(str(p["text"])) for p in posts]
+    batch = model.prepare([str(p["text"]) for p in posts])
+    texts = batch.texts
     scripts = [script_of(t) for t in texts]
-    probs = model.probabilities(texts)
+    probs = model.probabilities(batch)
     labels, scores = model.decide(probs)
-    langs = model.languages.identify(texts, scripts)
+    langs = model.languages.identify(batch.ngrams, texts, scripts)
     indicators = indicator_set()
     ids = [str(p["id"]) for p in posts]
-    groups = group_near_duplicates(ids, [model_text(t) for t in texts]) if campaigns else [None] * len(posts)
+    groups = group_near_duplicates(ids, batch.mtexts) if campaigns else [None] * len(posts)
+    counts = batch.counts.astype(int).tolist()
     out = []
     for i, post in enumerate(posts):
-        fired = indicators.fired(indicators.hits(texts[i]), labels[i])
+        fired = indicators.fired(counts[i], labels[i])
         out.append(Scored(
             id=ids[i], label=labels[i], score=float(scores[i]), indicators=fired,
             selectors=[s.as_dict() for s in find_selectors(texts[i], country_hint)],
