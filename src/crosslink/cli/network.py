@@ -37,6 +37,7 @@ from crosslink.network import (
     write_html,
     write_json,
 )
+from crosslink.network.targets import parse_targets
 
 network_app = typer.Typer(
     name="network",
@@ -88,6 +89,14 @@ UntilOpt = Annotated[str | None, typer.Option("--until", help="Links dated befor
 LinkTypeOpt = Annotated[
     list[str] | None,
     typer.Option("--link-type", help=f"Link types to use: {', '.join(LINK_SCHEMATA)}. Repeatable."),
+]
+TargetsOpt = Annotated[
+    str,
+    typer.Option(
+        "--targets",
+        help="Who a plan or ranking may name: person (default) or person,organisation. "
+        "Documents, notes, reports and selectors are never targets.",
+    ),
 ]
 IncludeProtectedOpt = Annotated[
     bool,
@@ -192,6 +201,7 @@ def analyse_cmd(
     until: UntilOpt = None,
     link_type: LinkTypeOpt = None,
     include_protected: IncludeProtectedOpt = False,
+    targets: TargetsOpt = "person",
     protected_ids: ProtectedOpt = None,
     workspace: WorkspaceOption = None,
     user: UserOption = None,
@@ -199,6 +209,7 @@ def analyse_cmd(
 ) -> None:
     """Groups, centralities, brokers and key players of a workspace or an edge-list CSV."""
     with user_errors():
+        kinds = parse_targets(targets)
         flt = _filter(min_grading, handling, compartment, since, until, link_type)
         bar, say = _progress()
         with bar:
@@ -222,6 +233,7 @@ def analyse_cmd(
                 resolution=resolution,
                 top_n=top_n,
                 include_protected=include_protected,
+                targets=kinds,
                 progress=say,
             )
             say("writing the report")
@@ -230,11 +242,17 @@ def analyse_cmd(
                 write_html(report, html)
     s = report["summary"]
     kp = report["key_players"]
+    players = (
+        f"key players ({', '.join(c['label'] for c in kp['chosen'])}) fragment "
+        f"{kp['fragmentation_before']:.3f} -> {kp['fragmentation_after']:.3f}."
+        if kp["chosen"] else "no one to target."
+    )
     console.print(
         f"{s['nodes']:,} nodes, {s['edges']:,} edges, {s['components']:,} components, "
-        f"{s['communities']:,} communities (stability NMI {s['stability_nmi']:.2f}); "
-        f"key players fragment {kp['fragmentation_before']:.3f} -> {kp['fragmentation_after']:.3f}."
+        f"{s['communities']:,} communities (stability NMI {s['stability_nmi']:.2f}); {players}",
+        highlight=False,
     )
+    console.print(report["policy"]["note"], style="dim", highlight=False)
     console.print(f"Report: [bold]{out}[/]" + (f", HTML: [bold]{html}[/]" if html else ""))
 
 
@@ -260,6 +278,7 @@ def disrupt_cmd(
     until: UntilOpt = None,
     link_type: LinkTypeOpt = None,
     include_protected: IncludeProtectedOpt = False,
+    targets: TargetsOpt = "person",
     protected_ids: ProtectedOpt = None,
     workspace: WorkspaceOption = None,
     user: UserOption = None,
@@ -267,6 +286,7 @@ def disrupt_cmd(
 ) -> None:
     """Choose k people whose removal fragments the network most, in arrest order."""
     with user_errors():
+        kinds = parse_targets(targets)
         if k < 0:
             raise InputError("--k must be at least 0")
         flt = _filter(min_grading, handling, compartment, since, until, link_type)
@@ -289,13 +309,16 @@ def disrupt_cmd(
                 net,
                 k,
                 include_protected=include_protected,
+                targets=kinds,
                 time_budget=time_budget,
                 arrests=arrest,
             )
             write_json(plan, out)
             if html is not None:
                 write_html(plan, html)
-    if "plan" in plan:
+    if "plan" in plan and not plan["plan"]["chosen"]:
+        console.print(f"No one to target. {plan['policy']['note']}")
+    elif "plan" in plan:
         p = plan["plan"]
         console.print(
             "Arrest order: " + ", ".join(c["label"] for c in p["chosen"]) + "\n"
@@ -309,6 +332,7 @@ def disrupt_cmd(
             f"{w['fragmentation_after']:.3f}; largest component {w['largest_before']} -> "
             f"{w['largest_after']}"
         )
+    console.print(plan["policy"]["note"], style="dim", highlight=False)
     console.print(f"Plan: [bold]{out}[/]")
 
 
@@ -317,6 +341,10 @@ def colocate_cmd(
     out: Annotated[Path, typer.Option("--out", "-o", help="Pairs file (.csv or .json).")],
     window: Annotated[int, typer.Option(help="Minutes within which two sightings count as together.")] = 15,
     min_times: Annotated[int, typer.Option(help="Occasions a pair must be seen together.")] = 2,
+    excel_safe: Annotated[bool, typer.Option(
+        "--excel-safe/--no-excel-safe",
+        help="Guard cells a spreadsheet would run as formulas (on: the CSV is for people).",
+    )] = True,
     min_grading: MinGradingOpt = None,
     handling: HandlingOpt = None,
     compartment: CompartmentOpt = None,
@@ -330,22 +358,29 @@ def colocate_cmd(
     import json
     from datetime import timedelta
 
+    import pyarrow as pa
+
     from crosslink.model.safe import write_csv
     from crosslink.network import colocations, observations_from_workspace
     from crosslink.store import Workspace
+    from crosslink.store.captions import captions
 
     with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
         session = ws.session(current_user(user), purpose or "co-location analysis")
         flt = _filter(min_grading, handling, compartment, since, until, None)
         observations = observations_from_workspace(session.con, flt)
         pairs = colocations(observations, window=timedelta(minutes=window), min_times=min_times)
+        names = captions(session.con, pairs.column("a").to_pylist() + pairs.column("b").to_pylist())
+        for side in ("b", "a"):  # a_label beside a, b_label beside b
+            labels = pa.array([names.get(x, x) for x in pairs.column(side).to_pylist()], pa.string())
+            pairs = pairs.add_column(pairs.column_names.index(side) + 1, f"{side}_label", labels)
         session.audit("consultation", "co-location", sightings=observations.num_rows, pairs=pairs.num_rows)
     rows = pairs.to_pylist()
     if out.suffix.lower() == ".json":
         out.write_text(json.dumps(rows, default=str, ensure_ascii=False, indent=1), encoding="utf-8")
     else:
         with out.open("w", newline="", encoding="utf-8") as handle:
-            write_csv(pairs, handle)
+            write_csv(pairs, handle, excel_safe=excel_safe)
     console.print(f"{observations.num_rows:,} sightings, {len(rows):,} pairs seen together "
                   f"at least {min_times} times within {window} minutes: {out}")
 
