@@ -75,6 +75,21 @@ def test_vast_call_records_give_a_plan_of_people(shared_data: Path, tmp_path: Pa
     plan = disrupt(net, 5, time_budget=5)
     chosen = [c["id"] for c in plan["plan"]["chosen"]]
     assert len(chosen) == 5 and set(chosen) <= _people(ws)
+    _assert_readable_report(ws, tmp_path)
+
+
+def _assert_readable_report(ws: Path, tmp_path: Path) -> None:
+    """The same report as the demo's, for this workspace: names, never 40-character ids."""
+    import json
+    import re
+
+    html = tmp_path / "report.html"
+    _run("network", "analyse", "--out", str(tmp_path / "a.json"), "--html", str(html), "-w", str(ws))
+    text = html.read_text(encoding="utf-8")
+    payload = re.search(r'id="crosslink-data">(.*?)</script>', text, re.S)
+    assert payload is not None and 'id="groups"' in text and 'id="plan"' in text
+    entities = json.loads(payload.group(1))["entities"]
+    assert entities and not [e["label"] for e in entities.values() if re.fullmatch(r"[0-9a-f]{40}", e["label"])]
 
 
 def test_donations_stream_targets_people_not_parties(shared_data: Path, tmp_path: Path) -> None:
@@ -93,3 +108,4 @@ def test_donations_stream_targets_people_not_parties(shared_data: Path, tmp_path
     assert "organisations" in plan["policy"]["note"] and "Targets are people only" in out
     parties = {"CDU", "CSU", "SPD", "FDP", "GRÜNE", "DIE LINKE"}
     assert not parties & {c["label"].strip() for c in plan["plan"]["chosen"]}
+    _assert_readable_report(ws, tmp_path)

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from crosslink.cli import app
 from crosslink.errors import InputError
-from crosslink.store.ids import resolve_id, short_id
+from crosslink.store.ids import find_id, resolve_id, short_id
 from crosslink.store.session import Clearance, Session
 from tests.network.conftest import WorkspaceBuilder
 
@@ -38,7 +38,7 @@ def test_a_unique_prefix_names_one_entity(tmp_path: Path) -> None:
     # A prefix finds no more than the full id would: the hidden person stays hidden.
     with pytest.raises(InputError, match="none you may see"):
         resolve_id(session, "abce")
-    assert resolve_id(session, "abce", required=False) is None
+    assert find_id(session, "abce") is None
     with pytest.raises(InputError, match="at least 4 characters"):
         resolve_id(session, "ab")
 

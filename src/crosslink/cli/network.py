@@ -6,9 +6,10 @@ Thin: build the network (from a workspace or any edge-list CSV), call one functi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -38,6 +39,7 @@ from crosslink.network import (
     write_json,
 )
 from crosslink.network.targets import parse_targets
+from crosslink.store.session import Session
 
 network_app = typer.Typer(
     name="network",
@@ -129,6 +131,7 @@ def _filter(
     )
 
 
+@contextmanager
 def _load(
     path: Path | None,
     workspace: Path | None,
@@ -141,7 +144,9 @@ def _load(
     flt: NetworkFilter,
     user: str | None,
     purpose: str | None,
-) -> Network:
+) -> Iterator[tuple[Network, Session | None]]:
+    """The network, and the session it was read through (None for a CSV input); the
+    workspace stays open while the caller works, so a report can read its evidence."""
     protected: set[str] | None = None
     if protected_ids is not None:
         if not protected_ids.is_file():
@@ -151,13 +156,15 @@ def _load(
         } - {""}
     if path is not None and path.suffix.lower() in (".csv", ".tsv", ".txt"):
         if matrix:
-            return from_adjacency_csv(path, protected=protected)
+            yield from_adjacency_csv(path, protected=protected), None
+            return
         if not source or not target:
             raise InputError(
                 "an edge list needs --source COL and --target COL (or --matrix)", file=str(path)
             )
         delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-        return from_edge_csv(path, source, target, weight, delimiter=delimiter, protected=protected)
+        yield from_edge_csv(path, source, target, weight, delimiter=delimiter, protected=protected), None
+        return
     from crosslink.store import Clearance, Workspace
 
     ws_path = path if path is not None else workspace_path(workspace)
@@ -167,7 +174,39 @@ def _load(
         )
         session = ws.session(current_user(user), purpose, clearance=clearance)
         session.audit("consultation", "network", filters=flt.describe())
-        return from_workspace(ws.con, flt)
+        yield from_workspace(session.con, flt), session
+
+
+def _write_html(report: dict[str, Any], html: Path, net: Network, session: Session | None,
+                ws_name: str) -> None:
+    """The analyst's full report for a workspace; a summary page for an edge list."""
+    if session is None:
+        write_html(report, html)
+        return
+    from datetime import UTC, datetime
+
+    from crosslink import __version__
+    from crosslink.report import build_report_data, render_report, workspace_overview
+
+    data = build_report_data(session, net, report,
+                             title=f"Network analysis: {ws_name}",
+                             subtitle=f"crosslink · {session.user}")
+    data["overview"] = workspace_overview(session, report)
+    data["version"] = __version__
+    data["generated_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    html.write_text(render_report(data), encoding="utf-8")
+    session.audit("disclosure", str(html), recipient="network report (local file)")
+
+
+def _node_id(net: Network, session: Session | None, text: str) -> str:
+    """An --arrest id: a node id, or a unique prefix of an entity id (workspace input)."""
+    if session is not None:
+        from crosslink.store.ids import canonical_of, find_id
+
+        found = find_id(session, text)
+        if found is not None:
+            return canonical_of(session, found)
+    return text
 
 
 def _progress() -> tuple[Progress, Callable[[str], None]]:
@@ -212,19 +251,18 @@ def analyse_cmd(
         kinds = parse_targets(targets)
         flt = _filter(min_grading, handling, compartment, since, until, link_type)
         bar, say = _progress()
-        with bar:
-            net = _load(
-                path,
-                workspace,
-                source=source,
-                target=target,
-                weight=weight,
-                matrix=matrix,
-                protected_ids=protected_ids,
-                flt=flt,
-                user=user,
-                purpose=purpose,
-            )
+        with bar, _load(
+            path,
+            workspace,
+            source=source,
+            target=target,
+            weight=weight,
+            matrix=matrix,
+            protected_ids=protected_ids,
+            flt=flt,
+            user=user,
+            purpose=purpose,
+        ) as (net, session):
             report = analyse(
                 net,
                 k=k,
@@ -239,7 +277,7 @@ def analyse_cmd(
             say("writing the report")
             write_json(report, out)
             if html is not None:
-                write_html(report, html)
+                _write_html(report, html, net, session, (path or workspace_path(workspace)).name)
     s = report["summary"]
     kp = report["key_players"]
     players = (
@@ -291,19 +329,19 @@ def disrupt_cmd(
             raise InputError("--k must be at least 0")
         flt = _filter(min_grading, handling, compartment, since, until, link_type)
         bar, say = _progress()
-        with bar:
-            net = _load(
-                path,
-                workspace,
-                source=source,
-                target=target,
-                weight=weight,
-                matrix=matrix,
-                protected_ids=protected_ids,
-                flt=flt,
-                user=user,
-                purpose=purpose,
-            )
+        with bar, _load(
+            path,
+            workspace,
+            source=source,
+            target=target,
+            weight=weight,
+            matrix=matrix,
+            protected_ids=protected_ids,
+            flt=flt,
+            user=user,
+            purpose=purpose,
+        ) as (net, session):
+            arrest = [_node_id(net, session, a) for a in arrest or []]
             say("searching for key players")
             plan = disrupt(
                 net,

@@ -32,7 +32,7 @@ from crosslink.model.safe import write_csv
 from crosslink.store import Workspace, verify
 from crosslink.store.captions import captions
 from crosslink.store.erasure import erase as erase_data
-from crosslink.store.ids import resolve_id, short_id
+from crosslink.store.ids import find_id, short_id
 from crosslink.store.lookup import find_selector
 
 
@@ -206,7 +206,7 @@ def show(
     """Every value about an entity, with the reports that state it, their grading and handling code."""
     with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
         session = ws.session(current_user(user), purpose)
-        entity_id = resolve_id(session, key, required=False)
+        entity_id = find_id(session, key)
         table = session.statements_for(entity_id) if entity_id else pa.table({})
         selector = table.num_rows == 0
         if selector:

@@ -28,19 +28,18 @@ CAPTION_PROPS_TABLE = "_caption_props"
 @lru_cache(maxsize=1)
 def caption_props() -> pa.Table:
     """(schema, prop, priority, label) for every FtM schema's caption properties."""
-    schemata, props, priorities, labels = [], [], [], []
+    schemata, props, priorities, labels, prefixes = [], [], [], [], []
     for schema in model.schemata.values():
-        for priority, prop in enumerate(schema.caption):
+        # A call or payment captioned by a number or an amount says what it is first.
+        prefix = f"{schema.label}: " if schema.is_a("Interval") else ""
+        for priority, prop in enumerate(schema.caption or [""]):
             schemata.append(schema.name)
             props.append(prop)
-            priorities.append(priority)
+            priorities.append(priority if schema.caption else 99)
             labels.append(schema.label)
-        if not schema.caption:
-            schemata.append(schema.name)
-            props.append("")
-            priorities.append(99)
-            labels.append(schema.label)
-    return pa.table({"schema": schemata, "prop": props, "priority": priorities, "label": labels})
+            prefixes.append("" if prop == "name" else prefix)
+    return pa.table({"schema": schemata, "prop": props, "priority": priorities,
+                     "label": labels, "prefix": prefixes})
 
 
 def register_caption_props(con: duckdb.DuckDBPyConnection) -> None:
@@ -61,7 +60,7 @@ def caption_sql(members: str) -> str:
     ),
     kind AS (SELECT key, mode(schema) AS schema FROM st GROUP BY key),
     counted AS (
-      SELECT st.key, st.value, cp.priority, count(*) AS n
+      SELECT st.key, cp.prefix || st.value AS value, cp.priority, count(*) AS n
       FROM st JOIN kind k ON k.key = st.key
       JOIN {CAPTION_PROPS_TABLE} cp ON cp.schema = k.schema AND cp.prop = st.prop
       GROUP BY ALL

@@ -15,7 +15,7 @@ from __future__ import annotations
 from crosslink.errors import InputError
 from crosslink.store.session import Session
 
-__all__ = ["MIN_PREFIX", "SHORT", "resolve_id", "short_id"]
+__all__ = ["MIN_PREFIX", "SHORT", "canonical_of", "find_id", "resolve_id", "short_id"]
 
 #: Shortest prefix looked up (shorter ones match too much to be worth a scan).
 MIN_PREFIX = 4
@@ -30,7 +30,19 @@ def short_id(entity_id: str) -> str:
     return entity_id
 
 
-def resolve_id(session: Session, text: str, *, required: bool = True) -> str | None:
+def resolve_id(session: Session, text: str) -> str:
+    """The one visible entity or canonical id ``text`` is or begins; InputError otherwise."""
+    found = _lookup(session, text, required=True)
+    assert found is not None
+    return found
+
+
+def find_id(session: Session, text: str) -> str | None:
+    """Like :func:`resolve_id`, but None when nothing matches (several still raise)."""
+    return _lookup(session, text, required=False)
+
+
+def _lookup(session: Session, text: str, *, required: bool) -> str | None:
     """The one visible entity or canonical id that ``text`` is, or is a prefix of.
 
     Exact ids win. A prefix matching several ids raises InputError listing a few of them
@@ -84,3 +96,11 @@ def resolve_id(session: Session, text: str, *, required: bool = True) -> str | N
     listed = ", ".join(f"{short_id(m)} ({names.get(m, '?')})" for m in matches[:5])
     more = " and more" if len(matches) > 5 else ""
     raise InputError(f"{key!r} is the start of several ids: {listed}{more}; type more of it")
+
+
+def canonical_of(session: Session, entity_id: str) -> str:
+    """The canonical id an entity resolved to (itself when it stands alone)."""
+    row = session.con.execute(
+        "SELECT canonical_id FROM canonical WHERE entity_id = ?", [entity_id]
+    ).fetchone()
+    return str(row[0]) if row else entity_id
