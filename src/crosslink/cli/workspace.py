@@ -32,7 +32,7 @@ from crosslink.model.safe import write_csv
 from crosslink.store import Workspace, verify
 from crosslink.store.captions import captions
 from crosslink.store.erasure import erase as erase_data
-from crosslink.store.ids import find_id, short_id
+from crosslink.store.ids import find_id, resolve_id, resolve_report, short_id
 from crosslink.store.lookup import find_selector
 
 
@@ -114,23 +114,30 @@ def ingest(
 
 
 def _print_results(results: list[IngestResult]) -> None:
-    table = Table(title="Ingest", show_lines=False)
-    for name in ("file", "rows", "reports", "entities", "statements", "new", "mentions", "uncleaned", "s"):
-        table.add_column(name, justify="left" if name == "file" else "right")
+    table = Table(title="Ingest", title_justify="left", box=box.SIMPLE, pad_edge=False)
+    for name in ("file", "rows", "reports", "entities", "stmts (new)", "mentions", "uncleaned"):
+        if name == "file":
+            table.add_column(name, overflow="fold", min_width=14)
+        else:
+            table.add_column(name, justify="right", no_wrap=True)
     for r in results:
         if r.skipped:
-            table.add_row(Path(r.file).name, "-", "-", "-", "-", "0", "-", "-", f"{r.seconds:.2f}", style="dim")
+            table.add_row(Path(r.file).name, "-", "-", "-", "- (0)", "-", "-", style="dim")
             continue
         table.add_row(
-            Path(r.file).name, str(r.rows), str(r.reports), str(r.entities), str(r.statements),
-            str(r.new_statements), str(r.mentions), str(r.uncleaned_total), f"{r.seconds:.2f}",
+            Path(r.file).name, f"{r.rows:,}", f"{r.reports:,}", f"{r.entities:,}",
+            f"{r.statements:,} ({r.new_statements:,})", f"{r.mentions:,}", f"{r.uncleaned_total:,}",
         )
     console.print(table)
+    console.print(f"[dim]{len(results)} file(s) in {sum(r.seconds for r in results):.1f} s; "
+                  "stmts: statements stated (new: not already in the workspace); mentions: "
+                  "found in free text.[/]", highlight=False)
     for r in results:
         if r.skipped:
             console.print(f"[dim]{r.file}: already ingested with the same mapping and options; nothing added.[/]")
         for prop, count in r.uncleaned.items():
-            console.print(f"  [yellow]{Path(r.file).name}[/]: {count} {prop} value(s) kept uncleaned (list them: `crosslink entities --uncleaned`)")
+            console.print(f"  [yellow]{Path(r.file).name}[/]: {count} {prop} value(s) kept uncleaned "
+                          "(`crosslink entities --uncleaned`)", highlight=False)
         for c in r.collisions:
             rows = "; ".join(" and ".join(str(n) for n in ex[:4]) for ex in c["examples"])  # type: ignore[attr-defined]
             console.print(
@@ -160,11 +167,15 @@ def _emit(table: pa.Table, output: OutputFormat, title: str, *, excel_safe: bool
         # (phones E.164, no spreadsheet guard); lists joined with "; ".
         write_csv(table, sys.stdout, excel_safe=excel_safe)
     else:
-        view = Table(title=title)
+        # For people: short ids (any unique prefix is accepted back), long text folded.
+        view = Table(title=title, title_justify="left", box=box.SIMPLE, pad_edge=False)
         for name in table.column_names:
-            view.add_column(name, overflow="fold")
+            view.add_column(name, overflow="fold", no_wrap=name.endswith("id"))
         for row in rows:
-            view.add_row(*["" if row[c] is None else str(row[c]) for c in table.column_names])
+            view.add_row(*[
+                "" if row[c] is None else short_id(str(row[c])) if c.endswith("id") else str(row[c])
+                for c in table.column_names
+            ])
         console.print(view)
 
 
@@ -187,6 +198,10 @@ def entities(
         if uncleaned:
             table = session.uncleaned(schema=schema, limit=limit)
             title = "Values kept uncleaned"
+            if output == OutputFormat.table:
+                session.audit("consultation", "entities", uncleaned=True, rows=table.num_rows)
+                _show_uncleaned(table)
+                return
         else:
             table = session.entities(schema=schema, name=name, grading=grading, limit=limit)
             title = "Entities"
@@ -222,6 +237,22 @@ def show(
         _show_selector(table, names, key)
     else:
         _show_entity(table, names, entity_id or key)
+
+
+def _show_uncleaned(table: pa.Table) -> None:
+    """Each value kept as written, why, and where it came from: fits 80 columns."""
+    view = Table(title="Values kept uncleaned", title_justify="left", box=box.SIMPLE, pad_edge=False)
+    view.add_column("entity", no_wrap=True)
+    view.add_column("value", overflow="fold", ratio=1)
+    view.add_column("why", overflow="fold", ratio=2)
+    view.add_column("from", overflow="fold", ratio=1)
+    for r in table.to_pylist():
+        where = f"{short_id(str(r['entity_id']))}\n[dim]{r['schema']}.{r['prop']}[/]"
+        source = f"{r.get('report_title') or ''}\n[dim]{Path(str(r['source_file'])).name if r.get('source_file') else ''}[/]"
+        view.add_row(where, str(r["value"]), str(r["reason"]), source)
+    console.print(view)
+    if not table.num_rows:
+        console.print("No values kept uncleaned.")
 
 
 def _source(row: dict[str, object]) -> str:
@@ -298,8 +329,8 @@ def audit(
 
 @app.command(rich_help_panel="1. Workspace")
 def erase(
-    report: Annotated[list[str] | None, typer.Option("--report", help="Report id to erase (repeatable).")] = None,
-    entity: Annotated[list[str] | None, typer.Option("--entity", help="Entity id to erase (repeatable).")] = None,
+    report: Annotated[list[str] | None, typer.Option("--report", help="Report to erase: id, id prefix or title (repeatable).")] = None,
+    entity: Annotated[list[str] | None, typer.Option("--entity", help="Entity to erase: id or unique prefix (repeatable).")] = None,
     reason: Annotated[str, typer.Option(help="The review decision or order this carries out.")] = "",
     workspace: WorkspaceOption = None,
     user: UserOption = None,
@@ -313,7 +344,9 @@ def erase(
         kind: Literal["report", "entity"] = "report" if report else "entity"
         with Workspace.open(workspace_path(workspace)) as ws:
             session = ws.session(current_user(user), purpose or "erasure")
-            result = erase_data(session, kind, list(report or entity or []), reason)
+            targets = ([resolve_report(session, r) for r in report or []] if kind == "report"
+                       else [resolve_id(session, e) for e in entity or []])
+            result = erase_data(session, kind, targets, reason)
     if output == OutputFormat.json:
         print(json.dumps(result.__dict__, default=str))
         return

@@ -15,7 +15,7 @@ from __future__ import annotations
 from crosslink.errors import InputError
 from crosslink.store.session import Session
 
-__all__ = ["MIN_PREFIX", "SHORT", "canonical_of", "find_id", "resolve_id", "short_id"]
+__all__ = ["MIN_PREFIX", "SHORT", "canonical_of", "find_id", "resolve_id", "resolve_report", "short_id"]
 
 #: Shortest prefix looked up (shorter ones match too much to be worth a scan).
 MIN_PREFIX = 4
@@ -104,3 +104,25 @@ def canonical_of(session: Session, entity_id: str) -> str:
         "SELECT canonical_id FROM canonical WHERE entity_id = ?", [entity_id]
     ).fetchone()
     return str(row[0]) if row else entity_id
+
+
+def resolve_report(session: Session, text: str) -> str:
+    """A visible report by id, unique id prefix, or unique title ("KNT-24-0004")."""
+    key = text.strip()
+    rows = session.con.execute(
+        """
+        SELECT id, title, 0 AS rank FROM visible_reports WHERE id = ?
+        UNION ALL SELECT id, title, 1 FROM visible_reports WHERE title = ?
+        UNION ALL SELECT id, title, 2 FROM visible_reports
+        WHERE length(?) >= ? AND starts_with(id, ?)
+        ORDER BY rank, id LIMIT 6
+        """,
+        [key, key, key, MIN_PREFIX, key],
+    ).fetchall()
+    if not rows:
+        raise InputError(f"no report {key!r} in the workspace (or none you may see)")
+    best = [r for r in rows if r[2] == rows[0][2]]
+    if len({r[0] for r in best}) > 1:
+        listed = ", ".join(f"{short_id(r[0])} ({r[1]})" for r in best[:5])
+        raise InputError(f"{key!r} names several reports: {listed}; give the id")
+    return str(best[0][0])
