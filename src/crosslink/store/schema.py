@@ -149,4 +149,42 @@ DDL = [
         scored_at TIMESTAMP
     )
     """,
+    # The online referral queue (owned by online/queue.py). One row per post
+    # (platform, post id); the evidence snapshot is the post as captured (JSON)
+    # with its SHA-256 and capture time, and the post is also a report
+    # (report_id), so compartments and handling codes apply to it like any other.
+    """
+    CREATE TABLE IF NOT EXISTS referrals (
+        id VARCHAR PRIMARY KEY,
+        platform VARCHAR NOT NULL,
+        post_id VARCHAR NOT NULL,
+        report_id VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        label VARCHAR NOT NULL,
+        score DOUBLE,
+        indicators VARCHAR[],
+        selectors VARCHAR,
+        lang VARCHAR,
+        campaign VARCHAR,
+        snapshot VARCHAR NOT NULL,
+        content_sha256 VARCHAR NOT NULL,
+        captured_at TIMESTAMP NOT NULL,
+        created_by VARCHAR NOT NULL,
+        updated_at TIMESTAMP NOT NULL,
+        platform_ref VARCHAR
+    )
+    """,
+    # Every status change of a referral: who, when, from, to, why (also audited).
+    """
+    CREATE TABLE IF NOT EXISTS referral_events (
+        referral_id VARCHAR NOT NULL,
+        seq INTEGER NOT NULL,
+        from_status VARCHAR,
+        to_status VARCHAR NOT NULL,
+        username VARCHAR NOT NULL,
+        changed_at TIMESTAMP NOT NULL,
+        note VARCHAR,
+        PRIMARY KEY (referral_id, seq)
+    )
+    """,
 ]
