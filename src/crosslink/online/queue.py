@@ -399,7 +399,9 @@ def link_referral(session: Session, rid: str) -> int:
 
 def leads(session: Session, rid: str | None = None) -> list[dict[str, Any]]:
     """Selectors of referred posts (phones, e-mails, account names) that other visible
-    reports also hold: a phone in an advert that is also in a seized handset.
+    reports also hold: a phone in an advert that is also in a seized handset. Phones
+    match on E.164, or on the last ten digits of a number another report kept
+    uncleaned (``as_written`` shows it as that report wrote it).
 
     One join of the referred posts' selector statements with every other visible
     statement of the same type and value: O(statements) in DuckDB.
@@ -416,19 +418,30 @@ def leads(session: Session, rid: str | None = None) -> list[dict[str, Any]]:
           SELECT p.*, s.prop_type, s.value FROM visible_statements s JOIN posts p ON s.report_id = p.report_id
           WHERE s.reason IS NULL AND (s.prop_type IN ('phone', 'email')
                 OR (s.schema = 'UserAccount' AND s.prop = 'username'))
+        ),
+        others AS (
+          SELECT * FROM visible_statements WHERE report_id NOT IN (SELECT report_id FROM referrals)
+        ),
+        matched AS (
+          SELECT m.*, o.entity_id, o.schema, o.prop, o.value AS as_written, o.report_id AS other_report
+          FROM mine m JOIN others o ON o.value = m.value AND o.prop_type = m.prop_type AND o.reason IS NULL
+          UNION ALL
+          -- A number the ingest kept uncleaned (a fiction-range or national number with no
+          -- country hint) still matches on its last ten digits: a lead to check, not a merge.
+          SELECT m.*, o.entity_id, o.schema, o.prop, o.value, o.report_id
+          FROM mine m JOIN others o ON m.prop_type = 'phone' AND o.prop_type = 'phone'
+               AND o.reason IS NOT NULL AND length(regexp_replace(o.value, '[^0-9]', '', 'g')) >= 10
+               AND right(regexp_replace(o.value, '[^0-9]', '', 'g'), 10) = right(m.value, 10)
         )
-        SELECT m.referral_id, m.platform, m.post_id, m.status, m.prop_type, m.value,
-               o.entity_id, o.schema, o.prop, r.id AS report_id, r.title, r.grading_scheme, r.grading,
+        SELECT m.referral_id, m.platform, m.post_id, m.status, m.prop_type, m.value, m.as_written,
+               m.entity_id, m.schema, m.prop, r.id AS report_id, r.title, r.grading_scheme, r.grading,
                r.handling_code, r.originator
-        FROM mine m
-        JOIN visible_statements o ON o.value = m.value AND o.prop_type = m.prop_type
-             AND o.report_id NOT IN (SELECT report_id FROM referrals)
-        JOIN visible_reports r ON o.report_id = r.id
-        ORDER BY m.referral_id, m.value, r.title, o.entity_id
+        FROM matched m JOIN visible_reports r ON m.other_report = r.id
+        ORDER BY m.referral_id, m.value, r.title, m.entity_id
         """,
         params=[ref, ref],
     ).fetchall()
-    keys = ("referral_id", "platform", "post_id", "status", "type", "value", "entity_id", "schema", "prop",
+    keys = ("referral_id", "platform", "post_id", "status", "type", "value", "as_written", "entity_id", "schema", "prop",
             "report_id", "report_title", "grading_scheme", "grading", "handling_code", "originator")
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
