@@ -38,6 +38,7 @@ import phonenumbers
 from crosslink.extract import handles as handle_reader
 from crosslink.extract import phones as phone_reader
 from crosslink.extract._base import OCR_DIGITS
+from crosslink.online.text import normalise
 
 __all__ = ["Selector", "find_selectors", "normalise_url"]
 
@@ -195,10 +196,14 @@ def _nanp(text: str, seen: set[str]) -> list[Selector]:
     return out
 
 
-def find_selectors(text: str, country_hint: str | None = None) -> list[Selector]:
-    """Every phone, handle, link and e-mail in ``text`` (already :func:`normalise`-d),
-    each value once, in order of first appearance. O(len(text)) scans plus one
-    ``phonenumbers`` parse per phone-shaped run (cached by the extract readers)."""
+def find_selectors(text: str, country_hint: str | None = None, *, normalised: bool = False) -> list[Selector]:
+    """Every phone, handle, link and e-mail in ``text``, each value once, in order of
+    first appearance. The text is :func:`~crosslink.online.text.normalise`-d first
+    (Arabic-Indic and Persian digits read as digits) unless the caller says it already
+    is. O(len(text)) scans plus one ``phonenumbers`` parse per phone-shaped run
+    (cached by the extract readers)."""
+    if not normalised:
+        text = normalise(text)
     found: list[tuple[int, Selector]] = []
     seen: set[tuple[str, str]] = set()
 
@@ -231,15 +236,15 @@ def find_selectors(text: str, country_hint: str | None = None) -> list[Selector]
             add(c.start, Selector("email", c.value))
             taken.append((c.start, c.end))
     pos = 0
-    while (m := _PLATFORM_RE.search(text, pos)) is not None:
-        user = m.group("user")
+    while (pm := _PLATFORM_RE.search(text, pos)) is not None:
+        user = pm.group("user")
         # "Telegram tele: safar_uk": when the word after a platform name is not a
         # user name, it may be the next label, so the search resumes there
-        pos = m.start("user") if not (m.group("colon") or m.group("at") or _HANDLE_LIKE.search(user)) else m.end()
-        if pos != m.end():
+        pos = pm.start("user") if not (pm.group("colon") or pm.group("at") or _HANDLE_LIKE.search(user)) else pm.end()
+        if pos != pm.end():
             continue
-        add(m.start("user"), Selector("handle", user.lower(), _PLATFORM_OF[m.group("word").lower().replace("i\u0307", "i")]))
-        taken.append((m.start("user"), m.end("user")))
+        add(pm.start("user"), Selector("handle", user.lower(), _PLATFORM_OF[pm.group("word").lower().replace("i\u0307", "i")]))
+        taken.append((pm.start("user"), pm.end("user")))
     for at, url, handle in _urls(text, taken):
         add(at, url)
         if handle is not None:

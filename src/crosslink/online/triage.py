@@ -118,7 +118,7 @@ def triage(
         fired = indicators.fired(counts[i], labels[i])
         out.append(Scored(
             id=ids[i], label=labels[i], score=float(scores[i]), indicators=fired,
-            selectors=[s.as_dict() for s in find_selectors(texts[i], country_hint)],
+            selectors=[s.as_dict() for s in find_selectors(texts[i], country_hint, normalised=True)],
             lang=langs[i][0], script=scripts[i], campaign=groups[i], post=post,
         ))
     return out

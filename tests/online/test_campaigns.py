@@ -1,0 +1,26 @@
+"""Near-duplicate campaigns: the same advert re-posted with another number, price or word."""
+
+from __future__ import annotations
+
+from crosslink.online import group_near_duplicates
+from crosslink.online.model import model_text
+
+ADVERT = ("Boat to UK this week 100% guaranteed, price 1500 euro, message wa.me/447700900123 for places. "
+          "Safe and fast, 20 people a trip, pay half now.")
+
+
+def test_reposted_variants_share_a_campaign_and_other_posts_do_not():
+    texts = [
+        ADVERT,
+        ADVERT.replace("1500", "1400").replace("this week", "tonight").replace("wa.me/447700900123", "+44 7700 900456"),
+        "🚤 " + ADVERT.replace("Safe and fast", "Fast and safe") + " 🇬🇧",
+        "Warning: people selling boat places to the UK take your money. Do not pay anyone; ask the helpline.",
+        "Lorry from Calais every night, hidden place, 3000 pounds, Telegram @taxi_game_uk",
+    ]
+    ids = ["a", "b", "c", "d", "e"]
+    groups = group_near_duplicates(ids, [model_text(t) for t in texts])
+    assert groups[0] is not None and groups[0] == groups[1] == groups[2]
+    assert groups[3] is None and groups[4] is None
+    # stable: the same posts get the same campaign id on every run, in any order
+    again = group_near_duplicates(ids[::-1], [model_text(t) for t in texts[::-1]])
+    assert again[::-1] == groups
