@@ -34,6 +34,16 @@ class Indicator:
 
 # a term is a plain word (Aho-Corasick) unless it uses regex syntax
 _REGEX_SYNTAX = re.compile(r"[\\\[\]()?*+|{}.^$]")
+_LATIN = re.compile(r"[a-z0-9]")
+
+
+def _inside_words(term: str) -> bool:
+    """Whether a term may match inside a word. Arabic-script and Ethiopic words take
+    attached prefixes (Arabic و ب ل ال, Amharic/Tigrinya የ ለ በ ከ), so "الشرطة" must
+    find "والشرطة" and "ፓስፖርት" must find "የፓስፖርት": their terms of four letters or
+    more match anywhere. Shorter ones, and Latin-script terms, match at the start of
+    a word (so suffixes still match: "guarantee" finds "guaranteed")."""
+    return _LATIN.search(term) is None and len(term.replace(" ", "")) >= 4
 
 
 class IndicatorSet:
@@ -55,9 +65,9 @@ class IndicatorSet:
             for lang, terms in body.items():
                 if lang in ("supports", "description"):
                     continue
-                anywhere = lang == "any"
                 for term in terms:
                     term = str(term).lower()
+                    anywhere = lang == "any" or _inside_words(term)
                     if _REGEX_SYNTAX.search(term) is None:
                         words.setdefault(term, []).append((index, anywhere))
                     else:
