@@ -38,7 +38,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "online" / "data"
 
