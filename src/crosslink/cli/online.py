@@ -83,7 +83,7 @@ def triage_cmd(
         table.add_row(label, str(labels.get(label, 0)))
     console.print(table)
     if campaigns:
-        console.print(f"{len(campaigns)} campaigns (near-duplicate posts grouped)")
+        console.print(f"{len(campaigns)} campaign{'' if len(campaigns) == 1 else 's'} (near-duplicate posts grouped)")
     top = sorted((s for s in scored if s.label != "benign"), key=lambda s: -s.score)[:5]
     for s in top:
         console.print(f"  {s.score:.2f} {s.label:<17} {s.id}  {', '.join(s.indicators[:3])}", highlight=False,
@@ -144,13 +144,9 @@ def list_cmd(
         return
     table = Table(box=box.SIMPLE, padding=(0, 1, 0, 0), show_edge=False)
     for name in ("id", "platform", "post", "status", "label", "score", "selectors"):
-        fixed = name in ("id", "status", "label", "score")
-        table.add_column(name, no_wrap=fixed, min_width={"id": 12, "status": 9, "label": 16, "score": 5}.get(name),
-                         overflow="fold")
-    for r in refs:
-        sel = str(r.selectors[0]["value"]) if r.selectors else "-"
-        sel += f" +{len(r.selectors) - 1}" if len(r.selectors) > 1 else ""
-        table.add_row(_short(r.id), r.platform, r.post_id, r.status, r.label, f"{r.score:.2f}", sel)
+        table.add_column(name, justify="right" if name in ("score", "selectors") else "left")
+    for r in refs:  # the selectors themselves: `online queue show ID`
+        table.add_row(_short(r.id), r.platform, r.post_id, r.status, r.label, f"{r.score:.2f}", str(len(r.selectors)))
     console.print(table if refs else "no referrals")
 
 
@@ -174,6 +170,11 @@ def show_cmd(
         return
     console.print(f"[bold]{_short(ref.id)}[/] {ref.platform} post {ref.post_id}: {ref.status} "
                   f"({ref.label} {ref.score:.2f})", highlight=False)
+    extra = [f"language {ref.lang}"] if ref.lang else []
+    extra += [f"campaign {ref.campaign}"] if ref.campaign else []
+    extra += [f"platform reference {ref.platform_ref}"] if ref.platform_ref else []
+    if extra:
+        console.print("; ".join(extra), highlight=False, markup=False)
     console.print(f"indicators: {', '.join(ref.indicators) or '-'}", highlight=False)
     console.print(f"selectors: {', '.join(str(s['value']) for s in ref.selectors) or '-'}", highlight=False)
     console.print(f"captured {ref.captured_at:%Y-%m-%d %H:%M:%S} UTC, sha256 {ref.content_sha256} "
@@ -282,10 +283,11 @@ def leads_cmd(
         console.print("no leads: no selector of a referred post is in another report")
         return
     table = Table(box=box.SIMPLE, padding=(0, 1, 0, 0), show_edge=False)
-    for name in ("referral", "post", "selector", "also in report", "grading", "entity"):
-        table.add_column(name, overflow="fold", min_width={"referral": 12, "selector": 14}.get(name))
+    for name in ("referral", "post", "selector", "also in report", "grading", "in"):
+        table.add_column(name, no_wrap=name != "also in report", overflow="fold",
+                         min_width={"referral": 12, "selector": 13, "also in report": 16}.get(name))
     for r in rows:
-        table.add_row(_short(r["referral_id"]), f"{r['platform']} {r['post_id']}", str(r["value"]),
+        table.add_row(_short(r["referral_id"]), str(r["post_id"]), str(r["value"]),
                       str(r["report_title"]), f"{r['grading']} {r['handling_code'] or ''}".strip(),
-                      f"{r['schema']} {r['entity_id'][:12]}")
+                      str(r["schema"]))
     console.print(table)
