@@ -237,6 +237,8 @@ def load_model() -> TriageModel:
 
 
 def _tuned() -> dict[str, Any]:
-    """Hyper-parameters chosen on the dev split (see bench/bench_online.py --tune)."""
+    """Hyper-parameters from ``labels.yml`` (``model: {threshold, indicator_weight, c}``),
+    else :meth:`TriageModel.train`'s defaults (threshold 0.5, C 8: looked at only on
+    the dev split, so its figures are on data we tuned on)."""
     spec = load_labels().get("model", {})
     return {k: spec[k] for k in ("threshold", "indicator_weight", "c") if k in spec}
