@@ -86,15 +86,17 @@ def test_referring_links_the_advert_phone_to_a_seized_handset_in_the_network(wor
                  "Download of seized handset H-1. Contact saved as Kaka Jet: +44 7700 900123.\n")
     advert = scored("p1", selectors=[{"type": "phone", "value": "+447700900123"},
                                      {"type": "handle", "value": "jet_boss_uk", "platform": "telegram"}])
-    rid = queue.enqueue(s, [advert, scored("p2", author="other", text="Lorry to UK",
-                                             selectors=[{"type": "phone", "value": "+447700900999"}])]).ids[0]
+    rid, dropped = queue.enqueue(s, [advert, scored("p2", author="other", text="Lorry to UK",
+                                                  selectors=[{"type": "phone", "value": "+447700900999"}])]).ids
     # only referred posts are in the network: a triage guess is not evidence
     assert "phone:+447700900123" not in set(from_workspace(s.con).ids)
     assert queue.leads(s) == []
+    queue.transition(s, dropped, "no_action", note="not an advert: a driver looking for work")
     queue.transition(s, rid, "referred")
     net = from_workspace(s.con)
     assert "phone:+447700900123" in set(net.ids)
-    assert "phone:+447700900999" not in set(net.ids)
+    # a post the analyst did not refer states nothing
+    assert scalar(s.con.execute("SELECT count(*) FROM statements WHERE value = '+447700900999'")) == 0
     accounts = s.con.execute(
         "SELECT value FROM statements WHERE schema = 'UserAccount' AND prop = 'username' ORDER BY value"
     ).fetchall()
