@@ -41,3 +41,13 @@ def test_urls_get_a_scheme_a_lower_case_host_and_lose_trailing_punctuation():
 
 def test_prices_counts_and_dates_are_not_phones():
     assert values("Only 3500 euro, 12 people, 45 minutes, leaving 2025-06-01") == []
+
+
+def test_link_in_bio_hosts_are_links_and_short_words_after_a_full_stop_are_not():
+    assert values("all our trips: linktr.ee/safar_uk") == [("url", "https://linktr.ee/safar_uk")]
+    assert values("Kosto 800 euro.Sa kushton për fëmijë? Ok.Jo.") == []
+
+
+def test_a_drama_range_number_in_a_whatsapp_link_is_a_valid_phone():
+    phones = [s for s in find_selectors("http://wa.me/+447700900555?text=hi") if s.type == "phone"]
+    assert [(s.value, s.valid) for s in phones] == [("+447700900555", True)]

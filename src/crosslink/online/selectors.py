@@ -64,7 +64,12 @@ class Selector:
 # "hotel.London" are not links).
 _TLDS = (
     "com|org|net|info|biz|io|me|co|uk|fr|tr|al|de|nl|be|it|es|gr|ru|ir|af|iq|sy|eg|ly|ma|tn|dz|"
-    "er|et|vn|eu|us|ca|au|app|online|site|xyz|top|shop|travel|agency|ws|tv|ly|link|page|example|test"
+    "er|et|vn|eu|us|ca|au|app|online|site|xyz|top|shop|travel|agency|ws|tv|ly|link|page|example|test|"
+    # link-in-bio and shortener hosts (linktr.ee, goo.gl, beacons.ai, lnk.bio) and more
+    # country and generic domains adverts use
+    # (not ones that are short words in the posts' languages: Albanian "sa", "jo"...)
+    "ee|gl|ai|bio|gg|cc|pk|pl|ro|dk|ie|rs|mk|ae|qa|lb|sd|ng|"
+    "club|live|store|pro|cloud|website|space|tech|news|world|life"
 )
 URL_RE = re.compile(
     r"(?<![\w@.\-/])"
@@ -117,6 +122,8 @@ _PLATFORM_OF = {w: p for table in (_PLATFORM_NAMES, _LATIN_PLATFORMS) for p, wor
 
 # International numbers (+ or 00, then up to 15 digits in groups), to catch the
 # possible-but-not-valid ones crosslink.extract.phones leaves out.
+# Ofcom's drama range: reserved, so not valid to phonenumbers, but a phone all the same
+_DRAMA = re.compile(r"^\+447700900\d{3}$")
 _INTL_RE = re.compile(r"(?<![\w+])(?:\+|00)[ \t]?[1-9](?:[ \t.\-]?\(?\d\)?){6,14}(?!\d)")
 # North-American numbers written without +1: (212) 555-0147, 212-555-0147, 212.555.0147
 _NANP_RE = re.compile(r"(?<![\d+])(?:\(\s?[2-9]\d\d\s?\)\s?|[2-9]\d\d[\-. ])[2-9]\d\d[\-. ]\d{4}(?!\d)")
@@ -176,7 +183,7 @@ def _possible_international(text: str, seen: set[str]) -> list[Selector]:
         if e164 in seen or not phonenumbers.is_possible_number(num):
             continue
         seen.add(e164)
-        out.append(Selector("phone", e164, valid=phonenumbers.is_valid_number(num)))
+        out.append(Selector("phone", e164, valid=phonenumbers.is_valid_number(num) or bool(_DRAMA.match(e164))))
     return out
 
 
