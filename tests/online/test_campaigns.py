@@ -24,3 +24,9 @@ def test_reposted_variants_share_a_campaign_and_other_posts_do_not():
     # stable: the same posts get the same campaign id on every run, in any order
     again = group_near_duplicates(ids[::-1], [model_text(t) for t in texts[::-1]])
     assert again[::-1] == groups
+
+
+def test_identical_reposts_are_one_campaign_with_the_variants():
+    texts = [ADVERT, ADVERT, ADVERT.replace("1500", "1450"), "An unrelated post about a football match on Sunday."]
+    groups = group_near_duplicates(["x3", "x1", "x2", "x4"], [model_text(t) for t in texts])
+    assert groups[0] == groups[1] == groups[2] is not None and groups[3] is None
