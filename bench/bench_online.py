@@ -4,6 +4,7 @@ recall, selector F1, language id, and 10,000 posts timed, with peers side by sid
     .venv/bin/python bench/bench_online.py                    # held-back set (if present), then dev
     .venv/bin/python bench/bench_online.py --heldout FILE     # another labelled set
     .venv/bin/python bench/bench_online.py --posts 10000      # posts in the timing run
+    .venv/bin/python bench/bench_online.py --folded           # also dev typed without diacritics
 
 Sets, in the order printed:
 
@@ -45,7 +46,7 @@ from crosslink.online import evaluate, load_model, triage  # noqa: E402
 from crosslink.online.indicators import indicator_set  # noqa: E402
 from crosslink.online.language import FASTTEXT_LABELS, fasttext_scores  # noqa: E402
 from crosslink.online.model import read_training_posts  # noqa: E402
-from crosslink.online.text import normalise  # noqa: E402
+from crosslink.online.text import fold, normalise  # noqa: E402
 from crosslink.online.triage import Scored  # noqa: E402
 
 TARGETS = {"referral_f1": 0.90, "hard_benign_false_referral": 0.10, "language_recall": 0.80, "selector_f1": 0.97,
@@ -216,6 +217,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--heldout", type=Path, default=DATA / "heldout.jsonl")
     parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--folded", action="store_true", help="also score the dev split typed without diacritics")
     args = parser.parse_args()
     started = time.perf_counter()
     model = load_model()
@@ -227,7 +229,11 @@ def main() -> int:
         ok &= report("held-back set (not written by us, never tuned on)", read(args.heldout), model, peer)
     else:
         print(f"\n(no held-back set at {args.heldout.relative_to(ROOT) if args.heldout.is_relative_to(ROOT) else args.heldout})")
-    ok &= report("dev split (tuned on: settings were chosen on it)", read(DATA / "dev.jsonl"), model, peer)
+    dev = read(DATA / "dev.jsonl")
+    ok &= report("dev split (tuned on: settings were chosen on it)", dev, model, peer)
+    if args.folded:
+        # robustness, not a target: the same posts typed without diacritics
+        report("dev split without diacritics (robustness)", [{**g, "text": fold(g["text"])} for g in dev], model, peer)
     ok &= timing(model, peer, args.posts)
     return 0 if ok else 1
 

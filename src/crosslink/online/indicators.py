@@ -20,6 +20,8 @@ from typing import Any
 import ahocorasick
 import yaml
 
+from crosslink.online.text import fold
+
 __all__ = ["Indicator", "IndicatorSet", "indicator_set", "load_labels"]
 
 
@@ -58,8 +60,11 @@ class IndicatorSet:
 
     def __init__(self, spec: dict[str, Any]) -> None:
         self.indicators: list[Indicator] = []
-        self._automaton = ahocorasick.Automaton()
         words: dict[str, list[tuple[int, bool]]] = {}
+        # Terms as written, and (second automaton) long terms without their diacritics,
+        # for posts typed without them ("garanti a 100 %", "dam bao"). Short terms are
+        # never folded: "đô" (dollars) would become "do", "giá" (price) "gia" (family).
+        folded: dict[str, list[tuple[int, bool]]] = {}
         for index, (name, body) in enumerate(spec["indicators"].items()):
             parts: list[str] = []
             for lang, terms in body.items():
@@ -70,6 +75,9 @@ class IndicatorSet:
                     anywhere = lang == "any" or _inside_words(term)
                     if _REGEX_SYNTAX.search(term) is None:
                         words.setdefault(term, []).append((index, anywhere))
+                        bare = fold(term)
+                        if len(bare) >= FOLD_MIN:
+                            folded.setdefault(bare, []).append((index, anywhere))
                     else:
                         # start of a word, or anywhere for `any:` terms (emoji, symbols)
                         parts.append(term if anywhere else rf"(?<!\w){term}")
@@ -78,23 +86,20 @@ class IndicatorSet:
             except re.error as exc:
                 raise ValueError(f"indicators.yml: indicator {name!r}: bad term: {exc}") from None
             self.indicators.append(Indicator(name, body["supports"], body.get("description", ""), pattern))
-        for word, owners in words.items():
-            self._automaton.add_word(word, (len(word), tuple(owners)))
-        self._automaton.make_automaton()
+        self._automaton = _automaton(words)
+        self._folded = _automaton(folded)
         self.names = [i.name for i in self.indicators]
         self._regex = [(k, i.pattern.findall) for k, i in enumerate(self.indicators) if i.pattern is not None]
 
     def hits(self, text: str) -> list[int]:
-        """How many times each indicator occurs in ``text``."""
+        """How many times each indicator occurs in ``text``: its terms as written, or
+        its long terms without diacritics in the text without them, whichever finds
+        more (a post is counted once either way)."""
         low = text.lower()
-        counts = [0] * len(self.indicators)
-        isword: Callable[[str], bool] = str.isalnum
-        for end, (size, owners) in self._automaton.iter(low):
-            start = end - size + 1
-            at_word = start == 0 or not (isword(low[start - 1]) or low[start - 1] == "_")
-            for index, anywhere in owners:
-                if anywhere or at_word:
-                    counts[index] += 1
+        counts = _scan(self._automaton, low, len(self.indicators))
+        bare = fold(low)
+        for k, n in enumerate(_scan(self._folded, bare, len(self.indicators))):
+            counts[k] = max(counts[k], n)
         for index, findall in self._regex:
             counts[index] += len(findall(low))
         return counts
@@ -106,6 +111,35 @@ class IndicatorSet:
         own = [i.name for i, n in zip(self.indicators, counts, strict=True) if n and i.supports == label]
         rest = [i.name for i, n in zip(self.indicators, counts, strict=True) if n and i.supports != label]
         return own + rest
+
+
+#: Terms of at least this many letters also match without their diacritics.
+FOLD_MIN = 5
+
+
+def _automaton(words: dict[str, list[tuple[int, bool]]]) -> Any:
+    automaton = ahocorasick.Automaton()
+    for word, owners in words.items():
+        automaton.add_word(word, (len(word), tuple(owners)))
+    if words:
+        automaton.make_automaton()
+    return automaton
+
+
+def _scan(automaton: Any, low: str, n: int) -> list[int]:
+    """Occurrences per indicator of the automaton's words in ``low`` (at the start of
+    a word, or anywhere for terms that may match inside words)."""
+    counts = [0] * n
+    if not len(automaton):
+        return counts
+    isword: Callable[[str], bool] = str.isalnum
+    for end, (size, owners) in automaton.iter(low):
+        start = end - size + 1
+        at_word = start == 0 or not (isword(low[start - 1]) or low[start - 1] == "_")
+        for index, anywhere in owners:
+            if anywhere or at_word:
+                counts[index] += 1
+    return counts
 
 
 def _data(name: str) -> str:

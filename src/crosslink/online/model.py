@@ -45,7 +45,7 @@ from crosslink.online.text import normalise
 __all__ = ["LABELS", "Prepared", "TriageModel", "load_model", "model_text", "read_training_posts"]
 
 LABELS = ("smuggling_advert", "document_fraud", "fake_job_lure", "benign")
-MODEL_VERSION = "1"
+MODEL_VERSION = "3"
 
 _HANDLE_RE = re.compile(r"@[\w.]+")
 _DIGIT_RE = re.compile(r"\d")
