@@ -45,7 +45,7 @@ from crosslink.online.text import normalise
 __all__ = ["LABELS", "Prepared", "TriageModel", "load_model", "model_text", "read_training_posts"]
 
 LABELS = ("smuggling_advert", "document_fraud", "fake_job_lure", "benign")
-MODEL_VERSION = "3"
+MODEL_VERSION = "4"
 
 _HANDLE_RE = re.compile(r"@[\w.]+")
 _DIGIT_RE = re.compile(r"\d")
@@ -155,13 +155,43 @@ _LONG_DIGITS = re.compile(r"\+?\d[\d \-]{8,}\d")
 
 
 def quote_frame(text: str) -> str | None:
-    """The words around a long quotation, when at least 30% of the post is quoted
-    and at least 20 characters are not; else None."""
+    """The poster's own words around a quoted advert, or None when the post quotes
+    nothing.
+
+    - In quotation marks: the words outside them, when at least 30% of the post is
+      quoted and at least 20 characters are not.
+    - Without quotation marks, introduced by a colon ("Screenshot from a smuggler's
+      page: ..."): the words before the colon and the last sentence, when the colon
+      comes early (in the first 40% and 150 characters), the words before it are at
+      least three and say the post reports or condemns (counter-indicators only: a
+      condemnation or news word, or two others). "Contact: +44...", "Price: 900" and
+      "Attention all brothers: boat tonight" are not frames.
+    """
     quoted = sum(m.end() - m.start() for m in _QUOTED.finditer(text))
-    if not quoted or quoted < 0.3 * len(text):
+    if quoted and quoted >= 0.3 * len(text):
+        outside = _QUOTED.sub(" ", text)
+        return outside if len(outside.strip()) >= 20 else None
+    colon = _COLON.search(text)
+    if colon is None or colon.start() > min(150, 0.4 * len(text)):
         return None
-    outside = _QUOTED.sub(" ", text)
-    return outside if len(outside.strip()) >= 20 else None
+    before = text[: colon.start()]
+    if len(before.split()) < 3:
+        return None
+    ind = indicator_set()
+    counts = ind.hits(before)
+    hits = {i.name: n for i, n in zip(ind.indicators, counts, strict=True) if n}
+    if {ind.indicators[ind.names.index(k)].supports for k in hits} != {"benign"}:
+        return None
+    # one generic word ("Attention all brothers:") is how adverts open too
+    if not ({"condemnation", "news_report"} & set(hits) or sum(hits.values()) >= 2):
+        return None
+    sentences = [x for x in _SENTENCE_END.split(text[colon.end():]) if x.strip()]
+    last = sentences[-1] if len(sentences) >= 3 else ""
+    return f"{before} {last}".strip()
+
+
+_COLON = re.compile(r"[:：]\s")
+_SENTENCE_END = re.compile(r"(?<=[.!?؟።])\s+")
 
 
 def _dense_features(texts: list[str], counts: np.ndarray, weight: float) -> np.ndarray:
