@@ -95,3 +95,33 @@ def test_the_shipped_model_meets_the_issue_figures_on_the_tuning_split(model):
     languages = sum(s.lang == g["lang"] for s, g in zip(scored, gold, strict=True)) / len(gold)
     scripts = sum(s.script == g["script"] for s, g in zip(scored, gold, strict=True)) / len(gold)
     assert languages >= 0.95 and scripts >= 0.99
+
+
+def test_a_post_quoting_an_advert_to_condemn_it_is_not_referred(model):
+    advert = ("Truck trips Lille to UK every night, safe place behind the cargo, 100% guaranteed. "
+              "Price 2000 euro. Contact WhatsApp 07700 900901.")
+    posts = [
+        {"id": "ad", "platform": "x", "text": advert},
+        {"id": "marks", "platform": "x", "text": f'This advert is going round again: "{advert}" '
+                                                   "They are selling death. Report the account."},
+        {"id": "colon", "platform": "x", "text": f"Screenshot from a smuggler's page: {advert} "
+                                                   "Last month their lorry was stopped at the port. "
+                                                   "Share to warn others."},
+    ]
+    got = {s.id: s for s in triage(posts, model=model)}
+    assert got["ad"].label == "smuggling_advert"
+    assert got["marks"].label == "benign" and got["colon"].label == "benign"
+    assert "condemnation" in got["colon"].indicators
+
+
+def test_the_posters_own_words_are_found_around_a_quote_and_never_in_an_advert():
+    from crosslink.online.model import quote_frame
+
+    body = "Boat tonight from Calais, 6 places. Price 900 euro. WhatsApp +44 7700 900123."
+    assert quote_frame(f"Screenshot from a smuggler's page: {body} Share to warn others.") == (
+        "Screenshot from a smuggler's page Share to warn others.")
+    assert quote_frame(f'They post this: "{body}" Report the account.') is not None
+    # adverts open with colons too: a label, a greeting, one generic word
+    for advert in (f"Contact: {body}", f"Price: {body}", f"Attention all brothers and sisters: {body}",
+                   f"Boat to UK 100% guaranteed: {body}"):
+        assert quote_frame(advert) is None, advert
