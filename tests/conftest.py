@@ -19,3 +19,18 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("shared test data not found at ../shared/data (relative to the repo)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _model_cache(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Models trained during the tests (the online triage model) are cached in a
+    temporary directory, never in the user's ~/.cache."""
+    import os
+
+    old = os.environ.get("CROSSLINK_CACHE")
+    os.environ["CROSSLINK_CACHE"] = str(tmp_path_factory.mktemp("model-cache"))
+    yield
+    if old is None:
+        os.environ.pop("CROSSLINK_CACHE", None)
+    else:
+        os.environ["CROSSLINK_CACHE"] = old

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,19 +32,9 @@ def scored(pid: str, *, platform: str = "telegram", label: str = "smuggling_adve
 
 
 @pytest.fixture(scope="session")
-def model(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """The shipped model, trained once per test run into a temporary cache (never the
-    user's own cache directory)."""
+def model():  # type: ignore[no-untyped-def]
+    """The shipped model, trained once per test run (into the temporary cache the root
+    conftest sets, never the user's own cache directory)."""
     from crosslink.online.model import load_model
 
-    old = os.environ.get("CROSSLINK_CACHE")
-    os.environ["CROSSLINK_CACHE"] = str(tmp_path_factory.mktemp("online-cache"))
-    load_model.cache_clear()
-    try:
-        yield load_model()
-    finally:
-        load_model.cache_clear()
-        if old is None:
-            os.environ.pop("CROSSLINK_CACHE", None)
-        else:
-            os.environ["CROSSLINK_CACHE"] = old
+    return load_model()
