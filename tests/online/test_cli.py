@@ -66,3 +66,22 @@ def test_bad_input_and_bad_transitions_exit_1_with_a_message(tmp_path):
     assert missing.exit_code == 1 and "no referral" in missing.stderr
     wrong = run("online", "queue", "outcome", "abcdef123", "deleted", "-w", ws)
     assert wrong.exit_code == 1 and "removed, rejected, no_action" in " ".join(wrong.stderr.split())
+
+
+def test_evaluate_scores_a_labelled_set_and_names_a_bad_label(tmp_path, model):
+    gold = [
+        {**POSTS[0], "label": "smuggling_advert", "lang": "en",
+         "selectors": [{"type": "phone", "value": "+447700900123"}, {"type": "handle", "value": "jet_boss_uk"}]},
+        {**POSTS[1], "label": "benign", "lang": "en", "kind": "warning", "selectors": []},
+        {"id": "p3", "platform": "instagram", "text": "", "label": "benign", "lang": "en", "kind": "other"},
+    ]
+    path = tmp_path / "gold.jsonl"
+    path.write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
+    figures = json.loads(run("online", "evaluate", str(path), "--format", "json").stdout)
+    assert figures["posts"] == 3 and figures["referral"]["f1"] == 1.0
+    assert figures["hard_benign_posts"] == 1 and figures["hard_benign_false_referral"] == 0.0
+    assert figures["selectors"]["f1"] == 1.0
+    gold[1]["label"] = "harmless"
+    path.write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
+    bad = run("online", "evaluate", str(path))
+    assert bad.exit_code == 1 and "row 2, column 'label'" in " ".join(bad.stderr.split())

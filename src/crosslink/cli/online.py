@@ -90,6 +90,40 @@ def triage_cmd(
                       overflow="ellipsis", no_wrap=True)
 
 
+@online_app.command("evaluate")
+def evaluate_cmd(
+    labelled: Annotated[Path, typer.Argument(help="Labelled posts (JSONL): the post fields plus label, lang, kind, selectors.")],
+    country: CountryOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Score triage against a labelled set: referral F1, false referrals on hard benign kinds,
+    recall per language, selector F1 (the figures of issue 19)."""
+    from crosslink.online import evaluate, read_posts, triage
+
+    with user_errors():
+        gold = read_posts(labelled)
+        lines = [n for n, line in enumerate(labelled.read_text("utf-8").splitlines(), start=1) if line.strip()]
+        for row, g in zip(lines, gold, strict=True):
+            if g.get("label") not in ("smuggling_advert", "document_fraud", "fake_job_lure", "benign"):
+                raise InputError("label must be smuggling_advert, document_fraud, fake_job_lure or benign",
+                                 file=str(labelled), row=row, column="label")
+            g.setdefault("lang", "und")
+        bare = [{k: g[k] for k in ("id", "platform", "text", "time", "author", "url") if k in g} for g in gold]
+        figures = evaluate(gold, triage(bare, country_hint=country))
+    if output != OutputFormat.table:
+        _json(figures)
+        return
+    ref = figures["referral"]
+    console.print(f"{figures['posts']} posts: referral P {ref['precision']:.3f} R {ref['recall']:.3f} "
+                  f"F1 {ref['f1']:.3f}; false referrals on hard benign kinds "
+                  f"{figures['hard_benign_false_referral']:.1%} of {figures['hard_benign_posts']}", highlight=False)
+    sel = figures["selectors"]
+    console.print(f"selectors exact: P {sel['precision']:.3f} R {sel['recall']:.3f} F1 {sel['f1']:.3f}; "
+                  f"label accuracy {figures['label_accuracy']:.3f}", highlight=False)
+    console.print("recall per language: " + ", ".join(
+        f"{lang} {r:.2f}" for lang, r in figures["per_language_recall"].items()), highlight=False)
+
+
 @queue_app.command("add")
 def add_cmd(
     posts: Annotated[Path, typer.Argument(help="Posts (JSONL) to triage; those to refer are queued.")],

@@ -77,7 +77,8 @@ def read_posts(path: Path | str) -> list[dict[str, Any]]:
             raise InputError("each line must be a JSON object", file=str(path), row=row)
         for name in _REQUIRED:
             value = post.get(name)
-            if value is None or (isinstance(value, str) and not value.strip()):
+            # an empty text is a post (an image with no caption), an empty id is not
+            if value is None or (name != "text" and isinstance(value, str) and not value.strip()):
                 raise InputError("missing", file=str(path), row=row, column=name)
         if not isinstance(post["text"], str):
             raise InputError("must be a string", file=str(path), row=row, column="text")
