@@ -99,6 +99,7 @@ def evaluate_cmd(
     """Score triage against a labelled set: referral F1, false referrals on hard benign kinds,
     recall per language, selector F1 (the figures of issue 19)."""
     from crosslink.online import evaluate, read_posts, triage
+    from crosslink.online.triage import POST_FIELDS
 
     with user_errors():
         gold = read_posts(labelled)
@@ -108,7 +109,7 @@ def evaluate_cmd(
                 raise InputError("label must be smuggling_advert, document_fraud, fake_job_lure or benign",
                                  file=str(labelled), row=row, column="label")
             g.setdefault("lang", "und")
-        bare = [{k: g[k] for k in ("id", "platform", "text", "time", "author", "url") if k in g} for g in gold]
+        bare: list[dict[str, Any]] = [{k: g[k] for k in POST_FIELDS if k in g} for g in gold]
         figures = evaluate(gold, triage(bare, country_hint=country))
     if output != OutputFormat.table:
         _json(figures)
