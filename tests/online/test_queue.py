@@ -168,3 +168,19 @@ def test_unknown_status_and_bad_grading_are_clear_errors(workspace):
     with pytest.raises(InputError, match="grading"):
         queue.enqueue(s, [scored("p1")], grading="Z9")
     assert scalar(s.con.execute("SELECT count(*) FROM referrals")) == 0
+
+
+def test_erasing_a_posts_report_erases_its_referral_and_it_never_comes_back(workspace):
+    from crosslink.store import erase
+
+    s = workspace.session("ana", "referral")
+    rid = queue.enqueue(s, [scored("p1")]).ids[0]
+    queue.transition(s, rid, "referred")
+    report_id = queue.get_referral(s, rid).report_id
+    erase(s, "report", [report_id], "MoPI review: no policing purpose")
+    assert scalar(s.con.execute("SELECT count(*) FROM referrals")) == 0
+    assert scalar(s.con.execute("SELECT count(*) FROM referral_events")) == 0
+    assert scalar(s.con.execute("SELECT count(*) FROM statements")) == 0
+    again = queue.enqueue(s, [scored("p1")])
+    assert (again.added, again.erased) == (0, 1)
+    assert scalar(s.con.execute("SELECT count(*) FROM referrals")) == 0

@@ -151,8 +151,9 @@ def add_cmd(
     if output != OutputFormat.table:
         _json(result.__dict__)
         return
+    erased = f", {result.erased} erased before (not queued again)" if result.erased else ""
     console.print(f"queued {result.added} new, {result.already} already queued, "
-                  f"{result.benign} not to refer", highlight=False)
+                  f"{result.benign} not to refer{erased}", highlight=False)
 
 
 @queue_app.command("list")

@@ -128,6 +128,7 @@ class EnqueueResult:
     added: int = 0
     already: int = 0  # in the queue from an earlier run (nothing changed)
     benign: int = 0  # triaged benign (or under the score floor): not queued
+    erased: int = 0  # its report was erased: never queued again
     ids: list[str] = field(default_factory=list)
 
 
@@ -205,8 +206,14 @@ def enqueue(
         existing = {r[0] for r in con.execute(
             "SELECT id FROM referrals WHERE id IN (SELECT unnest(?::VARCHAR[]))", [[r["id"] for r in unique]]
         ).fetchall()}
-        new = [r for r in unique if r["id"] not in existing]
-        result.already = len(rows) - len(new)
+        # a post whose report was erased (MoPI disposal) stays erased
+        erased = {r[0] for r in con.execute(
+            "SELECT target FROM erasures WHERE kind = 'report' AND target IN (SELECT unnest(?::VARCHAR[]))",
+            [[r["report_id"] for r in unique]],
+        ).fetchall()}
+        new = [r for r in unique if r["id"] not in existing and r["report_id"] not in erased]
+        result.erased = sum(r["report_id"] in erased for r in unique)
+        result.already = len(rows) - len(new) - result.erased
         if new:
             keep = {r["report_id"] for r in new}
             session.write_reports(pa.Table.from_pylist([r for r in reports if r["id"] in keep],

@@ -110,6 +110,10 @@ def erase(session: Session, kind: Kind, ids: list[str], reason: str) -> ErasureR
             reports = int(scalar(con.execute(
                 "SELECT count(*) FROM reports WHERE id IN (SELECT id FROM _xl_erase_ids)")))
             con.execute("DELETE FROM reports WHERE id IN (SELECT id FROM _xl_erase_ids)")
+            # an online post's referral holds its evidence snapshot (the post's text)
+            con.execute("DELETE FROM referral_events WHERE referral_id IN "
+                        "(SELECT id FROM referrals WHERE report_id IN (SELECT id FROM _xl_erase_ids))")
+            con.execute("DELETE FROM referrals WHERE report_id IN (SELECT id FROM _xl_erase_ids)")
         else:
             con.execute(
                 """DELETE FROM statements
