@@ -311,7 +311,6 @@ def leads_cmd(
     with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
         session = ws.session(current_user(user), purpose or "online referral")
         rows = leads(session, referral)
-        session.audit("consultation", "online-leads", leads=len(rows))
     if output != OutputFormat.table:
         _json(rows)
         return

@@ -256,7 +256,8 @@ def list_referrals(
     limit: int = 100,
     offset: int = 0,
 ) -> list[Referral]:
-    """Referrals the session may see, highest score first (then newest)."""
+    """Referrals the session may see, highest score first (then newest). Audited as a
+    consultation."""
     if status is not None and status not in STATUSES:
         raise InputError(f"unknown status {status!r}: use one of {', '.join(STATUSES)}", column="status")
     rows = session.sql(
@@ -268,6 +269,7 @@ def list_referrals(
         """,  # noqa: S608  (fixed column list)
         params=[status, status, platform, platform, label, label, campaign, campaign, limit, offset],
     ).fetchall()
+    session.audit("consultation", "online-queue", listed=len(rows), status=status, platform=platform)
     return [_referral(r) for r in rows]
 
 
@@ -448,6 +450,7 @@ def leads(session: Session, rid: str | None = None) -> list[dict[str, Any]]:
         """,
         params=[ref, ref],
     ).fetchall()
+    session.audit("consultation", f"referral:{ref}" if ref else "online-leads", leads=len(rows))
     keys = ("referral_id", "platform", "post_id", "status", "type", "value", "as_written", "entity_id", "schema", "prop",
             "report_id", "report_title", "grading_scheme", "grading", "handling_code", "originator")
     return [dict(zip(keys, r, strict=True)) for r in rows]
