@@ -2,7 +2,8 @@
 
 FtM cleans one value at a time in Python. Ingest therefore cleans each distinct
 (type, hint, raw value) once and joins the result back in SQL: the cost grows with
-the number of distinct values, not rows. Large sets are split across processes.
+the number of distinct values, not rows. Large sets are split across this
+process and a worker process (:func:`crosslink.parallel.run_jobs`, never a fork).
 
 Where FtM cannot clean a value it returns None and would drop it; crosslink keeps
 the raw value and says why (the ``reason`` column), so nothing is lost silently.
@@ -12,12 +13,12 @@ and that happens in SQL.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 
 import pyarrow as pa
 from followthemoney import registry
+
+from crosslink import parallel
 
 __all__ = ["PYTHON_TYPES", "SQL_TYPES", "clean_values", "reason_for"]
 
@@ -29,7 +30,11 @@ PYTHON_TYPES = frozenset(
     {"iban", "phone", "date", "email", "country", "url", "ip", "language", "gender", "number", "address", "topic", "mimetype"}
 )
 
-_PARALLEL_THRESHOLD = 40_000
+#: Below this many distinct values a worker costs more than it saves.
+PARALLEL_THRESHOLD = 40_000
+#: Values per job: small enough to share the work evenly, large enough that the
+#: round trip to a worker (pickling the strings) is noise.
+CHUNK = 10_000
 
 
 def reason_for(type_name: str, hint: str | None) -> str:
@@ -90,19 +95,16 @@ def clean_values(type_name: str, hint: str | None, values: list[str]) -> pa.Tabl
     """Clean distinct raw values of one type: returns (raw, value, reason).
 
     ``value`` is the cleaned form, or the raw input when cleaning failed, in which
-    case ``reason`` says why. O(len(values)) FtM calls, on two processes for big sets.
+    case ``reason`` says why. O(len(values)) FtM calls, on two processes for big sets
+    (this one and a worker).
     """
-    if len(values) >= _PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
-        workers = min(4, os.cpu_count() or 1)
-        size = -(-len(values) // (workers * 4))
-        chunks = [(type_name, hint, values[i : i + size]) for i in range(0, len(values), size)]
-        # fork: workers start at once with FtM already imported (spawn costs about a
-        # second of imports per worker). The children only run FtM's cleaning on the
-        # values they are given and never touch the parent's DuckDB connection, which
-        # is idle while they run; the pages they share with the parent stay shared.
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            cleaned = [v for part in pool.map(_clean_chunk, chunks) for v in part]
+    workers = min(4, os.cpu_count() or 1)
+    if len(values) >= PARALLEL_THRESHOLD and workers > 1:
+        chunks = [(type_name, hint, values[i : i + CHUNK]) for i in range(0, len(values), CHUNK)]
+        parts: list[list[str | None]] = [[] for _ in chunks]
+        for index, part in parallel.run_jobs(_clean_chunk, chunks, workers=workers):
+            parts[index] = part
+        cleaned = [v for part in parts for v in part]
     else:
         cleaned = _clean_chunk((type_name, hint, values))
     reason = reason_for(type_name, hint)
