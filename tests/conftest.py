@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,27 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("shared test data not found at ../shared/data (relative to the repo)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def spark_or_none() -> Iterator[object | None]:
+    """One local Spark session (loopback only) for the whole run, started on first
+    use; None where pyspark or Java is missing."""
+    from crosslink.resolve.spark import spark_available, spark_session
+
+    if spark_available():
+        yield None
+        return
+    session = spark_session()
+    yield session
+    session.stop()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def spark(spark_or_none: object | None) -> object:
+    """The run's Spark session; skips with the reason where Spark cannot run."""
+    if spark_or_none is None:
+        from crosslink.resolve.spark import spark_available
+
+        pytest.skip(spark_available() or "Spark unavailable")
+    return spark_or_none
