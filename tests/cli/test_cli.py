@@ -54,8 +54,11 @@ def test_csv_output_neutralises_formulas(tmp_path):
     mapping.write_text("entities:\n  p: {schema: Person, keys: [id], properties: {name: {column: name}}}\n")
     ws = str(tmp_path / "ws.duckdb")
     assert run("ingest", str(data), "-m", str(mapping), "--grading", "2B", "--handling", "P", "-w", ws).exit_code == 0
-    out = run("entities", "-w", ws, "--format", "csv").stdout
-    assert "'=HYPERLINK" in out and "\n=HYPERLINK" not in out
+    out = run("entities", "-w", ws, "--format", "csv", "--excel-safe").stdout
+    assert "'=HYPERLINK" in out and "\n=HYPERLINK" not in out and ",=HYPERLINK" not in out
+    # Without --excel-safe the CSV is for other tools: values exactly as stored.
+    raw = run("entities", "-w", ws, "--format", "csv").stdout
+    assert ',"=HYPERLINK(""http://evil"")"' in raw
 
 
 def test_audit_verify_reports_an_intact_chain(tmp_path):

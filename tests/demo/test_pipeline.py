@@ -34,8 +34,10 @@ def test_every_edge_and_node_fact_in_the_report_cites_a_graded_report(demo):
     assert payload is not None
     data = json.loads(payload.group(1))
     reports = data["reports"]
-    cited = [e["report"] for n in data["graph"]["nodes"] for e in n["evidence"]]
-    cited += [e["report"] for edge in data["graph"]["edges"] for e in edge["evidence"]]
+    drawn = [n["id"] for n in data["graph"]["nodes"]]
+    assert all(node in data["entities"] for node in drawn)
+    cited = [r for n in drawn for e in data["entities"][n]["evidence"] for r in e["reports"]]
+    cited += [r for edge in data["graph"]["edges"] for e in edge["evidence"] for r in e["reports"]]
     assert cited, "the picture must carry evidence"
     for report_id in cited:
         assert reports[report_id]["grading"] and reports[report_id]["handling"]
@@ -80,3 +82,48 @@ def test_migrants_are_never_in_the_disruption_plan(demo):
 def test_demo_output_paths_are_inside_out(demo):
     for path in (demo.report, demo.analysis, demo.workspace):
         assert Path(path).exists()
+
+
+def test_every_listed_name_opens_its_evidence_drawn_or_not(demo, tmp_path):
+    """Groups, plan and key players list people the picture may not draw: each link opens
+    that person's evidence (in Chromium, clicking every one)."""
+    import shutil
+
+    chromedriver, chromium = shutil.which("chromedriver"), shutil.which("chromium")
+    if not chromedriver or not chromium:
+        pytest.skip("needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    try:
+        driver.get(demo.report.as_uri())
+        result = driver.execute_script(
+            """
+            var errors = [];
+            window.addEventListener('error', function (e) { errors.push(String(e.message)); });
+            var panel = document.getElementById('panel');
+            var links = Array.from(document.querySelectorAll('#groups [data-node], #plan [data-node]'));
+            var bad = [], undrawn = 0;
+            links.forEach(function (link) {
+              var id = link.getAttribute('data-node');
+              try { link.click(); } catch (e) { errors.push(String(e)); }
+              var text = panel.textContent;
+              if (panel.getAttribute('data-selected') !== id || !/Evidence \\((\\d+)\\)/.test(text)
+                  || /Evidence \\(0\\)/.test(text)) bad.push(id);
+              if (text.indexOf('Not drawn in the picture') >= 0) undrawn += 1;
+            });
+            return {links: links.length, bad: bad, undrawn: undrawn, errors: errors};
+            """
+        )
+    finally:
+        driver.quit()
+    assert result["links"] > 50 and result["errors"] == []
+    assert result["bad"] == [], f"{len(result['bad'])} names open no evidence"
+    assert result["undrawn"] > 0  # names the picture does not draw were clicked too

@@ -62,7 +62,7 @@ class WorkspaceBuilder:
             for value in values if isinstance(values, list) else [values]:
                 if prop in ENTITY_PROPS:
                     ptype = "entity"
-                elif prop in ("phone", "callerNumber", "receiverNumber"):
+                elif prop in ("phone", "callerNumber", "receiverNumber", "phoneMentioned"):
                     ptype = "phone"
                 elif prop in ("date", "startDate"):
                     ptype = "date"

@@ -260,6 +260,10 @@ def test_change_between_windows(small_workspace: duckdb.DuckDBPyConnection) -> N
     )
     diff = compare(before, after)
     assert diff["nodes_before"] == 2
-    assert set(diff["nodes_added"]) == {"c4", "p3"}
-    assert ["c4", "p1"] in diff["edges_added"] and ["p2", "p3"] in diff["edges_added"]
+    assert {n["id"] for n in diff["nodes_added"]} == {"c4", "p3"}
+    added = {(e["a"], e["b"]) for e in diff["edges_added"]}
+    assert ("c4", "p1") in added and ("p2", "p3") in added
+    # Captions beside ids: a person reads names, not ids.
+    labels = {e["a"]: e["a_label"] for e in diff["edges_added"]} | {e["b"]: e["b_label"] for e in diff["edges_added"]}
+    assert labels["p1"] == "Alice" and labels["p3"] == "Carol"
     assert diff["edges_removed"] == []

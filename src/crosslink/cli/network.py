@@ -6,9 +6,10 @@ Thin: build the network (from a workspace or any edge-list CSV), call one functi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -37,6 +38,8 @@ from crosslink.network import (
     write_html,
     write_json,
 )
+from crosslink.network.targets import parse_targets
+from crosslink.store.session import Session
 
 network_app = typer.Typer(
     name="network",
@@ -89,6 +92,14 @@ LinkTypeOpt = Annotated[
     list[str] | None,
     typer.Option("--link-type", help=f"Link types to use: {', '.join(LINK_SCHEMATA)}. Repeatable."),
 ]
+TargetsOpt = Annotated[
+    str,
+    typer.Option(
+        "--targets",
+        help="Who a plan or ranking may name: person (default) or person,organisation. "
+        "Documents, notes, reports and selectors are never targets.",
+    ),
+]
 IncludeProtectedOpt = Annotated[
     bool,
     typer.Option(
@@ -120,6 +131,7 @@ def _filter(
     )
 
 
+@contextmanager
 def _load(
     path: Path | None,
     workspace: Path | None,
@@ -132,7 +144,9 @@ def _load(
     flt: NetworkFilter,
     user: str | None,
     purpose: str | None,
-) -> Network:
+) -> Iterator[tuple[Network, Session | None]]:
+    """The network, and the session it was read through (None for a CSV input); the
+    workspace stays open while the caller works, so a report can read its evidence."""
     protected: set[str] | None = None
     if protected_ids is not None:
         if not protected_ids.is_file():
@@ -142,13 +156,15 @@ def _load(
         } - {""}
     if path is not None and path.suffix.lower() in (".csv", ".tsv", ".txt"):
         if matrix:
-            return from_adjacency_csv(path, protected=protected)
+            yield from_adjacency_csv(path, protected=protected), None
+            return
         if not source or not target:
             raise InputError(
                 "an edge list needs --source COL and --target COL (or --matrix)", file=str(path)
             )
         delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-        return from_edge_csv(path, source, target, weight, delimiter=delimiter, protected=protected)
+        yield from_edge_csv(path, source, target, weight, delimiter=delimiter, protected=protected), None
+        return
     from crosslink.store import Clearance, Workspace
 
     ws_path = path if path is not None else workspace_path(workspace)
@@ -158,7 +174,39 @@ def _load(
         )
         session = ws.session(current_user(user), purpose, clearance=clearance)
         session.audit("consultation", "network", filters=flt.describe())
-        return from_workspace(ws.con, flt)
+        yield from_workspace(session.con, flt), session
+
+
+def _write_html(report: dict[str, Any], html: Path, net: Network, session: Session | None,
+                ws_name: str) -> None:
+    """The analyst's full report for a workspace; a summary page for an edge list."""
+    if session is None:
+        write_html(report, html)
+        return
+    from datetime import UTC, datetime
+
+    from crosslink import __version__
+    from crosslink.report import build_report_data, render_report, workspace_overview
+
+    data = build_report_data(session, net, report,
+                             title=f"Network analysis: {ws_name}",
+                             subtitle=f"crosslink · {session.user}")
+    data["overview"] = workspace_overview(session, report)
+    data["version"] = __version__
+    data["generated_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    html.write_text(render_report(data), encoding="utf-8")
+    session.audit("disclosure", str(html), recipient="network report (local file)")
+
+
+def _node_id(net: Network, session: Session | None, text: str) -> str:
+    """An --arrest id: a node id, or a unique prefix of an entity id (workspace input)."""
+    if session is not None:
+        from crosslink.store.ids import canonical_of, find_id
+
+        found = find_id(session, text)
+        if found is not None:
+            return canonical_of(session, found)
+    return text
 
 
 def _progress() -> tuple[Progress, Callable[[str], None]]:
@@ -192,6 +240,7 @@ def analyse_cmd(
     until: UntilOpt = None,
     link_type: LinkTypeOpt = None,
     include_protected: IncludeProtectedOpt = False,
+    targets: TargetsOpt = "person",
     protected_ids: ProtectedOpt = None,
     workspace: WorkspaceOption = None,
     user: UserOption = None,
@@ -199,21 +248,21 @@ def analyse_cmd(
 ) -> None:
     """Groups, centralities, brokers and key players of a workspace or an edge-list CSV."""
     with user_errors():
+        kinds = parse_targets(targets)
         flt = _filter(min_grading, handling, compartment, since, until, link_type)
         bar, say = _progress()
-        with bar:
-            net = _load(
-                path,
-                workspace,
-                source=source,
-                target=target,
-                weight=weight,
-                matrix=matrix,
-                protected_ids=protected_ids,
-                flt=flt,
-                user=user,
-                purpose=purpose,
-            )
+        with bar, _load(
+            path,
+            workspace,
+            source=source,
+            target=target,
+            weight=weight,
+            matrix=matrix,
+            protected_ids=protected_ids,
+            flt=flt,
+            user=user,
+            purpose=purpose,
+        ) as (net, session):
             report = analyse(
                 net,
                 k=k,
@@ -222,19 +271,26 @@ def analyse_cmd(
                 resolution=resolution,
                 top_n=top_n,
                 include_protected=include_protected,
+                targets=kinds,
                 progress=say,
             )
             say("writing the report")
             write_json(report, out)
             if html is not None:
-                write_html(report, html)
+                _write_html(report, html, net, session, (path or workspace_path(workspace)).name)
     s = report["summary"]
     kp = report["key_players"]
+    players = (
+        f"key players ({', '.join(c['label'] for c in kp['chosen'])}) fragment "
+        f"{kp['fragmentation_before']:.3f} -> {kp['fragmentation_after']:.3f}."
+        if kp["chosen"] else "no one to target."
+    )
     console.print(
         f"{s['nodes']:,} nodes, {s['edges']:,} edges, {s['components']:,} components, "
-        f"{s['communities']:,} communities (stability NMI {s['stability_nmi']:.2f}); "
-        f"key players fragment {kp['fragmentation_before']:.3f} -> {kp['fragmentation_after']:.3f}."
+        f"{s['communities']:,} communities (stability NMI {s['stability_nmi']:.2f}); {players}",
+        highlight=False,
     )
+    console.print(report["policy"]["note"], style="dim", highlight=False)
     console.print(f"Report: [bold]{out}[/]" + (f", HTML: [bold]{html}[/]" if html else ""))
 
 
@@ -260,6 +316,7 @@ def disrupt_cmd(
     until: UntilOpt = None,
     link_type: LinkTypeOpt = None,
     include_protected: IncludeProtectedOpt = False,
+    targets: TargetsOpt = "person",
     protected_ids: ProtectedOpt = None,
     workspace: WorkspaceOption = None,
     user: UserOption = None,
@@ -267,35 +324,39 @@ def disrupt_cmd(
 ) -> None:
     """Choose k people whose removal fragments the network most, in arrest order."""
     with user_errors():
+        kinds = parse_targets(targets)
         if k < 0:
             raise InputError("--k must be at least 0")
         flt = _filter(min_grading, handling, compartment, since, until, link_type)
         bar, say = _progress()
-        with bar:
-            net = _load(
-                path,
-                workspace,
-                source=source,
-                target=target,
-                weight=weight,
-                matrix=matrix,
-                protected_ids=protected_ids,
-                flt=flt,
-                user=user,
-                purpose=purpose,
-            )
+        with bar, _load(
+            path,
+            workspace,
+            source=source,
+            target=target,
+            weight=weight,
+            matrix=matrix,
+            protected_ids=protected_ids,
+            flt=flt,
+            user=user,
+            purpose=purpose,
+        ) as (net, session):
+            arrest = [_node_id(net, session, a) for a in arrest or []]
             say("searching for key players")
             plan = disrupt(
                 net,
                 k,
                 include_protected=include_protected,
+                targets=kinds,
                 time_budget=time_budget,
                 arrests=arrest,
             )
             write_json(plan, out)
             if html is not None:
                 write_html(plan, html)
-    if "plan" in plan:
+    if "plan" in plan and not plan["plan"]["chosen"]:
+        console.print(f"No one to target. {plan['policy']['note']}")
+    elif "plan" in plan:
         p = plan["plan"]
         console.print(
             "Arrest order: " + ", ".join(c["label"] for c in p["chosen"]) + "\n"
@@ -309,6 +370,7 @@ def disrupt_cmd(
             f"{w['fragmentation_after']:.3f}; largest component {w['largest_before']} -> "
             f"{w['largest_after']}"
         )
+    console.print(plan["policy"]["note"], style="dim", highlight=False)
     console.print(f"Plan: [bold]{out}[/]")
 
 
@@ -317,6 +379,10 @@ def colocate_cmd(
     out: Annotated[Path, typer.Option("--out", "-o", help="Pairs file (.csv or .json).")],
     window: Annotated[int, typer.Option(help="Minutes within which two sightings count as together.")] = 15,
     min_times: Annotated[int, typer.Option(help="Occasions a pair must be seen together.")] = 2,
+    excel_safe: Annotated[bool, typer.Option(
+        "--excel-safe/--no-excel-safe",
+        help="Guard cells a spreadsheet would run as formulas (on: the CSV is for people).",
+    )] = True,
     min_grading: MinGradingOpt = None,
     handling: HandlingOpt = None,
     compartment: CompartmentOpt = None,
@@ -330,22 +396,29 @@ def colocate_cmd(
     import json
     from datetime import timedelta
 
+    import pyarrow as pa
+
     from crosslink.model.safe import write_csv
     from crosslink.network import colocations, observations_from_workspace
     from crosslink.store import Workspace
+    from crosslink.store.captions import captions
 
     with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
         session = ws.session(current_user(user), purpose or "co-location analysis")
         flt = _filter(min_grading, handling, compartment, since, until, None)
         observations = observations_from_workspace(session.con, flt)
         pairs = colocations(observations, window=timedelta(minutes=window), min_times=min_times)
+        names = captions(session.con, pairs.column("a").to_pylist() + pairs.column("b").to_pylist())
+        for side in ("b", "a"):  # a_label beside a, b_label beside b
+            labels = pa.array([names.get(x, x) for x in pairs.column(side).to_pylist()], pa.string())
+            pairs = pairs.add_column(pairs.column_names.index(side) + 1, f"{side}_label", labels)
         session.audit("consultation", "co-location", sightings=observations.num_rows, pairs=pairs.num_rows)
     rows = pairs.to_pylist()
     if out.suffix.lower() == ".json":
         out.write_text(json.dumps(rows, default=str, ensure_ascii=False, indent=1), encoding="utf-8")
     else:
         with out.open("w", newline="", encoding="utf-8") as handle:
-            write_csv(pairs, handle)
+            write_csv(pairs, handle, excel_safe=excel_safe)
     console.print(f"{observations.num_rows:,} sightings, {len(rows):,} pairs seen together "
                   f"at least {min_times} times within {window} minutes: {out}")
 

@@ -34,6 +34,7 @@ from crosslink.resolve.judgements import (
 )
 from crosslink.resolve.workspace import ENGINES, SCHEMAS, resolve_all
 from crosslink.store import Workspace
+from crosslink.store.ids import resolve_id, short_id
 
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", help="table (for people) or json (for scripts).")
@@ -181,8 +182,8 @@ def _print_pairs(pairs: list[dict[str, Any]], output: OutputFormat) -> None:
         console.print(
             f"[bold]{number}. p={pair['match_probability']:.3f}[/] (weight "
             f"{pair['match_weight']:+.2f}, currently {state})\n"
-            f"   A {pair['a']}  {_describe(pair['left'])}\n"
-            f"   B {pair['b']}  {_describe(pair['right'])}",
+            f"   A {short_id(pair['a'])}  {_describe(pair['left'])}\n"
+            f"   B {short_id(pair['b'])}  {_describe(pair['right'])}",
             highlight=False,
         )
         shown = [c for c in pair["comparisons"] if abs(c["weight"]) > 0.05]
@@ -201,13 +202,13 @@ def _print_clusters(found: list[dict[str, Any]], output: OutputFormat) -> None:
         return
     for number, cluster in enumerate(found, start=1):
         console.print(
-            f"[bold]{number}. {cluster['canonical_id']}[/]  confidence "
+            f"[bold]{number}. {short_id(cluster['canonical_id'])}[/]  confidence "
             f"{cluster['confidence']:.3f}, {cluster['size']} records",
             highlight=False,
         )
         for member in cluster["members"]:
             record = {k: v for k, v in member.items() if k != "id"}
-            console.print(f"   {member['id']}  {_describe(record)}", highlight=False)
+            console.print(f"   {short_id(member['id'])}  {_describe(record)}", highlight=False)
         if cluster["size"] > len(cluster["members"]):
             console.print(f"   [dim]... {cluster['size'] - len(cluster['members'])} more[/]")
     console.print(
@@ -219,8 +220,8 @@ def _print_clusters(found: list[dict[str, Any]], output: OutputFormat) -> None:
 
 @app.command(rich_help_panel="3. Resolution")
 def judge(
-    a: Annotated[str, typer.Argument(help="Entity id or canonical id.")],
-    b: Annotated[str, typer.Argument(help="Entity id or canonical id.")],
+    a: Annotated[str, typer.Argument(help="Entity or canonical id, or a unique prefix of one.")],
+    b: Annotated[str, typer.Argument(help="Entity or canonical id, or a unique prefix of one.")],
     same: Annotated[bool, typer.Option("--same", help="They are the same (forces a merge).")] = False,
     different: Annotated[
         bool, typer.Option("--different", help="They are different (blocks or undoes a merge).")
@@ -239,12 +240,14 @@ def judge(
         raise typer.BadParameter("give exactly one of --same, --different, --unsure")
     with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
         session = ws.session(current_user(user), purpose or "resolution review")
-        result = apply_judgement(session, a, b, chosen[0], reason)
+        result = apply_judgement(session, resolve_id(session, a), resolve_id(session, b),
+                                 chosen[0], reason)
     if output != OutputFormat.table:
         _json(result)
         return
     console.print(
-        f"Recorded [bold]{result['decision']}[/] for {result['a']} / {result['b']} "
+        f"Recorded [bold]{result['decision']}[/] for {short_id(result['a'])} / "
+        f"{short_id(result['b'])} "
         f"(judgement {result['id'][:12]}"
         + (f", supersedes {result['supersedes'][:12]}" if result["supersedes"] else "") + ").",
         highlight=False,
@@ -254,7 +257,7 @@ def judge(
         together = ids[result["a"]] == ids[result["b"]]
         console.print(
             f"Now {'in one cluster' if together else 'in separate clusters'}: "
-            f"{ids[result['a']]} / {ids[result['b']]} "
+            f"{short_id(ids[result['a']])} / {short_id(ids[result['b']])} "
             f"({result['recluster']['changed']} records changed cluster).",
             highlight=False,
         )
@@ -262,8 +265,8 @@ def judge(
 
 @app.command(rich_help_panel="3. Resolution")
 def explain(
-    a: Annotated[str, typer.Argument(help="Entity id or canonical id.")],
-    b: Annotated[str, typer.Argument(help="Entity id or canonical id.")],
+    a: Annotated[str, typer.Argument(help="Entity or canonical id, or a unique prefix of one.")],
+    b: Annotated[str, typer.Argument(help="Entity or canonical id, or a unique prefix of one.")],
     workspace: WorkspaceOption = None,
     user: UserOption = None,
     purpose: PurposeOption = None,
@@ -272,13 +275,14 @@ def explain(
     """Each comparison's match weight for A and B under the trained model."""
     with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
         session = ws.session(current_user(user), purpose or "resolution review")
-        result = explain_pair(session, a, b)
+        result = explain_pair(session, resolve_id(session, a), resolve_id(session, b))
     if output != OutputFormat.table:
         _json(result)
         return
     left, right = result["pair"]
     console.print(
-        f"A {left}  {_describe(result['left'])}\nB {right}  {_describe(result['right'])}",
+        f"A {short_id(left)}  {_describe(result['left'])}\n"
+        f"B {short_id(right)}  {_describe(result['right'])}",
         highlight=False,
     )
     console.print(_comparisons(

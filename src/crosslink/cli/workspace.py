@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 import pyarrow as pa
 import typer
+from rich import box
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -29,7 +30,9 @@ from crosslink.ingest import IngestResult, ReportOptions, ingest_file, load_mapp
 from crosslink.ingest.discover import expand, mapping_for, needs_mapping
 from crosslink.model.safe import write_csv
 from crosslink.store import Workspace, verify
+from crosslink.store.captions import captions
 from crosslink.store.erasure import erase as erase_data
+from crosslink.store.ids import find_id, resolve_id, resolve_report, short_id
 from crosslink.store.lookup import find_selector
 
 
@@ -111,26 +114,48 @@ def ingest(
 
 
 def _print_results(results: list[IngestResult]) -> None:
-    table = Table(title="Ingest", show_lines=False)
-    for name in ("file", "rows", "reports", "entities", "statements", "new", "mentions", "uncleaned", "s"):
-        table.add_column(name, justify="left" if name == "file" else "right")
+    table = Table(title="Ingest", title_justify="left", box=box.SIMPLE, pad_edge=False)
+    for name in ("file", "rows", "reports", "entities", "stmts (new)", "mentions", "uncleaned"):
+        if name == "file":
+            table.add_column(name, overflow="fold", min_width=14)
+        else:
+            table.add_column(name, justify="right", no_wrap=True)
     for r in results:
         if r.skipped:
-            table.add_row(Path(r.file).name, "-", "-", "-", "-", "0", "-", "-", f"{r.seconds:.2f}", style="dim")
+            table.add_row(Path(r.file).name, "-", "-", "-", "- (0)", "-", "-", style="dim")
             continue
         table.add_row(
-            Path(r.file).name, str(r.rows), str(r.reports), str(r.entities), str(r.statements),
-            str(r.new_statements), str(r.mentions), str(r.uncleaned_total), f"{r.seconds:.2f}",
+            Path(r.file).name, f"{r.rows:,}", f"{r.reports:,}", f"{r.entities:,}",
+            f"{r.statements:,} ({r.new_statements:,})", f"{r.mentions:,}", f"{r.uncleaned_total:,}",
         )
     console.print(table)
+    console.print(f"[dim]{len(results)} file(s) in {sum(r.seconds for r in results):.1f} s; "
+                  "stmts: statements stated (new: not already in the workspace); mentions: "
+                  "found in free text.[/]", highlight=False)
     for r in results:
         if r.skipped:
             console.print(f"[dim]{r.file}: already ingested with the same mapping and options; nothing added.[/]")
         for prop, count in r.uncleaned.items():
-            console.print(f"  [yellow]{Path(r.file).name}[/]: {count} {prop} value(s) kept uncleaned (list them: `crosslink entities --uncleaned`)")
+            console.print(f"  [yellow]{Path(r.file).name}[/]: {count} {prop} value(s) kept uncleaned "
+                          "(`crosslink entities --uncleaned`)", highlight=False)
+        for c in r.collisions:
+            rows = "; ".join(" and ".join(str(n) for n in ex[:4]) for ex in c["examples"])  # type: ignore[attr-defined]
+            console.print(
+                f"  [bold yellow]{Path(r.file).name}[/]: {c['colliding_keys']} {c['schema']} key(s) "
+                f"[{', '.join(c['keys'])}] shared by rows with different values (rows {rows}): "  # type: ignore[arg-type]
+                "each became ONE entity. If every row is its own record, key it by row: "
+                f"`keys: [_row]` under `{c['entity']}` in the mapping (docs/mappings.md).",
+                highlight=False,
+            )
 
 
-def _emit(table: pa.Table, output: OutputFormat, title: str) -> None:
+ExcelSafeOption = Annotated[bool, typer.Option(
+    "--excel-safe", help="With --format csv: guard cells a spreadsheet would run as formulas "
+    "(for a file you will open in Excel or LibreOffice; off for CSV read by other tools).",
+)]
+
+
+def _emit(table: pa.Table, output: OutputFormat, title: str, *, excel_safe: bool = False) -> None:
     rows = table.to_pylist()
     if output == OutputFormat.json:
         print(json.dumps(rows, default=str, ensure_ascii=False))
@@ -138,13 +163,19 @@ def _emit(table: pa.Table, output: OutputFormat, title: str) -> None:
         for row in rows:
             print(json.dumps(row, default=str, ensure_ascii=False))
     elif output == OutputFormat.csv:
-        write_csv(table, sys.stdout)
+        # CSV on stdout is for other tools unless --excel-safe: written as stored
+        # (phones E.164, no spreadsheet guard); lists joined with "; ".
+        write_csv(table, sys.stdout, excel_safe=excel_safe)
     else:
-        view = Table(title=title)
+        # For people: short ids (any unique prefix is accepted back), long text folded.
+        view = Table(title=title, title_justify="left", box=box.SIMPLE, pad_edge=False)
         for name in table.column_names:
-            view.add_column(name, overflow="fold")
+            view.add_column(name, overflow="fold", no_wrap=name.endswith("id"))
         for row in rows:
-            view.add_row(*["" if row[c] is None else str(row[c]) for c in table.column_names])
+            view.add_row(*[
+                "" if row[c] is None else short_id(str(row[c])) if c.endswith("id") else str(row[c])
+                for c in table.column_names
+            ])
         console.print(view)
 
 
@@ -159,6 +190,7 @@ def entities(
     user: UserOption = None,
     purpose: PurposeOption = None,
     output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    excel_safe: ExcelSafeOption = False,
 ) -> None:
     """List entities with their names, reports and gradings (or the values kept uncleaned)."""
     with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
@@ -166,11 +198,15 @@ def entities(
         if uncleaned:
             table = session.uncleaned(schema=schema, limit=limit)
             title = "Values kept uncleaned"
+            if output == OutputFormat.table:
+                session.audit("consultation", "entities", uncleaned=True, rows=table.num_rows)
+                _show_uncleaned(table)
+                return
         else:
             table = session.entities(schema=schema, name=name, grading=grading, limit=limit)
             title = "Entities"
         session.audit("consultation", "entities", schema=schema, name=name, uncleaned=uncleaned, rows=table.num_rows)
-    _emit(table, output, title)
+    _emit(table, output, title, excel_safe=excel_safe)
 
 
 @app.command(rich_help_panel="1. Workspace")
@@ -180,18 +216,92 @@ def show(
     user: UserOption = None,
     purpose: PurposeOption = None,
     output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    excel_safe: ExcelSafeOption = False,
 ) -> None:
     """Every value about an entity, with the reports that state it, their grading and handling code."""
     with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
         session = ws.session(current_user(user), purpose)
-        table = session.statements_for(key)
-        title = f"Entity {key}"
-        if table.num_rows == 0:
+        entity_id = find_id(session, key)
+        table = session.statements_for(entity_id) if entity_id else pa.table({})
+        selector = table.num_rows == 0
+        if selector:
             table = find_selector(session, key)
-            title = f"Reports and entities stating {key}"
         if table.num_rows == 0:
             raise InputError(f"no entity or selector {key!r} in the workspace (or none you may see)")
-    _emit(table, output, title)
+        names = captions(session.con, sorted(set(table.column("entity_id").to_pylist())))
+    if output != OutputFormat.table:
+        _emit(table.append_column("caption", pa.array(
+            [names.get(e) for e in table.column("entity_id").to_pylist()], pa.string())), output, "",
+            excel_safe=excel_safe)
+    elif selector:
+        _show_selector(table, names, key)
+    else:
+        _show_entity(table, names, entity_id or key)
+
+
+def _show_uncleaned(table: pa.Table) -> None:
+    """Each value kept as written, why, and where it came from: fits 80 columns."""
+    view = Table(title="Values kept uncleaned", title_justify="left", box=box.SIMPLE, pad_edge=False)
+    view.add_column("entity", no_wrap=True)
+    view.add_column("value", overflow="fold", ratio=1)
+    view.add_column("why", overflow="fold", ratio=2)
+    view.add_column("from", overflow="fold", ratio=1)
+    for r in table.to_pylist():
+        where = f"{short_id(str(r['entity_id']))}\n[dim]{r['schema']}.{r['prop']}[/]"
+        source = f"{r.get('report_title') or ''}\n[dim]{Path(str(r['source_file'])).name if r.get('source_file') else ''}[/]"
+        view.add_row(where, str(r["value"]), str(r["reason"]), source)
+    console.print(view)
+    if not table.num_rows:
+        console.print("No values kept uncleaned.")
+
+
+def _source(row: dict[str, object]) -> str:
+    """One citation on one line: report, originator, grading (scheme), handling code."""
+    grading = f"{row.get('grading') or '?'}"
+    handling = str(row.get("handling_code") or "?")
+    if row.get("handling_conditions"):
+        handling += f" ({row['handling_conditions']})"
+    parts = [str(row.get("report_title") or row.get("report_id")), str(row.get("originator") or "?"),
+             grading, handling]
+    return " · ".join(parts)
+
+
+def _show_entity(table: pa.Table, names: dict[str, str], entity_id: str) -> None:
+    """Every value once, with every report that states it: fits an 80-column terminal."""
+    rows = table.to_pylist()
+    members = sorted({str(r["entity_id"]) for r in rows})
+    reports = {r["report_id"] for r in rows}
+    schema = rows[0]["schema"]
+    console.print(
+        f"[bold]{names.get(entity_id) or names.get(members[0], entity_id)}[/]  {schema}  "
+        f"{short_id(entity_id)}  ({len(members)} record{'s' if len(members) != 1 else ''}, "
+        f"{len(reports)} report{'s' if len(reports) != 1 else ''})",
+        highlight=False,
+    )
+    view = Table(box=box.SIMPLE, show_header=True, pad_edge=False)
+    view.add_column("property", no_wrap=True, style="dim")
+    view.add_column("value", overflow="fold", ratio=2)
+    view.add_column("sources: report · originator · grading · handling", overflow="fold", ratio=3)
+    grouped: dict[tuple[str, str], list[dict[str, object]]] = {}
+    for r in rows:
+        grouped.setdefault((str(r["prop"]), str(r["value"])), []).append(r)
+    for (prop, value), items in grouped.items():
+        shown = value + (f"  [yellow](kept uncleaned: {items[0]['reason']})[/]" if items[0].get("reason") else "")
+        view.add_row(prop, shown, "\n".join(dict.fromkeys(_source(i) for i in items)))
+    console.print(view)
+
+
+def _show_selector(table: pa.Table, names: dict[str, str], key: str) -> None:
+    rows = table.to_pylist()
+    console.print(f"[bold]{key}[/]: stated {len(rows)} time(s)", highlight=False)
+    view = Table(box=box.SIMPLE, pad_edge=False)
+    view.add_column("who / what", overflow="fold", ratio=2)
+    view.add_column("as", no_wrap=True, style="dim")
+    view.add_column("report · originator · grading · handling", overflow="fold", ratio=3)
+    for r in rows:
+        who = f"{names.get(str(r['entity_id']), '?')} ({r['schema']} {short_id(str(r['entity_id']))})"
+        view.add_row(who, f"{r['prop']} {r['value']}", _source(r))
+    console.print(view)
 
 
 @app.command(rich_help_panel="1. Workspace")
@@ -219,8 +329,8 @@ def audit(
 
 @app.command(rich_help_panel="1. Workspace")
 def erase(
-    report: Annotated[list[str] | None, typer.Option("--report", help="Report id to erase (repeatable).")] = None,
-    entity: Annotated[list[str] | None, typer.Option("--entity", help="Entity id to erase (repeatable).")] = None,
+    report: Annotated[list[str] | None, typer.Option("--report", help="Report to erase: id, id prefix or title (repeatable).")] = None,
+    entity: Annotated[list[str] | None, typer.Option("--entity", help="Entity to erase: id or unique prefix (repeatable).")] = None,
     reason: Annotated[str, typer.Option(help="The review decision or order this carries out.")] = "",
     workspace: WorkspaceOption = None,
     user: UserOption = None,
@@ -234,7 +344,9 @@ def erase(
         kind: Literal["report", "entity"] = "report" if report else "entity"
         with Workspace.open(workspace_path(workspace)) as ws:
             session = ws.session(current_user(user), purpose or "erasure")
-            result = erase_data(session, kind, list(report or entity or []), reason)
+            targets = ([resolve_report(session, r) for r in report or []] if kind == "report"
+                       else [resolve_id(session, e) for e in entity or []])
+            result = erase_data(session, kind, targets, reason)
     if output == OutputFormat.json:
         print(json.dumps(result.__dict__, default=str))
         return

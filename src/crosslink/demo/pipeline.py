@@ -18,11 +18,10 @@ from typing import Any
 
 from crosslink import __version__
 from crosslink.demo.evaluate import evaluate
-from crosslink.demo.html import render_report
-from crosslink.demo.report_data import build_report_data
 from crosslink.ingest import ingest_file, load_mapping
 from crosslink.ingest.discover import expand, mapping_for
 from crosslink.network import analyse, from_workspace
+from crosslink.report import build_report_data, render_report, workspace_overview
 from crosslink.simulate import simulate
 from crosslink.store import Workspace
 
@@ -145,34 +144,16 @@ def _overview(
     analysis: dict[str, Any],
     stages: list[tuple[str, float]],
 ) -> dict[str, Any]:
-    sources = session.con.sql(
-        """
-        SELECT coalesce(r.originator, '(none)'), any_value(r.originator_kind),
-               string_agg(DISTINCT r.grading_scheme, ', '), count(DISTINCT r.id), count(s.id)
-        FROM visible_reports r LEFT JOIN visible_statements s ON s.report_id = r.id
-        GROUP BY 1 ORDER BY 4 DESC
-        """
-    ).fetchall()
-    cards = [
-        ("source files", len(meta.get("records", [])) or len(sources)),
-        ("reports", f"{summary['reports']:,}"),
-        ("records", f"{meta.get('total_records', 0):,}"),
-        ("statements", f"{summary['statements']:,}"),
-        ("entities", f"{summary['entities']:,}"),
-        ("from free text", f"{mentions:,}"),
-        ("values kept uncleaned", f"{summary['uncleaned']:,}"),
-        ("people after resolution", f"{resolution.get('clusters', 0):,}"),
+    """The workspace overview plus what only a simulated run knows."""
+    overview = workspace_overview(session, analysis, stages=stages, extra_cards=[
         ("merges", f"{resolution.get('merged_records', 0):,}"),
         ("vehicles, accounts, vessels merged", f"{sum(resolution.get('things', {}).values()):,}"),
         ("pairs awaiting review", f"{resolution.get('review', 0):,}"),
-        ("groups found", f"{analysis['summary']['communities']:,}"),
-        ("network nodes / links", f"{analysis['summary']['nodes']:,} / {analysis['summary']['edges']:,}"),
+    ])
+    overview["cards"] = [
+        ("source files", len(meta.get("records", [])) or len(overview["sources"])),
+        ("records", f"{meta.get('total_records', 0):,}"),
+        ("from free text", f"{mentions:,}"),
+        *overview["cards"],
     ]
-    return {
-        "cards": cards,
-        "sources": [
-            {"originator": o, "kind": k, "scheme": s, "reports": f"{n:,}", "statements": f"{m:,}"}
-            for o, k, s, n, m in sources
-        ],
-        "stages": stages,
-    }
+    return overview

@@ -77,6 +77,11 @@ class PropSpec:
     country: str | None = None
 
 
+#: A key that is the row itself (file name and row number): for files where every row
+#: is its own record (call records, payments) and no column identifies it.
+ROW_KEY = "_row"
+
+
 @dataclass(frozen=True)
 class EntitySpec:
     name: str
@@ -98,7 +103,7 @@ class Mapping:
         """Every column the mapping reads: checked against the file's header."""
         cols = {f.column for f in self.report.values() if f.column}
         for entity in self.entities:
-            cols.update(entity.keys)
+            cols.update(k for k in entity.keys if k != ROW_KEY)
             for prop in entity.properties:
                 cols.update(prop.columns)
         return cols

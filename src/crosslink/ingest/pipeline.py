@@ -22,11 +22,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+from followthemoney import model
 
 from crosslink.errors import InputError
 from crosslink.ingest.clean import PYTHON_TYPES, clean_values
-from crosslink.ingest.mapping import EntitySpec, Mapping, PropSpec
-from crosslink.ingest.readers import detect_format, load_rows
+from crosslink.ingest.mapping import ROW_KEY, EntitySpec, Mapping, PropSpec
+from crosslink.ingest.readers import ROW_COLUMN, detect_format, load_rows
 from crosslink.ingest.reports import ReportOptions, build_reports, merged_fields
 from crosslink.model.report import make_id
 from crosslink.store.session import Session
@@ -49,6 +50,8 @@ class IngestResult:
     statements: int = 0
     new_statements: int = 0
     uncleaned: dict[str, int] = field(default_factory=dict)
+    #: keys shared by rows with different values (see :func:`key_collisions`)
+    collisions: list[dict[str, object]] = field(default_factory=list)
     mentions: int = 0
     skipped: bool = False
     seconds: float = 0.0
@@ -76,14 +79,25 @@ def _cell(column: str) -> str:
     return f"nullif(trim({_q(column)}), '')"
 
 
-def _entity_id_expr(entity: EntitySpec, dataset: str, params: list[object]) -> str:
+def _entity_id_expr(entity: EntitySpec, dataset: str, params: list[object], file_name: str) -> str:
     """make_id(dataset, schema, *keys), or NULL when every key cell is blank.
 
     Keyed by schema (not the mapping's local entity name) so that two files of one
     dataset that key a Person by the same nominal number describe the same entity.
+    The key ``_row`` is the file's name and the row number (see ROW_KEY).
     """
-    keys = [_cell(k) for k in entity.keys]
+    keys: list[str] = []
+    key_params: list[object] = []
+    for k in entity.keys:
+        if k == ROW_KEY:
+            key_params.append(file_name)
+            keys.append(f"concat(?::VARCHAR, ':', {ROW_COLUMN})")
+        else:
+            keys.append(_cell(k))
+    # Each key expression appears twice (the blank check, then the hash): so do its parameters.
+    params.extend(key_params)
     params.extend([dataset, entity.schema])
+    params.extend(key_params)
     parts = ", ".join(f"chr(31), coalesce({k}, '')" for k in keys)
     return (
         f"CASE WHEN coalesce({', '.join(keys)}) IS NULL THEN NULL "
@@ -111,18 +125,58 @@ def _hint(prop: PropSpec, options: ReportOptions) -> str | None:
     return None
 
 
-def _add_entity_ids(con: duckdb.DuckDBPyConnection, mapping: Mapping, rows_table: str) -> None:
+def _add_entity_ids(
+    con: duckdb.DuckDBPyConnection, mapping: Mapping, rows_table: str, file_name: str
+) -> None:
     """Compute each mapped entity's id once per row, as column ``_eid_<n>``."""
     # One pass that rewrites the table (DuckDB's UPDATE of a whole column is slower).
     params: list[object] = []
     exprs = [
-        f"{_entity_id_expr(entity, mapping.dataset, params)} AS _eid_{index}"
+        f"{_entity_id_expr(entity, mapping.dataset, params, file_name)} AS _eid_{index}"
         for index, entity in enumerate(mapping.entities)
     ]
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {rows_table} AS SELECT *, {', '.join(exprs)} FROM {rows_table}",  # noqa: S608
         params,
     )
+
+
+def key_collisions(
+    con: duckdb.DuckDBPyConnection, mapping: Mapping, rows_table: str, *, examples: int = 3
+) -> list[dict[str, object]]:
+    """Rows that share a key but state different values, for entities where each row is
+    a record of its own (calls, payments, trips: FtM's Interval schemata).
+
+    Rows with one key become one entity: for a person keyed by a nominal number that is
+    the point, but two different calls keyed by (caller, receiver, minute) would become
+    one call and a fact would be lost. The ingest still goes ahead (the statements of
+    both rows are kept on the one entity); the summary warns with the rows and says how
+    to key by row (``keys: [_row]``). One GROUP BY per such entity: O(rows).
+    """
+    found: list[dict[str, object]] = []
+    for index, entity in enumerate(mapping.entities):
+        schema = model.get(entity.schema)
+        if ROW_KEY in entity.keys or schema is None or not schema.is_a("Interval"):
+            continue
+        cells = [_cell(c) for prop in entity.properties for c in prop.columns]
+        if not cells:
+            continue
+        signature = f"concat_ws(chr(31), {', '.join(f'coalesce({c}, chr(0))' for c in cells)})"
+        rows = con.execute(
+            f"""
+            SELECT count(*) OVER () AS keys, list(_row ORDER BY _row) AS rows
+            FROM {rows_table} WHERE _eid_{index} IS NOT NULL
+            GROUP BY _eid_{index} HAVING count(DISTINCT {signature}) > 1
+            ORDER BY min(_row) LIMIT ?
+            """,  # noqa: S608  (our own table and quoted column names)
+            [examples],
+        ).fetchall()
+        if rows:
+            found.append({
+                "entity": entity.name, "schema": entity.schema, "keys": list(entity.keys),
+                "colliding_keys": int(rows[0][0]), "examples": [list(r[1]) for r in rows],
+            })
+    return found
 
 
 def _repeated_entities(con: duckdb.DuckDBPyConnection, mapping: Mapping, rows_table: str) -> set[int]:
@@ -375,7 +429,8 @@ def ingest_rows(
             source_sha256=sha, dataset=dataset, ingest_id=ingest_id,
         )
         say("mapping")
-        _add_entity_ids(con, mapping, "_rows")
+        _add_entity_ids(con, mapping, "_rows", path.name)
+        result.collisions = key_collisions(con, mapping, "_rows")
         # The same fact stated by many rows of one report (a van on every row of a
         # file-level report) is one statement: drop exact repeats before cleaning.
         sql, params = _raw_statements_sql(mapping, options, "_rows", _repeated_entities(con, mapping, "_rows"))

@@ -13,32 +13,27 @@ from typing import Any
 
 import numpy as np
 
+from crosslink.errors import InputError
 from crosslink.network.brokerage import ROLES, brokerage
 from crosslink.network.centrality import betweenness, degree, pagerank, top
 from crosslink.network.communities import LARGE_GRAPH, communities, components
-from crosslink.network.filters import PROTECTED_ROLES
-from crosslink.network.graph import Network
+from crosslink.network.graph import Network, empty_network_message
 from crosslink.network.keyplayer import Disruption, key_players
+from crosslink.network.targets import DEFAULT_TARGETS, target_mask, targeting_policy
 
 __all__ = ["analyse", "disrupt", "disruption_dict"]
 
 Progress = Callable[[str], None]
 
 
-def _policy(net: Network, include_protected: bool) -> dict[str, Any]:
-    excluded = int((~net.targetable()).sum())
-    return {
-        "protected_roles": sorted(PROTECTED_ROLES),
-        "protected_excluded_from_targeting": not include_protected,
-        "nodes_not_targetable": excluded,
-        "note": (
-            "People recorded as migrant, victim or witness (and shared-selector nodes) stay "
-            "in the network but are left out of centrality rankings, brokerage rankings and "
-            "key-player selection."
-            if not include_protected
-            else "Protected roles were INCLUDED in targeting on the analyst's request."
-        ),
-    }
+def _policy(net: Network, include_protected: bool, targets: frozenset[str]) -> dict[str, Any]:
+    return targeting_policy(net, targets, include_protected=include_protected)
+
+
+def _require_edges(net: Network) -> None:
+    """An empty network is the data's answer, not a crash: say what was found instead."""
+    if net.m == 0:
+        raise InputError(empty_network_message(net))
 
 
 def _ranking(net: Network, scores: np.ndarray, mask: np.ndarray, k: int) -> list[dict[str, Any]]:
@@ -93,6 +88,7 @@ def analyse(
     resolution: float = 1.0,
     top_n: int = 50,
     include_protected: bool = False,
+    targets: frozenset[str] = DEFAULT_TARGETS,
     keyplayer_budget: float = 30.0,
     with_evidence: bool = True,
     progress: Progress | None = None,
@@ -115,7 +111,8 @@ def analyse(
 
     net.graph()
     lap("graph")
-    mask = net.targetable() if not include_protected else np.ones(net.n, bool)
+    _require_edges(net)
+    mask = target_mask(net, targets, include_protected=include_protected)
     say("components")
     comp = components(net)
     sizes = np.bincount(comp) if comp.size else np.zeros(0, dtype=np.int64)
@@ -136,7 +133,8 @@ def analyse(
     lap("brokerage")
     say("key players")
     plan = key_players(
-        net, k, include_protected=include_protected, betweenness=btw, time_budget=keyplayer_budget
+        net, k, include_protected=include_protected, targets=targets, betweenness=btw,
+        time_budget=keyplayer_budget,
     )
     lap("key_players")
     ids = net.ids
@@ -145,7 +143,7 @@ def analyse(
         "report": "crosslink network analysis",
         "version": 1,
         "provenance": net.provenance,
-        "policy": _policy(net, include_protected),
+        "policy": _policy(net, include_protected, targets),
         "summary": {
             "nodes": net.n,
             "edges": net.m,
@@ -220,21 +218,25 @@ def disrupt(
     k: int,
     *,
     include_protected: bool = False,
+    targets: frozenset[str] = DEFAULT_TARGETS,
     time_budget: float = 60.0,
     arrests: list[str] | None = None,
 ) -> dict[str, Any]:
     """A disruption plan for k people, or the effect of a given arrest list ("what if")."""
     from crosslink.network.keyplayer import what_if
 
+    _require_edges(net)
     out: dict[str, Any] = {
         "report": "crosslink disruption plan",
         "version": 1,
         "provenance": net.provenance,
-        "policy": _policy(net, include_protected),
+        "policy": _policy(net, include_protected, targets),
     }
     if arrests:
         out["what_if"] = what_if(net, [net.index(a) for a in arrests])
     if k > 0:
-        plan = key_players(net, k, include_protected=include_protected, time_budget=time_budget)
+        plan = key_players(
+            net, k, include_protected=include_protected, targets=targets, time_budget=time_budget
+        )
         out["plan"] = disruption_dict(net, plan)
     return out

@@ -44,16 +44,26 @@ def compare(before: Network, after: Network, *, top: int = 20, seeds: int = 3) -
         pos_b = {x: i for i, x in enumerate(ids_b.tolist())}
         pos_a = {x: i for i, x in enumerate(ids_a.tolist())}
         agreement = nmi(cb[[pos_b[c] for c in common]], ca[[pos_a[c] for c in common]])
+    # Every id travels with the name a person reads (the later window's caption first).
+    label = dict(zip(ids_b.tolist(), before.nodes.column("label").to_pylist(), strict=True))
+    label.update(zip(ids_a.tolist(), after.nodes.column("label").to_pylist(), strict=True))
+
+    def node(i: str) -> dict[str, Any]:
+        return {"id": i, "label": label.get(i) or i}
+
+    def edge(p: tuple[str, str]) -> dict[str, Any]:
+        return {"a": p[0], "a_label": label.get(p[0]) or p[0], "b": p[1], "b_label": label.get(p[1]) or p[1]}
+
     return {
         "nodes_before": before.n,
         "nodes_after": after.n,
         "edges_before": before.m,
         "edges_after": after.m,
-        "nodes_added": sorted(set_a - set_b),
-        "nodes_removed": sorted(set_b - set_a),
-        "edges_added": [list(p) for p in sorted(ea - eb)],
-        "edges_removed": [list(p) for p in sorted(eb - ea)],
-        "degree_rising": [{"id": i, "change": int(d)} for i, d in rising if d > 0],
-        "degree_falling": [{"id": i, "change": int(d)} for i, d in falling if d < 0],
+        "nodes_added": [node(i) for i in sorted(set_a - set_b)],
+        "nodes_removed": [node(i) for i in sorted(set_b - set_a)],
+        "edges_added": [edge(p) for p in sorted(ea - eb)],
+        "edges_removed": [edge(p) for p in sorted(eb - ea)],
+        "degree_rising": [{**node(i), "change": int(d)} for i, d in rising if d > 0],
+        "degree_falling": [{**node(i), "change": int(d)} for i, d in falling if d < 0],
         "community_agreement_nmi": agreement,
     }

@@ -29,6 +29,7 @@ import pyarrow.csv as pacsv
 
 from crosslink.errors import InputError
 from crosslink.network.filters import PROTECTED_ROLES, NetworkFilter, grading_passes
+from crosslink.store.captions import caption_sql, register_caption_props
 
 if TYPE_CHECKING:
     import duckdb
@@ -89,8 +90,12 @@ class Network:
         return np.asarray(self.edges.column("weight").to_numpy(), dtype=np.float64)
 
     def targetable(self) -> np.ndarray:
-        """Boolean mask: may this node be proposed as a target (not migrant/victim/witness)?"""
-        return np.asarray(self.nodes.column("targetable").to_numpy(zero_copy_only=False), bool)
+        """Boolean mask: may this node be proposed as a target by default? People (or an
+        edge list's nodes) not recorded as migrant, victim or witness; never documents,
+        selectors or things (see :mod:`crosslink.network.targets`)."""
+        from crosslink.network.targets import target_mask
+
+        return target_mask(self)
 
     def graph(self) -> ig.Graph:
         """The undirected, weighted igraph graph (built once, O(n + m))."""
@@ -338,7 +343,9 @@ link_ends AS (
   JOIN roles ro ON ro.schema = s.schema AND ro.prop = s.prop
   LEFT JOIN canon cl ON cl.entity_id = s.entity_id
   LEFT JOIN canon ce ON ce.entity_id = s.value AND s.prop_type = 'entity'
-  WHERE s.reason IS NULL AND list_contains($link_types, s.schema)
+  -- A number kept uncleaned (a subscriber id in a callerNumber column) still identifies
+  -- one end of the call: it becomes a node with the value as written.
+  WHERE list_contains($link_types, s.schema)
   QUALIFY ro.pref = min(ro.pref) OVER (PARTITION BY link_id, ro.side)
 ),
 link_meta AS (
@@ -449,6 +456,9 @@ def from_workspace(con: duckdb.DuckDBPyConnection, flt: NetworkFilter | None = N
         raise InputError(f"cannot build the network from this workspace: {exc}") from None
     n_reports = con.execute("SELECT count(*) FROM visible_reports").fetchall()
     n_ok = con.execute(_REPORTS_COUNT_SQL, report_params).fetchall()
+    by_schema = con.execute(
+        "SELECT schema, count(DISTINCT entity_id) FROM visible_statements GROUP BY 1 ORDER BY 2 DESC, 1"
+    ).fetchall()
     return _from_arc_table(
         con,
         arcs_tbl,
@@ -457,7 +467,26 @@ def from_workspace(con: duckdb.DuckDBPyConnection, flt: NetworkFilter | None = N
             "filters": flt.describe(),
             "reports_total": n_reports[0][0],
             "reports_used": n_ok[0][0],
+            "entities_by_schema": {str(k): int(v) for k, v in by_schema},
         },
+    )
+
+
+def empty_network_message(net: Network) -> str:
+    """Why a network has no links, and what would give it some: for an analyst, not a trace."""
+    prov = net.provenance
+    held = prov.get("entities_by_schema") or {}
+    listed = ", ".join(f"{n:,} {k}" for k, n in list(held.items())[:8]) or "no entities"
+    if prov.get("source") != "workspace":
+        return f"the network is empty: {prov.get('file', 'the input')} has no rows with both ends"
+    used, total = prov.get("reports_used", 0), prov.get("reports_total", 0)
+    return (
+        f"the network is empty: no links between entities in the {used:,} of {total:,} reports "
+        "you may see with these filters. Links come from Call, Payment, Associate, Family, "
+        "UnknownLink, Membership, Ownership and Trip entities, and from phones, e-mails, IBANs, "
+        f"plates and usernames that two or more entities share. The workspace holds {listed}. "
+        "Map the file's parties as entities (e.g. Call.caller: {entity: caller}) or as phones "
+        "(Call.callerNumber), see docs/mappings.md"
     )
 
 
@@ -521,29 +550,40 @@ def _node_attributes(con: duckdb.DuckDBPyConnection, ids: pa.Array, is_sel: np.n
 
     local_ids = pa.table({"id": ids, "pos": pa.array(np.arange(len(ids), dtype=np.int64))})
     con.register("xl_network_node_ids", local_ids)
+    register_caption_props(con)
     try:
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP VIEW xl_network_members AS
+            SELECT n.id AS key, coalesce(c.entity_id, n.id) AS entity_id
+            FROM xl_network_node_ids n LEFT JOIN canonical c ON c.canonical_id = n.id
+            UNION SELECT n.id, n.id FROM xl_network_node_ids n
+            """
+        )
         attrs = con.sql(
-            """
-            WITH members AS (
-              SELECT n.id, n.pos, coalesce(c.entity_id, n.id) AS entity_id
-              FROM xl_network_node_ids n LEFT JOIN canonical c ON c.canonical_id = n.id
-              UNION SELECT n.id, n.pos, n.id FROM xl_network_node_ids n
+            f"""
+            WITH cap AS ({caption_sql("xl_network_members")}),
+            role AS (
+              SELECT m.key,
+                     coalesce(list_sort(list_distinct(list(s.value) FILTER (WHERE s.prop = 'x:role'))), [])
+                       AS roles
+              FROM xl_network_members m LEFT JOIN visible_statements s ON s.entity_id = m.entity_id
+              GROUP BY m.key
             )
-            SELECT m.pos,
-                   min(CASE WHEN s.prop = 'name' THEN s.value END) AS label,
-                   mode(s.schema) AS schema,
-                   coalesce(list_sort(list_distinct(list(s.value) FILTER (WHERE s.prop = 'x:role'))), [])
-                     AS roles
-            FROM members m LEFT JOIN visible_statements s ON s.entity_id = m.entity_id
-            GROUP BY m.pos ORDER BY m.pos
-            """
+            SELECT n.pos, cap.caption AS label, cap.schema, coalesce(role.roles, []) AS roles
+            FROM xl_network_node_ids n LEFT JOIN cap ON cap.key = n.id
+            LEFT JOIN role ON role.key = n.id
+            ORDER BY n.pos
+            """  # noqa: S608  (our own relation names)
         ).to_arrow_table()
     except duckdb.Error as exc:
         raise InputError(f"cannot read node attributes from the workspace: {exc}") from None
     finally:
+        con.execute("DROP VIEW IF EXISTS xl_network_members")
         con.unregister("xl_network_node_ids")
-    label = pc.coalesce(attrs.column("label"), ids)
     sel_types = pc.list_element(pc.split_pattern(ids, ":", max_splits=1), 0)
+    sel_values = pc.replace_substring_regex(ids, "^[^:]*:", "", max_replacements=1)
+    label = pc.if_else(pa.array(is_sel), sel_values, pc.coalesce(attrs.column("label"), ids))
     schema = pc.if_else(
         pa.array(is_sel),
         pc.binary_join_element_wise("Selector", sel_types, ":"),

@@ -19,8 +19,9 @@ On top of that primitive:
    best replacement; accept while fragmentation strictly improves (and time remains).
 
 The best set over all starts is returned, so the plan never fragments less than the
-top-degree or top-betweenness sets. Nodes whose role is migrant, victim or witness (and
-selector nodes) stay in the graph but are never chosen unless the caller allows it.
+top-degree or top-betweenness sets. Only people are chosen (organisations when the caller
+asks, see :mod:`crosslink.network.targets`); people whose role is migrant, victim or
+witness stay in the graph but are never chosen unless the caller allows it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import numpy as np
 from crosslink.network.centrality import betweenness as betweenness_scores
 from crosslink.network.centrality import top
 from crosslink.network.graph import Network
+from crosslink.network.targets import DEFAULT_TARGETS, target_mask
 
 __all__ = [
     "Disruption",
@@ -222,6 +224,7 @@ def key_players(
     k: int,
     *,
     include_protected: bool = False,
+    targets: frozenset[str] = DEFAULT_TARGETS,
     betweenness: np.ndarray | None = None,
     random_starts: int = 3,
     time_budget: float = 60.0,
@@ -236,9 +239,8 @@ def key_players(
     g = net.graph()
     n = net.n
     deadline = time.monotonic() + time_budget
-    allowed = np.ones(n, dtype=bool) if include_protected else net.targetable().copy()
-    if include_protected:
-        allowed &= ~_selector_mask(net)
+    # People only (organisations when asked): never documents, notes or selectors.
+    allowed = target_mask(net, targets, include_protected=include_protected)
     excluded = int(n - allowed.sum())
     k = max(0, min(k, int(allowed.sum())))
     deg = np.asarray(g.degree(), dtype=np.float64)
@@ -277,7 +279,7 @@ def key_players(
     rng = np.random.default_rng(seed)
     pool = np.flatnonzero(allowed & (deg > 0))
     for r in range(random_starts if n <= 5000 else 0):
-        if pool.size >= k:
+        if k > 0 and pool.size >= k and deg[pool].sum() > 0:
             p = deg[pool] / deg[pool].sum()
             starts[f"random-{r}"] = [int(x) for x in rng.choice(pool, k, replace=False, p=p)]
     best_set: list[int] = []
@@ -303,11 +305,6 @@ def key_players(
         starts=list(starts),
         complete=complete,
     )
-
-
-def _selector_mask(net: Network) -> np.ndarray:
-    schema = net.nodes.column("schema").to_pylist()
-    return np.array([bool(s) and str(s).startswith("Selector") for s in schema], dtype=bool)
 
 
 def what_if(net: Network, removed: Sequence[int]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The analyst's report: one self-contained HTML file that opens offline.
+"""The analyst's report: one self-contained HTML file that opens offline, for any workspace.
 
 Static sections are rendered here with every data value escaped
 (:func:`crosslink.model.safe.html_text`); the interactive network is drawn by
@@ -24,7 +24,7 @@ PALETTE = [
 
 
 def _asset(name: str) -> str:
-    return (resources.files("crosslink.demo") / "assets" / name).read_text(encoding="utf-8")
+    return (resources.files("crosslink.report") / "assets" / name).read_text(encoding="utf-8")
 
 
 def _vis_js() -> str:
@@ -52,14 +52,27 @@ def _cite(reports: dict[str, dict[str, Any]], report_id: str | None) -> str:
     )
 
 
+def _cites(reports: dict[str, dict[str, Any]], report_ids: list[str] | None, shown: int = 3) -> str:
+    """Every report behind a fact, one a line (the first few; the rest counted)."""
+    ids = list(report_ids or [])
+    lines = "<br>".join(_cite(reports, r) for r in ids[:shown])
+    more = f'<br><span class="note">and {len(ids) - shown} more reports</span>' if len(ids) > shown else ""
+    return lines + more
+
+
+def _name(entity_id: str | None, label: str) -> str:
+    """A name that opens its evidence (any listed entity), or plain text."""
+    if entity_id:
+        return f'<a href="#network" data-node="{h(entity_id)}">{h(label)}</a>'
+    return h(label)
+
+
 def _person(member: dict[str, Any]) -> str:
-    role = member.get("role") or "unknown"
+    role = member.get("role")
     protected = " protected" if member.get("protected") else ""
+    badge = f' <span class="role{protected}">{h(role)}</span>' if role else ""
     kp = ' <span class="kp">key player</span>' if member.get("key_player") else ""
-    return (
-        f'<a href="#network" data-node="{h(member["id"])}">{h(member["label"])}</a> '
-        f'<span class="role{protected}">{h(role)}</span>{kp}'
-    )
+    return f'{_name(member["id"], member["label"])}{badge}{kp}'
 
 
 def _overview(data: dict[str, Any]) -> str:
@@ -79,7 +92,7 @@ def _overview(data: dict[str, Any]) -> str:
 <h3>Sources ingested</h3>
 <table class="data"><thead><tr><th>Originator</th><th>Kind</th><th>Grading scheme</th>
 <th>Reports</th><th>Statements</th></tr></thead><tbody>{rows}</tbody></table>
-<p class="note">Pipeline: {stages}</p>
+{f'<p class="note">Pipeline: {stages}</p>' if stages else ""}
 </section>"""
 
 
@@ -93,6 +106,7 @@ def _network(data: dict[str, Any]) -> str:
     return f"""
 <section id="network"><h2>Network</h2>
 <div class="toolbar"><input id="find" placeholder="Find a person, phone, account..." aria-label="find">
+<div id="find-results" role="status" aria-live="polite"></div>
 <div class="legend">{legend}<span>● person ◆ broker ■ shared selector · red ring = key player · white = migrant/victim/witness</span></div></div>
 <div class="netwrap"><div id="graph" role="img" aria-label="network"></div>
 <aside id="panel"><h3>Evidence</h3><p class="note">Click a person or a link to see every
@@ -105,35 +119,41 @@ def _list(items: list[str], empty: str = "none recorded") -> str:
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>" if items else f'<p class="note">{h(empty)}</p>'
 
 
+def _holders(row: dict[str, Any]) -> str:
+    return ", ".join(_name(x.get("id"), x["label"]) for x in row["holders"])
+
+
 def _groups(data: dict[str, Any]) -> str:
     reports = data["reports"]
     parts = []
     for g in data.get("groups", []):
-        members = _list([_person(m) for m in g["members"][:40]])
-        more = f'<p class="note">and {len(g["members"]) - 40} more</p>' if len(g["members"]) > 40 else ""
+        members = _list([_person(m) for m in g["members"]])
+        hidden = g.get("members_not_listed", 0)
+        more = (f'<p class="note">and {hidden:,} more (ranked below these by role and centrality; '
+                'all are in the JSON analysis)</p>') if hidden else ""
         money = _list([
-            f'{h(m["payer"])} → {h(m["beneficiary"])}: <b>{h(m["amount"])} {h(m["currency"])}</b> '
-            f'{h(m.get("date") or "")}<br>{_cite(reports, m.get("report"))}'
+            f'{_name(m.get("payer_id"), m["payer"])} → {_name(m.get("beneficiary_id"), m["beneficiary"])}: '
+            f'<b>{h(m["amount"])} {h(m["currency"])}</b> {h(m.get("date") or "")}<br>{_cites(reports, m.get("reports"))}'
             for m in g.get("money", [])[:12]
         ])
         phones = _list([
-            f'<code>{h(p["value"])}</code> — {h(", ".join(p["holders"]))}<br>{_cite(reports, p.get("report"))}'
+            f'<code>{h(p["value"])}</code> — {_holders(p)}<br>{_cites(reports, p.get("reports"))}'
             for p in g.get("phones", [])[:12]
         ])
         vehicles = _list([
-            f'<code>{h(v["value"])}</code> — {h(", ".join(v["holders"]))}<br>{_cite(reports, v.get("report"))}'
+            f'<code>{h(v["value"])}</code> — {_holders(v)}<br>{_cites(reports, v.get("reports"))}'
             for v in g.get("vehicles", [])[:12]
         ])
         timeline = "".join(
-            f'<div><b>{h(t["date"])}</b> {h(t["what"])} {_cite(reports, t.get("report"))}</div>'
+            f'<div><b>{h(t["date"])}</b> {h(t["what"])} {_cites(reports, t.get("reports"), 1)}</div>'
             for t in g.get("timeline", [])[:25]
         ) or '<p class="note">no dated activity</p>'
         key = ", ".join(_person(k) for k in g.get("key_players", [])) or '<span class="note">none</span>'
         parts.append(f"""
 <article class="group" id="group-{h(g['id'])}"><header><h3>Group {h(g['id'])}: {h(g.get('label', ''))}</h3>
-<span class="badge">{h(g['size'])} people · {h(g.get('facilitators', 0))} not recorded as migrant, victim or witness</span></header>
+<span class="badge">{h(f"{g['size']:,}")} people · {h(f"{g.get('facilitators', 0):,}")} not recorded as migrant, victim or witness</span></header>
 <p>Key players: {key}</p>
-<div class="cols"><div><h4>Members and roles</h4>{members}{more}</div>
+<div class="cols"><div><h4>Members, by role and centrality</h4>{members}{more}</div>
 <div><h4>Money flows</h4>{money}</div>
 <div><h4>Phones</h4>{phones}<h4>Vehicles</h4>{vehicles}</div>
 <div><h4>Timeline</h4><div class="timeline">{timeline}</div></div></div>
@@ -145,6 +165,12 @@ def _plan(data: dict[str, Any]) -> str:
     plan = data.get("plan")
     if not plan:
         return ""
+    if not plan["chosen"]:
+        return f"""
+<section id="plan"><h2>Disruption plan</h2>
+<p>No one to target in this network.</p>
+<p class="note">{h(data.get("policy_note", ""))}</p>
+</section>"""
     chosen = "".join(
         f'<li>{_person({"id": c["id"], "label": c["label"], "role": c.get("role")})}</li>' for c in plan["chosen"]
     )
@@ -183,6 +209,7 @@ def _evaluation(data: dict[str, Any]) -> str:
 def render_report(data: dict[str, Any]) -> str:
     """The whole report as one HTML string (vis-network, CSS and data inlined)."""
     payload = {
+        "entities": data.get("entities", {}),
         "graph": data["graph"],
         "reports": data["reports"],
         "palette": PALETTE,
@@ -194,7 +221,7 @@ def render_report(data: dict[str, Any]) -> str:
 <style>{_asset("report.css")}</style>
 </head><body>
 <header class="top"><h1>{h(data["title"])}</h1><span class="sub">{h(data.get("subtitle", ""))}</span>
-<span class="marking">{h(data.get("marking", ""))}</span></header>
+{f'<span class="marking">{h(data["marking"])}</span>' if data.get("marking") else ""}</header>
 <nav class="toc"><a href="#overview">Overview</a><a href="#network">Network</a><a href="#groups">Groups</a>
 <a href="#plan">Disruption plan</a>{'<a href="#evaluation">Evaluation</a>' if data.get("evaluation") else ""}</nav>
 <main>

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crosslink.demo.html import render_report
+from crosslink.report import render_report
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -15,30 +15,39 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 def _data() -> dict:
     report = {"title": HOSTILE, "originator": "Kent Police", "scheme": "uk-3x5x2", "grading": "1B",
               "handling": "P", "protected": False}
+    entities = {
+        "a": {"label": HOSTILE, "kind": "person", "schema": "Person", "role": "organiser", "protected": False,
+              "group": 0, "key_player": True, "broker": None, "drawn": True,
+              "scores": {"degree": 2, "pagerank": 0.3, "betweenness": 0.5},
+              "evidence": [{"prop": "phone", "value": "+447911123456", "reports": ["r1"]}]},
+        "b": {"label": "Dilan RASHID", "kind": "person", "schema": "Person", "role": "driver", "protected": False,
+              "group": 0, "key_player": False, "broker": "liaison", "drawn": True, "scores": None, "evidence": []},
+        "c": {"label": "Migrant One", "kind": "person", "schema": "Person", "role": "migrant", "protected": True,
+              "group": 0, "key_player": False, "broker": None, "drawn": True, "scores": None, "evidence": []},
+        "d": {"label": "Not Drawn", "kind": "person", "schema": "Person", "role": "driver", "protected": False,
+              "group": 0, "key_player": False, "broker": None, "drawn": False, "scores": None,
+              "evidence": [{"prop": "name", "value": "Not Drawn", "reports": ["r1"]}]},
+    }
     nodes = [
-        {"id": "a", "label": HOSTILE, "kind": "Person", "role": "organiser", "protected": False, "group": 0,
-         "key_player": True, "broker": None, "size": 20, "show_label": True, "x": 0, "y": 0,
-         "scores": {"degree": 2, "pagerank": 0.3, "betweenness": 0.5},
-         "evidence": [{"prop": "phone", "value": "+447911123456", "report": "r1"}]},
-        {"id": "b", "label": "Dilan RASHID", "kind": "Person", "role": "driver", "protected": False, "group": 0,
-         "key_player": False, "broker": "liaison", "size": 14, "show_label": True, "x": 300, "y": 0,
-         "scores": None, "evidence": []},
-        {"id": "c", "label": "Migrant One", "kind": "Person", "role": "migrant", "protected": True, "group": 0,
-         "key_player": False, "broker": None, "size": 14, "show_label": True, "x": 150, "y": 250,
-         "scores": None, "evidence": []},
+        {"id": node_id, "label": e["label"], "kind": e["kind"], "protected": e["protected"], "group": 0,
+         "key_player": e["key_player"], "broker": e["broker"], "size": 14, "show_label": True,
+         "x": 150 * k, "y": 0}
+        for k, (node_id, e) in enumerate(entities.items()) if e["drawn"]
     ]
     edges = [{"id": "e0", "from": "a", "to": "b", "kinds": "Call", "weight": 3.0,
-              "evidence": [{"what": "Call", "report": "r1"}]}]
+              "evidence": [{"what": "Call", "reports": ["r1"]}]}]
     member = {"id": "a", "label": HOSTILE, "role": "organiser", "protected": False, "key_player": True}
+    undrawn = {"id": "d", "label": "Not Drawn", "role": "driver", "protected": False, "key_player": False}
     return {
         "title": "Test report", "subtitle": HOSTILE, "marking": "SYNTHETIC",
         "overview": {"cards": [("reports", 1)], "sources": [{"originator": HOSTILE, "kind": "force",
                      "scheme": "uk-3x5x2", "reports": 1, "statements": 2}], "stages": [("ingest", 0.1)]},
         "graph": {"nodes": nodes, "edges": edges, "note": "note"},
-        "groups": [{"id": 0, "label": HOSTILE, "size": 3, "facilitators": 2, "members": [member],
+        "entities": entities,
+        "groups": [{"id": 0, "label": HOSTILE, "size": 3, "facilitators": 2, "members": [member, undrawn],
                     "key_players": [member], "money": [{"payer": HOSTILE, "beneficiary": "B", "amount": "2500",
-                    "currency": "GBP", "date": "2024-03-01", "report": "r1"}],
-                    "phones": [], "vehicles": [], "timeline": [{"date": "2024-03-01", "what": HOSTILE, "report": "r1"}]}],
+                    "currency": "GBP", "date": "2024-03-01", "reports": ["r1"]}],
+                    "phones": [], "vehicles": [], "timeline": [{"date": "2024-03-01", "what": HOSTILE, "reports": ["r1"]}]}],
         "plan": {"k": 1, "chosen": [{"id": "a", "label": HOSTILE}], "fragmentation_before": 0.1,
                  "fragmentation_after": 0.6, "largest_component_before": 3, "largest_component_after": 1,
                  "baselines": {"degree": {"fragmentation_after": 0.5}}},
@@ -103,5 +112,16 @@ def test_clicking_a_node_shows_its_evidence(tmp_path: Path):
         # The hostile label is shown as text, not run.
         assert HOSTILE in text
         assert driver.execute_script("return document.querySelectorAll('img[src=x]').length") == 0
+        # A listed name that the picture does not draw still opens its evidence.
+        driver.execute_script("document.querySelector('#groups [data-node=\"d\"]').click()")
+        assert panel.get_attribute("data-selected") == "d"
+        assert "Not drawn in the picture" in panel.text and "Evidence (1)" in panel.text
+        # The find box: a phone typed in national format finds its holder; a miss says so.
+        find = driver.find_element(By.ID, "find")
+        find.send_keys("07911 123456\n")
+        assert panel.get_attribute("data-selected") == "a"
+        find.clear()
+        find.send_keys("nobody at all\n")
+        assert "Not found" in driver.find_element(By.ID, "find-results").text
     finally:
         driver.quit()
