@@ -157,7 +157,10 @@ def _shorten(command: str, width: int = 80) -> str:
     parts = command.split()
     if parts:
         parts[0] = Path(parts[0]).name
-    if len(parts) > 1 and parts[0].startswith("python") and parts[1].endswith("crosslink"):
-        parts = ["crosslink", *parts[2:]]
+    if len(parts) > 1 and parts[0].startswith("python"):
+        if parts[1].endswith("crosslink"):
+            parts = ["crosslink", *parts[2:]]
+        elif parts[1] == "-c":
+            parts = [parts[0], "-c", "…"]
     text = " ".join(parts)
     return text if len(text) <= width else text[: width - 1] + "…"
