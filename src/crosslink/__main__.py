@@ -2,4 +2,7 @@
 
 from crosslink.cli import main
 
-main()
+# Guarded: worker processes (crosslink.parallel, forkserver/spawn) import the main
+# module again under another name, and must not run the command a second time.
+if __name__ == "__main__":
+    main()

@@ -14,9 +14,12 @@ and that happens in SQL.
 from __future__ import annotations
 
 import os
+import re
 
 import pyarrow as pa
 from followthemoney import registry
+from phonenumbers import PhoneNumber, PhoneNumberFormat, format_number, is_valid_number
+from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
 from crosslink import parallel
 
@@ -70,10 +73,60 @@ def _clean_iban(value: str) -> str | None:
         return None
 
 
+_E164 = re.compile(r"\+([1-9]\d{6,14})")
+
+
+def _clean_e164(value: str) -> str | None:
+    """A number already in E.164 form, checked without parsing its text.
+
+    FtM cleans a phone with ``phonenumbers.parse`` (half of its ~30 us per value)
+    and then checks validity. A value that is already ``+<country><national>``
+    needs no parsing: build the PhoneNumber from its digits and let phonenumbers
+    judge it. Only a valid number that formats back to exactly the input is taken;
+    anything else returns None and goes the full FtM way, so the result is FtM's
+    (tests/ingest/test_clean.py compares both on every region's numbers).
+    """
+    match = _E164.fullmatch(value)
+    if match is None:
+        return None
+    digits = match.group(1)
+    for width in (1, 2, 3):  # country calling codes are prefix-free
+        code = int(digits[:width])
+        if code in COUNTRY_CODE_TO_REGION_CODE:
+            national = digits[width:]
+            zeros = len(national) - len(national.lstrip("0"))
+            number = PhoneNumber(
+                country_code=code,
+                national_number=int(national) if national.strip("0") else 0,
+                italian_leading_zero=True if zeros else None,
+                number_of_leading_zeros=zeros if zeros > 1 else None,
+            )
+            if is_valid_number(number) and format_number(number, PhoneNumberFormat.E164) == value:
+                return value
+            return None
+    return None
+
+
+def _clean_phones(values: list[str], hint: str | None) -> list[str | None]:
+    ftm_type = registry.phone
+    out: list[str | None] = []
+    for value in values:
+        cleaned = _clean_e164(value)
+        if cleaned is None:
+            try:
+                cleaned = ftm_type.clean(value, format=hint)
+            except Exception:  # FtM raises on some malformed inputs instead of returning None
+                cleaned = None
+        out.append(cleaned)
+    return out
+
+
 def _clean_chunk(args: tuple[str, str | None, list[str]]) -> list[str | None]:
     type_name, hint, values = args
     if type_name == "iban":
         return [_clean_iban(v) for v in values]
+    if type_name == "phone":
+        return _clean_phones(values, hint)
     ftm_type = registry.get(type_name)
     if ftm_type is None:
         return list(values)
