@@ -24,6 +24,11 @@ def _numbers() -> list[str]:
             e164 = format_number(example, PhoneNumberFormat.E164)
             out += [e164[:-3] + f"{rng.randrange(1000):03d}" for _ in range(4)]
             out += [e164[:3] + "0" + e164[3:], e164 + "1", e164[:-1], e164]
+    for code in sorted(phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS):
+        example = phonenumbers.example_number_for_non_geo_entity(code)
+        if example is not None:
+            e164 = format_number(example, PhoneNumberFormat.E164)
+            out += [e164, e164[:-2] + "00", e164 + "9"]
     return out + ["+390612345678", "+4407700900123", "+1 202 555 0143", "+0044", "+999123456789", "07700 900123"]
 
 

@@ -18,7 +18,14 @@ import re
 
 import pyarrow as pa
 from followthemoney import registry
-from phonenumbers import PhoneNumber, PhoneNumberFormat, format_number, is_valid_number
+from phonenumbers import (
+    PhoneMetadata,
+    PhoneNumber,
+    PhoneNumberFormat,
+    format_number,
+    is_valid_number_for_region,
+    national_significant_number,
+)
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
 from crosslink import parallel
@@ -101,10 +108,41 @@ def _clean_e164(value: str) -> str | None:
                 italian_leading_zero=True if zeros else None,
                 number_of_leading_zeros=zeros if zeros > 1 else None,
             )
-            if is_valid_number(number) and format_number(number, PhoneNumberFormat.E164) == value:
+            if _is_valid(number) and format_number(number, PhoneNumberFormat.E164) == value:
                 return value
             return None
     return None
+
+
+_LEADING_DIGITS: dict[str, re.Pattern[str] | None] = {}
+
+
+def _is_valid(number: PhoneNumber) -> bool:
+    """``phonenumbers.is_valid_number``, without checking the matched region twice.
+
+    For a calling code shared by several regions (+44: GB, GG, IM, JE; +1; +7)
+    phonenumbers first finds the region by testing each region's number types,
+    then tests the found region's types again. This is the same search with the
+    answer kept (half the cost on UK numbers); the test compares it with
+    phonenumbers on every region's and every non-geographic code's numbers.
+    """
+    regions = COUNTRY_CODE_TO_REGION_CODE.get(number.country_code or 0, ())
+    if len(regions) == 1:
+        return bool(is_valid_number_for_region(number, regions[0]))
+    national: str | None = None
+    for region in regions:
+        if region not in _LEADING_DIGITS:
+            metadata = PhoneMetadata.metadata_for_region(region, None)
+            leading = None if metadata is None else metadata.leading_digits
+            _LEADING_DIGITS[region] = re.compile(leading) if leading else None
+        pattern = _LEADING_DIGITS[region]
+        if pattern is not None:
+            national = national or national_significant_number(number)
+            if pattern.match(national):
+                return bool(is_valid_number_for_region(number, region))
+        elif is_valid_number_for_region(number, region):
+            return True
+    return False
 
 
 def _clean_phones(values: list[str], hint: str | None) -> list[str | None]:
