@@ -21,8 +21,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
+# The whole run is bounded too (a hang outside any test, e.g. at collection):
+# SIGABRT makes Python print every thread's stack, then the run is killed.
+SESSION_LIMIT := $(shell command -v timeout >/dev/null 2>&1 && echo "timeout -s ABRT -k 30 30m")
+
 test: lint
-	$(BIN)/pytest
+	$(SESSION_LIMIT) $(BIN)/pytest
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

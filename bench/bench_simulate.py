@@ -5,7 +5,7 @@
 
 Each size runs in a fresh subprocess so the peak RSS is that run's own (the
 scenario's writer processes are reported separately: "child MB" is the largest
-of them). The machine may be shared: the load average is printed, and "CPU s"
+of them, counted once the worker server is stopped). The machine may be shared: the load average is printed, and "CPU s"
 (user + system time of the run and its writer processes) is the figure that does
 not depend on how busy the other cores are.
 """
@@ -38,12 +38,23 @@ def _child(people: int, seed: int, kind: str, workers: int | None) -> None:
 
         records = person_records(people, seed).num_rows
     seconds = time.perf_counter() - t0
+    _reap_worker_server()
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
     steps = meta.get("cpu_seconds", {}) if kind == "scenario" else {}
     print(json.dumps({"records": records, "seconds": seconds, "peak_mb": own.ru_maxrss / 1024,
                       "child_mb": kids.ru_maxrss / 1024, "cpu": cpu, "steps": steps}))
+
+
+def _reap_worker_server() -> None:
+    """Stop multiprocessing's forkserver (crosslink's workers come from it), so that
+    its workers' CPU time and memory count among this process's children."""
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)  # private, but the only way
+    if stop is not None:
+        stop()
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,27 @@ def _model_cache(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-u
         os.environ.pop("CROSSLINK_CACHE", None)
     else:
         os.environ["CROSSLINK_CACHE"] = old
+
+
+@pytest.fixture(scope="session")
+def spark_or_none() -> Iterator[object | None]:
+    """One local Spark session (loopback only) for the whole run, started on first
+    use; None where pyspark or Java is missing."""
+    from crosslink.resolve.spark import spark_available, spark_session
+
+    if spark_available():
+        yield None
+        return
+    session = spark_session()
+    yield session
+    session.stop()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def spark(spark_or_none: object | None) -> object:
+    """The run's Spark session; skips with the reason where Spark cannot run."""
+    if spark_or_none is None:
+        from crosslink.resolve.spark import spark_available
+
+        pytest.skip(spark_available() or "Spark unavailable")
+    return spark_or_none

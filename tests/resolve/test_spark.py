@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from crosslink.resolve.spark import spark_available
 from crosslink.resolve.workspace import resolve_workspace
 from crosslink.store import Workspace
 
@@ -17,16 +15,7 @@ from .test_workspace import canonical, person, population, write
 pytestmark = pytest.mark.spark
 
 
-@pytest.fixture(scope="module")
-def spark() -> Iterator[object]:
-    reason = spark_available()
-    if reason:
-        pytest.skip(reason)
-    from crosslink.resolve.spark import spark_session
-
-    session = spark_session()
-    yield session
-    session.stop()
+# The `spark` fixture (tests/conftest.py): one session for the whole run.
 
 
 def test_spark_session_binds_to_loopback_only(spark: object) -> None:

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from crosslink.errors import CrosslinkError
 
@@ -66,7 +67,8 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except CrosslinkError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        # soft_wrap: one line however long (the terminal wraps it; scripts can grep it)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False, soft_wrap=True)
         raise typer.Exit(code=1) from None
 
 

@@ -27,7 +27,7 @@ from crosslink.cli.common import (
 )
 from crosslink.errors import InputError
 from crosslink.ingest import IngestResult, ReportOptions, ingest_file, load_mapping
-from crosslink.ingest.discover import NO_MAPPING_NEEDED, expand, mapping_for
+from crosslink.ingest.discover import expand, mapping_for, needs_mapping
 from crosslink.model.safe import write_csv
 from crosslink.store import Workspace, verify
 from crosslink.store.captions import captions
@@ -94,7 +94,7 @@ def ingest(
                         progress.update(task, description=f"{target.name}: {stage}")
 
                     say("starting")
-                    chosen = mapping or (mapping_for(target) if target.suffix.lower() not in NO_MAPPING_NEEDED else None)
+                    chosen = mapping or (mapping_for(target) if needs_mapping(target) else None)
                     spec = load_mapping(chosen) if chosen else None
                     results.append(ingest_file(session, target, spec, options, say))
                     progress.advance(task)

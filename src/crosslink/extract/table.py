@@ -1,8 +1,9 @@
 """Bulk extraction over an Arrow table of texts.
 
 The Python work runs once per *distinct* text (reports are often repeated across
-exports) and is joined back to every row id in Arrow. Big inputs are split over
-two worker processes (the regex scans hold the GIL, so threads would not help).
+exports) and is joined back to every row id in Arrow. Big inputs are shared by
+this process and a worker process (:func:`crosslink.parallel.run_jobs`, never a
+fork; the regex scans hold the GIL, so threads would not help).
 Complexity: O(total characters of distinct texts) for extraction, O(rows +
 mentions) for the join.
 """
@@ -10,11 +11,11 @@ mentions) for the join.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crosslink import parallel
 from crosslink.errors import InputError
 from crosslink.extract.core import extract
 
@@ -79,8 +80,9 @@ def extract_table(
     if total >= PARALLEL_MIN_CHARS and workers > 1 and len(dictionary) > 1:
         step = (len(dictionary) + workers * 4 - 1) // (workers * 4)
         jobs = [(dictionary[i : i + step], i, country_hint) for i in range(0, len(dictionary), step)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            parts = list(pool.map(_run, jobs))
+        parts: list[_Cols] = [([], [], [], [], [], [])] * len(jobs)
+        for index, part in parallel.run_jobs(_run, jobs, workers=workers):
+            parts[index] = part
     else:
         parts = [_run((dictionary, 0, country_hint))]
     cols: _Cols = ([], [], [], [], [], [])

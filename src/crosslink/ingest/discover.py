@@ -9,12 +9,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crosslink.ingest.readers import FORMATS
+from crosslink.ingest.readers import FORMATS, is_ftm_stream
 
-__all__ = ["NO_MAPPING_NEEDED", "expand", "mapping_for"]
+__all__ = ["NO_MAPPING_NEEDED", "expand", "mapping_for", "needs_mapping"]
 
 NO_MAPPING_NEEDED = (".ftm", ".ijson", ".txt", ".docx", ".pdf")
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
 SKIPPED_FOLDERS = frozenset({"mappings", "truth"})
+
+
+def needs_mapping(file: Path) -> bool:
+    """Tabular files need a mapping; FtM streams (by suffix or content) and text do not."""
+    suffix = file.suffix.lower()
+    if suffix in NO_MAPPING_NEEDED:
+        return False
+    return not (suffix in JSON_SUFFIXES and is_ftm_stream(file))
 
 
 def mapping_for(file: Path) -> Path | None:
@@ -41,7 +50,7 @@ def expand(paths: list[Path], mapping: Path | None = None) -> tuple[list[Path], 
             parts = set(child.relative_to(path).parts)
             if not child.is_file() or child.suffix.lower() not in FORMATS or parts & SKIPPED_FOLDERS:
                 continue
-            if mapping or child.suffix.lower() in NO_MAPPING_NEEDED or mapping_for(child):
+            if mapping or not needs_mapping(child) or mapping_for(child):
                 out.append(child)
             else:
                 skipped.append(child)

@@ -74,7 +74,7 @@ def ingest_ftm(
                 """
                 CREATE OR REPLACE TEMP TABLE _entities AS
                 SELECT row_number() OVER () AS _row, *
-                FROM read_json(?, format = 'newline_delimited',
+                FROM read_json(?, format = 'auto',
                                columns = {id: 'VARCHAR', schema: 'VARCHAR', properties: 'JSON'})
                 """,
                 [label],

@@ -368,6 +368,8 @@ def ingest_file(
     if not path.is_file():
         raise InputError("no such file", file=str(path))
     fmt = detect_format(path)
+    if fmt == "ftm" and mapping is not None and path.suffix.lower() in (".json", ".jsonl", ".ndjson"):
+        fmt = "jsonl" if path.suffix.lower() != ".json" else "json"  # an explicit mapping wins
     if fmt == "ftm":
         from crosslink.ingest.ftm import ingest_ftm
 

@@ -22,7 +22,7 @@ import pyarrow as pa
 from crosslink.errors import InputError
 from crosslink.store.sql import one
 
-__all__ = ["FORMATS", "detect_format", "load_rows"]
+__all__ = ["FORMATS", "detect_format", "is_ftm_stream", "load_rows"]
 
 FORMATS = {
     ".csv": "csv",
@@ -42,14 +42,64 @@ ROW_COLUMN = "_row"
 _LINE = re.compile(r"[Ll]ine:?\s*(\d+)")
 
 
+#: How much of a JSON file is read to tell an FtM stream from other records.
+SNIFF_LINES = 5
+SNIFF_BYTES = 1 << 20
+
+
 def detect_format(path: Path) -> str:
+    """The reader for ``path``: by suffix, and for JSON by content, since FtM entity
+    streams come as ``entities.ftm.json`` (OpenSanctions), ``*.ftm.jsonl``, ``*.jsonl``
+    or ``*.ijson``."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(
             f"unknown file type {path.suffix!r}; crosslink reads {', '.join(sorted(FORMATS))}",
             file=str(path),
         )
+    if fmt in ("json", "jsonl") and is_ftm_stream(path):
+        return "ftm"
     return fmt
+
+
+def is_ftm_stream(path: Path) -> bool:
+    """True when the first records are FtM entities: JSON objects with ``id``,
+    ``schema`` and a ``properties`` object (one per line, or a JSON array of them).
+    Reads at most ``SNIFF_LINES`` lines / ``SNIFF_BYTES``; anything else is False."""
+    import json
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError:
+        return False
+    text = head.decode("utf-8-sig", errors="replace").lstrip()
+    if text.startswith("["):  # a JSON array: look at its first element
+        decoder = json.JSONDecoder()
+        try:
+            first, _ = decoder.raw_decode(text[1:].lstrip())
+        except ValueError:
+            return False
+        return _is_entity(first)
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(head) == SNIFF_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut short by the read
+    sample = lines[:SNIFF_LINES]
+    if not sample:
+        return False
+    try:
+        return all(_is_entity(json.loads(line)) for line in sample)
+    except ValueError:
+        return False
+
+
+def _is_entity(value: object) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("id"), str)
+        and isinstance(value.get("schema"), str)
+        and isinstance(value.get("properties"), dict)
+    )
 
 
 def _line_of(message: str) -> int | None:

@@ -1,26 +1,32 @@
 """Degree, PageRank and sampled (pivot) betweenness.
 
 Betweenness is the expensive one: Brandes from ``pivots`` sampled sources, O(p (n + m))
-for unweighted hops, split over worker processes (fork) so both cores work; the
-subset-source sum is scaled by n / p to estimate full betweenness. Hops are unweighted:
-edge weights here are tie strengths, not distances.
+for unweighted hops, split over worker processes so both cores work (igraph holds the
+GIL, so threads would not help); the subset-source sum is scaled by n / p to estimate
+full betweenness. Hops are unweighted: edge weights here are tie strengths, not distances.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
-from concurrent.futures import ProcessPoolExecutor
+import tempfile
+from pathlib import Path
 
 import igraph as ig
 import numpy as np
 
+from crosslink import parallel
 from crosslink.network.communities import LARGE_GRAPH
 from crosslink.network.graph import Network
 
 __all__ = ["degree", "strength", "pagerank", "betweenness", "top"]
 
-_WORKER_GRAPH: ig.Graph | None = None
+_WORKER_GRAPH: ig.Graph | None = None  # the graph a worker builds once, from the shared edges
+#: Below this much work (pivots x (nodes + edges)) starting workers costs more than it saves.
+PARALLEL_MIN_WORK = 50_000_000
+#: Pivots are summed in this many chunks whatever the number of workers, so the
+#: estimate is the same to the last bit on any machine; enough that workers finish together.
+CHUNKS = 16
 
 
 def degree(net: Network) -> np.ndarray:
@@ -56,13 +62,21 @@ def _subset_betweenness(sources: list[int]) -> np.ndarray:
     return np.asarray(_WORKER_GRAPH.betweenness(sources=sources, directed=False), dtype=np.float64)
 
 
+def _load_graph(path: str) -> None:
+    """Worker initialiser: build the graph from the edges the parent shared. O(n + m)."""
+    global _WORKER_GRAPH
+    n, u, v = parallel.load_shared(Path(path))
+    _WORKER_GRAPH = ig.Graph(n=n, edges=np.column_stack([u, v]), directed=False)
+
+
 def betweenness(
     net: Network, *, pivots: int | None = 256, seed: int = 0, workers: int | None = None
 ) -> np.ndarray:
     """Betweenness per node: exact when ``pivots`` is None or >= n, else a pivot estimate.
 
-    ``workers`` processes (default: the CPU count, at most 2 chunks per pivot set) share
-    the graph copy-on-write via fork; falls back to one process where fork is missing.
+    ``workers`` processes (default: the CPU count) each build the graph once from its
+    edges, shared through a file, and take chunks of pivots in turn; small graphs are
+    done in this process. The result is the same whoever computed which chunk.
     """
     global _WORKER_GRAPH
     g = net.graph()
@@ -74,21 +88,33 @@ def betweenness(
     rng = np.random.default_rng(seed)
     src = np.sort(rng.choice(n, size=pivots, replace=False)).tolist()
     workers = workers or os.cpu_count() or 1
-    chunks = [src[i::workers] for i in range(workers) if src[i::workers]]
+    if pivots * (n + net.m) < PARALLEL_MIN_WORK:
+        workers = 1
+    # Interleaved chunks, so each is a fair sample of the costs.
+    count = min(len(src), CHUNKS)
+    chunks = [src[i::count] for i in range(count)]
     # Each undirected pair is counted from both ends in the exact sum; from a source
     # subset it is counted once per sampled end, so scale by n / p.
     scale = n / pivots
-    _WORKER_GRAPH = g
-    try:
-        if len(chunks) > 1 and "fork" in mp.get_all_start_methods():
-            ctx = mp.get_context("fork")
-            with ProcessPoolExecutor(max_workers=len(chunks), mp_context=ctx) as pool:
-                parts = list(pool.map(_subset_betweenness, chunks))
-        else:
+    parts: list[np.ndarray] = [np.zeros(0)] * len(chunks)
+    if workers == 1:
+        _WORKER_GRAPH = g
+        try:
             parts = [_subset_betweenness(c) for c in chunks]
-    finally:
-        _WORKER_GRAPH = None
-    return np.sum(parts, axis=0) * scale
+        finally:
+            _WORKER_GRAPH = None
+    else:
+        with tempfile.TemporaryDirectory(prefix="crosslink-") as tmp:
+            u, v = net.endpoints()
+            shared = parallel.share((n, u, v), Path(tmp) / "edges.bin")
+            # here=False: igraph holds the GIL for a whole chunk, during which a
+            # worker's finished result could not be received.
+            for index, part in parallel.run_jobs(
+                _subset_betweenness, chunks, workers=workers, here=False,
+                initializer=_load_graph, initargs=(str(shared),),
+            ):
+                parts[index] = part
+    return np.sum(parts, axis=0) * scale  # in chunk order: the same sum every time
 
 
 def top(scores: np.ndarray, k: int, mask: np.ndarray | None = None) -> np.ndarray:

@@ -12,22 +12,22 @@ whatever the number of worker processes:
   parts and concatenated in the fixed writer order at the end;
 * nothing depends on the clock or on set ordering.
 
-Writers run in ``workers`` forked processes (default 2) that share the world
-copy-on-write; where ``fork`` is unavailable they run in this process. Memory
-stays flat because writers emit chunks of at most 250,000 rows.
+Writers run on this process and ``workers - 1`` worker processes (default 2 in
+all) from :mod:`crosslink.parallel`, never a fork of this process, which may hold
+threads. Workers read the world from a file of its arrays that each maps
+read-only (:func:`crosslink.parallel.share`): written once, not copied per worker.
+Memory stays flat because writers emit chunks of at most 250,000 rows.
 Complexity O(people + records).
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
-import sys
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -37,6 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import yaml
 
+from crosslink import parallel
 from crosslink.simulate.names import name_tables
 from crosslink.simulate.people import id_strings
 from crosslink.simulate.records import (
@@ -82,7 +83,7 @@ _STEPS: tuple[tuple[str, Step], ...] = (
 )
 _RECORDS_HEADER = pa.schema([(c, pa.string()) for c in ("record_id", "file", "entity_id", "field")])
 
-_WORLD: World | None = None  # set before forking workers, inherited copy-on-write
+_WORLD: World | None = None  # this process's world: built here, or mapped by a worker
 
 
 def stream(seed: int, name: str) -> np.random.Generator:
@@ -106,11 +107,14 @@ def _run_step(args: tuple[int, int, str]) -> tuple[int, dict[str, int], int, flo
     return index, sink.counts, sink.truth_rows, time.process_time() - cpu
 
 
+def _load_world(path: str) -> None:
+    """Worker initialiser: map the world the parent shared."""
+    global _WORLD
+    _WORLD = parallel.load_shared(Path(path))
+
+
 def default_workers() -> int:
-    """Two writer processes on Linux, where ``fork`` is safe and cheap (the world is
-    shared copy-on-write, not pickled); one elsewhere (macOS discourages fork)."""
-    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
+    """Two writer processes where there are two cores, else one."""
     return max(1, min(2, os.cpu_count() or 1))
 
 
@@ -124,7 +128,7 @@ def simulate(
 ) -> dict[str, Any]:
     """Write a scenario for ``n_people`` people into ``out``; return scenario.json's content.
 
-    ``workers`` writer processes (default :func:`default_workers`); the output is
+    ``workers`` writers in all (default :func:`default_workers`); the output is
     byte-identical for any number of workers.
     """
     global _WORLD
@@ -132,8 +136,8 @@ def simulate(
     out.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(out / ".parts", ignore_errors=True)
     workers = default_workers() if workers is None else max(1, workers)
-    if "fork" not in multiprocessing.get_all_start_methods():
-        workers = 1
+    if workers > 1:
+        parallel.warm((__name__,))  # the worker server starts while the world is drawn
     total = len(_STEPS) + 2
     if progress:
         progress("world", 0, total)
@@ -148,12 +152,14 @@ def simulate(
     for rel in SHARED_TRUTH:
         (out / rel).unlink(missing_ok=True)
     merger = _Merger(out)
-    pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
+    initargs: tuple[str, ...] = ()
+    if workers > 1:
+        shared = out / ".parts" / "world.bin"
+        shared.parent.mkdir(parents=True, exist_ok=True)
+        initargs = (str(parallel.share(_WORLD, shared)),)
     try:
-        results: Iterator[tuple[int, dict[str, int], int, float]] = (
-            pool.imap_unordered(_run_step, jobs) if pool is not None else map(_run_step, jobs)
-        )
-        for index, step_counts, rows, seconds in results:
+        results = parallel.run_jobs(_run_step, jobs, workers=workers, initializer=_load_world, initargs=initargs)
+        for _, (index, step_counts, rows, seconds) in results:
             step_cpu[_STEPS[index][0]] = seconds
             done += 1
             if progress:
@@ -162,9 +168,6 @@ def simulate(
             truth_rows += rows
             merger.finished(index)
     finally:
-        if pool is not None:
-            pool.terminate()  # every job has returned (or one failed): stop the workers
-            pool.join()
         world = _WORLD
         _WORLD = None
     merger.close()

@@ -7,6 +7,9 @@ which knows the user, their clearance and the stated purpose.
 
 from __future__ import annotations
 
+import os
+import re
+import time
 from pathlib import Path
 from types import TracebackType
 
@@ -18,6 +21,10 @@ from crosslink.store.session import Clearance, Session
 from crosslink.store.sql import one
 
 __all__ = ["Workspace"]
+
+#: Seconds to wait for a workspace another process holds (0: fail at once).
+LOCK_WAIT_ENV = "CROSSLINK_LOCK_WAIT"
+_LOCK_HELD = re.compile(r"Conflicting lock is held in (?P<program>.*?) \(PID (?P<pid>\d+)\)")
 
 #: Keep DuckDB well inside the machine so ingest's peak memory stays bounded;
 #: DuckDB spills to disk beyond this.
@@ -74,10 +81,23 @@ class Workspace:
 
     @staticmethod
     def _connect(path: Path) -> duckdb.DuckDBPyConnection:
-        try:
-            con = duckdb.connect(str(path))
-        except duckdb.Error as exc:
-            raise CrosslinkError(f"{path}: cannot open workspace: {exc}") from None
+        # DuckDB lets one process hold a database file (it takes an OS lock). A second
+        # process (a CLI write while `crosslink serve` runs, two ingests at once) waits
+        # up to $CROSSLINK_LOCK_WAIT seconds, then gets one line naming the holder.
+        deadline = time.monotonic() + _lock_wait()
+        while True:
+            try:
+                con = duckdb.connect(str(path))
+                break
+            except duckdb.IOException as exc:
+                held = _LOCK_HELD.search(str(exc))
+                if held is None:
+                    raise CrosslinkError(f"{path}: cannot open workspace: {exc}") from None
+                if time.monotonic() >= deadline:
+                    raise CrosslinkError(_in_use(path, int(held["pid"]))) from None
+                time.sleep(0.2)
+            except duckdb.Error as exc:
+                raise CrosslinkError(f"{path}: cannot open workspace: {exc}") from None
         con.execute(f"SET memory_limit = '{DEFAULT_MEMORY_LIMIT}'")
         con.execute("SET preserve_insertion_order = true")
         return con
@@ -105,3 +125,42 @@ class Workspace:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _lock_wait() -> float:
+    raw = os.environ.get(LOCK_WAIT_ENV, "0").strip() or "0"
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise CrosslinkError(f"${LOCK_WAIT_ENV}: {raw!r} is not a number of seconds") from None
+    return max(seconds, 0.0)
+
+
+def _in_use(path: Path, pid: int) -> str:
+    """"<path>: workspace is in use by PID N (its command line); try again ..."."""
+    import psutil  # only on this error path
+
+    try:
+        command = " ".join(psutil.Process(pid).cmdline())
+    except (psutil.Error, OSError):
+        command = ""
+    doing = f" ({_shorten(command)})" if command else ""
+    return (
+        f"{path}: workspace is in use by PID {pid}{doing}; try again when it has finished, "
+        f"or set {LOCK_WAIT_ENV}=SECONDS to wait"
+    )
+
+
+def _shorten(command: str, width: int = 80) -> str:
+    # The holder is usually `.../bin/crosslink serve ws.duckdb`: show the program's
+    # name, not the full path of the interpreter.
+    parts = command.split()
+    if parts:
+        parts[0] = Path(parts[0]).name
+    if len(parts) > 1 and parts[0].startswith("python"):
+        if parts[1].endswith("crosslink"):
+            parts = ["crosslink", *parts[2:]]
+        elif parts[1] == "-c":
+            parts = [parts[0], "-c", "…"]
+    text = " ".join(parts)
+    return text if len(text) <= width else text[: width - 1] + "…"
