@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from crosslink.errors import InputError
-from crosslink.online.campaigns import group_near_duplicates
+from crosslink.online.campaigns import comparable, group_near_duplicates
 from crosslink.online.indicators import indicator_set
 from crosslink.online.model import TriageModel, load_model
 from crosslink.online.selectors import find_selectors
@@ -112,7 +112,7 @@ def triage(
     langs = model.languages.identify(batch.ngrams, texts, scripts)
     indicators = indicator_set()
     ids = [str(p["id"]) for p in posts]
-    groups = group_near_duplicates(ids, batch.mtexts) if campaigns else [None] * len(posts)
+    groups = group_near_duplicates(ids, [comparable(t) for t in batch.mtexts]) if campaigns else [None] * len(posts)
     counts = batch.counts.astype(int).tolist()
     out = []
     for i, post in enumerate(posts):
