@@ -51,3 +51,9 @@ def test_link_in_bio_hosts_are_links_and_short_words_after_a_full_stop_are_not()
 def test_a_drama_range_number_in_a_whatsapp_link_is_a_valid_phone():
     phones = [s for s in find_selectors("http://wa.me/+447700900555?text=hi") if s.type == "phone"]
     assert [(s.value, s.valid) for s in phones] == [("+447700900555", True)]
+
+
+def test_a_short_link_after_a_platform_word_is_a_link_not_a_user_called_wa_me():
+    got = values("WhatsApp/Viber: wa.me/447700900747")
+    assert ("handle", "wa.me") not in got
+    assert ("url", "https://wa.me/447700900747") in got and ("phone", "+447700900747") in got

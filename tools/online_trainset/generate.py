@@ -11,6 +11,14 @@ fictional, one file per language) and writes
   posts use phrasings the model never saw (the figures on it are still on data
   we tuned on: the held-back set written by someone else is the real test).
 
+Posts written freely (not from templates) are added to the training file as they are:
+``tools/online_trainset/written/*.jsonl``. Each such set was first a held-back test set,
+written by someone who had not read the model or the banks and scored once (the
+figures are in docs/online.md); once scored, it teaches the model how people really
+write, which templates cannot, and a new held-back set is written for the next score.
+Each written post is repeated ``WRITTEN_REPEAT`` times: there are ten templated posts
+for each written one, and the written ones are the better teachers.
+
 Posts are built from templates whose ``{slots}`` are filled from the bank's
 fillers (which may hold slots themselves) and from generated selectors: every
 phone number comes from a reserved fiction range (UK 07700 900xxx, London
@@ -34,6 +42,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BANKS = Path(__file__).resolve().parent / "banks"
 TRAIN = ROOT / "src" / "crosslink" / "online" / "data" / "train.jsonl"
 DEV = ROOT / "tests" / "online" / "data" / "dev.jsonl"
+WRITTEN = Path(__file__).resolve().parent / "written"
+WRITTEN_REPEAT = 6  # 3 and 6 compared by 5-fold cross-validation on set1: F1 0.890 vs 0.898
 
 #: posts written per template, per split
 PER_TEMPLATE = {"train": 6, "dev": 3}
@@ -284,6 +294,10 @@ def main() -> None:
         bank["posts"] = {**structure, "benign": benign}
         train += generate(bank, "train", 1)
         dev += generate(bank, "dev", 1)
+    for path in sorted(WRITTEN.glob("*.jsonl")):
+        written = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+        for r in range(WRITTEN_REPEAT):
+            train += [{**post, "id": f"{path.stem}-{r}-{post['id']}"} for post in written]
     for target, rows in ((TRAIN, train), (DEV, dev)):
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("w", encoding="utf-8") as out:

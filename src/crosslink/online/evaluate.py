@@ -18,11 +18,24 @@ from itertools import combinations
 from typing import Any
 
 from crosslink.online.indicators import load_labels
+from crosslink.online.selectors import normalise_url
 from crosslink.online.triage import Scored
 
 __all__ = ["SCORED_SELECTOR_TYPES", "evaluate"]
 
 SCORED_SELECTOR_TYPES = frozenset({"phone", "handle", "url"})
+
+
+def _canonical(kind: str, value: str) -> str:
+    """A gold selector in the form triage writes (module docstring of
+    :mod:`crosslink.online.selectors`), so a set annotated as "@Name" or with a bare
+    host scores the value, not the spelling: handles without ``@`` in lower case,
+    links with their scheme and a lower-case host."""
+    if kind == "handle":
+        return value.lstrip("@").lower()
+    if kind == "url":
+        return normalise_url(value) or value
+    return value
 
 
 def _f1(tp: int, fp: int, fn: int) -> dict[str, float]:
@@ -63,7 +76,8 @@ def evaluate(gold: list[dict[str, Any]], scored: list[Scored]) -> dict[str, Any]
             if kind in hard_kinds:
                 hard_total += 1
                 hard_referred += pred_ref
-        want = {(x["type"], str(x["value"])) for x in g.get("selectors", []) if x["type"] in SCORED_SELECTOR_TYPES}
+        want = {(x["type"], _canonical(x["type"], str(x["value"])))
+                for x in g.get("selectors", []) if x["type"] in SCORED_SELECTOR_TYPES}
         got = {(x["type"], str(x["value"])) for x in s.selectors if x["type"] in SCORED_SELECTOR_TYPES}
         sel["tp"] += len(want & got)
         sel["fp"] += len(got - want)

@@ -116,6 +116,8 @@ _PLATFORM_RE = re.compile(
     + r")(?:\s*(?P<colon>[:：])\s*|\s+)(?P<at>@?)(?P<user>[A-Za-z_][A-Za-z0-9_.]{1,30}[A-Za-z0-9_])(?![\w@/])",
     re.IGNORECASE,
 )
+# a short-link host followed by its path: the start of a link, never a user name
+_LINK_HOST = re.compile(r"(?:wa\.me|t\.me|telegram\.me|m\.me|vm\.tiktok\.com)/", re.IGNORECASE)
 _HANDLE_LIKE = re.compile(r"[_\d]|\.\w")
 _PLATFORM_OF = {w: p for table in (_PLATFORM_NAMES, _LATIN_PLATFORMS) for p, words in table.items()
                 for w in words.split("|")}
@@ -236,6 +238,8 @@ def find_selectors(text: str, country_hint: str | None = None, *, normalised: bo
         if c.type == "phone":
             add(c.start, Selector("phone", c.value))
         elif c.type == "handle":
+            if _LINK_HOST.match(text, c.start):
+                continue  # "Viber: wa.me/4477..." is a link (read below), not a user "wa.me"
             add(c.start, Selector("handle", c.value, c.extra.get("platform")))
             if not c.extra.get("url"):
                 taken.append((c.start, c.end))
