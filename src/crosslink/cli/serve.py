@@ -1,0 +1,1 @@
+"""``crosslink serve``: placeholder until the service module lands."""
