@@ -180,3 +180,22 @@ def service_user():
     from crosslink.store.users import User
 
     return User("admin", "supervisor", ("*",), False)
+
+
+def test_serve_refuses_a_public_address_without_allow_remote(tmp_path):
+    from typer.testing import CliRunner
+
+    from crosslink.cli import app
+    from crosslink.cli.serve import is_loopback
+
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("10.1.2.3")  # noqa: S104
+    out = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "-w", str(tmp_path / "x")])  # noqa: S104
+    assert out.exit_code == 1 and "reverse proxy" in out.output
+
+
+def test_openapi_lists_every_endpoint(client):
+    paths = set(client.get("/openapi.json").json()["paths"])
+    assert paths >= {"/api/token", "/api/logout", "/api/search", "/api/entities/{entity_id}",
+                     "/api/entities/{entity_id}/graph", "/api/review", "/api/review/{pair}",
+                     "/api/key-players", "/api/audit"}
