@@ -144,14 +144,6 @@ def _routes(app: FastAPI, svc: Service) -> None:  # noqa: C901  (one route table
             raise not_found()
         return found
 
-    def _filter(link_types: str | None, min_grading: str | None, since: str | None,
-                until: str | None) -> NetworkFilter:
-        types = tuple(t.strip() for t in link_types.split(",") if t.strip()) if link_types \
-            else LINK_SCHEMATA
-        grades = tuple(parse_grading(g.strip()) for g in min_grading.split(",")
-                       if g.strip()) if min_grading else ()
-        return NetworkFilter(min_gradings=grades, since=since, until=until, link_types=types)
-
     @app.get("/api/entities/{entity_id}/graph", tags=["network"])
     def graph(who: View, entity_id: str,
               hops: Annotated[int, Query(ge=1, le=3)] = 1,
@@ -165,33 +157,21 @@ def _routes(app: FastAPI, svc: Service) -> None:  # noqa: C901  (one route table
         minimum grading, date window."""
         if entity_id not in queries.visible_ids(who.session, [entity_id]):
             raise not_found()
-        net = svc.network(who.session, _filter(link_types, min_grading, since, until))
+        net = svc.network(who.session, network_filter(link_types, min_grading, since, until))
         return queries.entity_graph(who.session, net, entity_id, hops=hops, limit=limit)
 
     @app.get("/api/key-players", tags=["network"])
     def key_player_panel(who: View, k: Annotated[int, Query(ge=1, le=50)] = 5,
                          ) -> dict[str, Any]:
         """Whose removal fragments the visible network most (KPP-Neg)."""
-        net = svc.network(who.session, NetworkFilter())
-        if net.m == 0:
-            return {"k": 0, "chosen": [], "nodes": net.n, "edges": 0}
-        plan = disruption_dict(net, key_players(net, k, time_budget=10.0))
-        who.session.audit("consultation", "key players", k=k,
-                          chosen=[c["id"] for c in plan["chosen"]])
-        return {**plan, "nodes": net.n, "edges": net.m}
+        return key_player_plan(svc, who, k)
 
     @app.get("/api/review", tags=["review"])
     def review(who: Judge, schema: str = "Person",
                limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict[str, Any]:
         """Uncertain pairs, least certain first, each with the model's explanation.
         Pairs with either side outside the caller's clearance are left out."""
-        from crosslink.resolve.judgements import review_pairs
-
-        pairs = review_pairs(who.session, limit=limit * 4, schema=schema)
-        seen = queries.visible_ids(who.session, [p[k] for p in pairs for k in ("a", "b")])
-        shown = [dict(p, pair=f"{p['a']}~{p['b']}") for p in pairs
-                 if p["a"] in seen and p["b"] in seen][:limit]
-        return {"pairs": shown}
+        return review_queue(who, schema, limit)
 
     @app.post("/api/review/{pair}", tags=["review"])
     def judge(who: Judge, pair: str, body: JudgementIn) -> dict[str, Any]:
@@ -205,6 +185,38 @@ def _routes(app: FastAPI, svc: Service) -> None:  # noqa: C901  (one route table
         """The audit log, newest first, filtered by user, entity (object) and time."""
         return audit_entries(who, user=user, entity=entity, since=since, until=until,
                              limit=limit)
+
+
+def network_filter(link_types: str | None, min_grading: str | None, since: str | None,
+                   until: str | None) -> NetworkFilter:
+    """A network filter from query parameters (comma lists); InputError when bad."""
+    types = tuple(t.strip() for t in link_types.split(",") if t.strip()) if link_types \
+        else LINK_SCHEMATA
+    grades = tuple(parse_grading(g.strip()) for g in min_grading.split(",")
+                   if g.strip()) if min_grading else ()
+    return NetworkFilter(min_gradings=grades, since=since, until=until, link_types=types)
+
+
+def key_player_plan(svc: Service, who: Principal, k: int) -> dict[str, Any]:
+    """Key players of the network the caller may see; audited."""
+    net = svc.network(who.session, NetworkFilter())
+    if net.m == 0:
+        return {"k": 0, "chosen": [], "nodes": net.n, "edges": 0}
+    plan = disruption_dict(net, key_players(net, k, time_budget=10.0))
+    who.session.audit("consultation", "key players", k=k,
+                      chosen=[c["id"] for c in plan["chosen"]])
+    return {**plan, "nodes": net.n, "edges": net.m}
+
+
+def review_queue(who: Principal, schema: str, limit: int) -> dict[str, Any]:
+    """The review queue without any pair that has a side the caller may not see."""
+    from crosslink.resolve.judgements import review_pairs
+
+    pairs = review_pairs(who.session, limit=limit * 4, schema=schema)
+    seen = queries.visible_ids(who.session, [p[k] for p in pairs for k in ("a", "b")])
+    shown = [dict(p, pair=f"{p['a']}~{p['b']}") for p in pairs
+             if p["a"] in seen and p["b"] in seen][:limit]
+    return {"pairs": shown}
 
 
 def record(svc: Service, who: Principal, pair: str, decision: str,

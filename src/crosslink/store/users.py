@@ -50,6 +50,7 @@ __all__ = [
     "permissions",
     "revoke_token",
     "roles",
+    "token_role",
     "user_for_token",
 ]
 
@@ -285,6 +286,12 @@ def user_for_token(con: duckdb.DuckDBPyConnection, token: str) -> User | None:
         [_token_hash(token), _now()],
     ).fetchall()
     return _user(rows[0]) if rows else None
+
+
+def token_role(con: duckdb.DuckDBPyConnection, token: str) -> str:
+    """The role of a live token's user ('' when the token is not live)."""
+    user = user_for_token(con, token)
+    return user.role if user else ""
 
 
 def revoke_token(con: duckdb.DuckDBPyConnection, token: str) -> bool:
