@@ -23,7 +23,7 @@ from fastapi import Depends, Form, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
 from crosslink.api.service import Service, ServiceSession
-from crosslink.store.users import User, user_for_token
+from crosslink.store.users import User
 
 __all__ = ["COOKIE", "CSRF_FIELD", "Principal", "csrf_token", "require", "require_page"]
 
@@ -64,7 +64,7 @@ def _principal(request: Request, bearer: str | None, permission: str | None,
         raise _unauthorised()
     con = service.cursor()
     try:
-        user = user_for_token(con, token)
+        user = service.user_for_token(con, token)
         if user is None:
             raise _unauthorised()
         if by_cookie and request.method not in ("GET", "HEAD", "OPTIONS"):

@@ -8,15 +8,17 @@ only maps them to responses.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import regex
 
 from crosslink.errors import InputError
 from crosslink.network.graph import Network
 from crosslink.network.paths import edge_records
-from crosslink.store.captions import captions
+from crosslink.store.captions import caption_props
 from crosslink.store.lookup import selector_forms
 from crosslink.store.session import Session
 
@@ -33,6 +35,7 @@ __all__ = [
 JUSTIFY_HANDLING_PREFIX = "H"
 #: Fuzzy name threshold (Jaro-Winkler): "Karwen Aziz" finds "Karwan Aziz".
 FUZZY = 0.88
+_SHOUTING = regex.compile(r"\p{Lu}{3,}")  # "RASHID" as a log writes it, as store.captions
 
 
 class NeedsJustification(Exception):  # noqa: N818  (a condition, not an error)
@@ -104,7 +107,7 @@ def search(session: Session, q: str, *, limit: int = 20) -> dict[str, Any]:
          "limit": limit},
     ).fetchall()
     total = int(rows[0][4]) if rows else 0
-    names = captions(session.con, [str(r[0]) for r in rows])
+    names = quick_captions(session, [str(r[0]) for r in rows])
     results = [
         {"id": str(i), "schema": str(schema), "caption": names.get(str(i), str(i)),
          "score": round(float(score), 3), "match": "selector" if sel else "name"}
@@ -112,6 +115,70 @@ def search(session: Session, q: str, *, limit: int = 20) -> dict[str, Any]:
     ]
     session.audit("consultation", "search", q=q, results=len(results), total=total)
     return {"q": q, "total": total, "results": results}
+
+
+@lru_cache(maxsize=1)
+def _caption_order() -> dict[str, tuple[str, list[str], bool]]:
+    """schema -> (label, caption properties in order, interval?) from FtM."""
+    out: dict[str, tuple[str, list[str], bool]] = {}
+    for row in caption_props().to_pylist():
+        label, props, _ = out.setdefault(row["schema"], (row["label"], [], bool(row["prefix"])))
+        if row["prop"]:
+            props.append(row["prop"])
+    return out
+
+
+def quick_captions(session: Session, keys: list[str]) -> dict[str, str]:
+    """Captions as :func:`crosslink.store.captions.captions` gives them (the most
+    frequent value of the first caption property; ordinary capitalisation first),
+    for the few entities one page shows. The store's version joins every statement
+    (a full scan, tens of ms at 10 million statements); here the member ids are
+    looked up through the ``entity_hash`` column first and the choice made in Python
+    over a handful of rows."""
+    if not keys:
+        return {}
+    pairs = session.con.execute(
+        """WITH k AS (SELECT unnest(?::VARCHAR[]) AS key)
+           SELECT k.key, coalesce(c.entity_id, k.key) FROM k
+           LEFT JOIN canonical c ON c.canonical_id = k.key
+           UNION SELECT key, key FROM k""",
+        [sorted(set(keys))],
+    ).fetchall()
+    member_keys: dict[str, list[str]] = {}
+    for key, member in pairs:
+        member_keys.setdefault(str(member), []).append(str(key))
+    rows = session.con.execute(
+        """SELECT s.entity_id, s.schema, s.prop, s.value, min(r.title) AS title
+           FROM statements s JOIN visible_reports r ON r.id = s.report_id
+           WHERE s.entity_hash IN (SELECT hash(unnest(?::VARCHAR[])))
+             AND s.entity_id IN (SELECT unnest(?::VARCHAR[]))
+           GROUP BY ALL""",
+        [list(member_keys), list(member_keys)],
+    ).fetchall()
+    by_key: dict[str, list[tuple[str, str, str, str | None]]] = {}
+    for entity, schema, prop, value, title in rows:
+        for key in member_keys.get(str(entity), ()):
+            by_key.setdefault(key, []).append((str(schema), str(prop), str(value), title))
+    order = _caption_order()
+    out = {}
+    for key, found in by_key.items():
+        schema = _mode([f[0] for f in found])
+        label, props, interval = order.get(schema, (schema, [], False))
+        caption = None
+        for prop in props:
+            values = [f[2] for f in found if f[1] == prop]
+            if values:
+                counts: dict[str, int] = {}
+                for v in values:
+                    counts[v] = counts.get(v, 0) + 1
+                best = min(counts, key=lambda v: (-counts[v], _SHOUTING.search(v) is not None, v))
+                caption = best if prop == "name" or not interval else f"{label}: {best}"
+                break
+        if caption is None:
+            titles = sorted(str(f[3]) for f in found if f[3])
+            caption = f"{label} in {titles[0]}" if titles else label
+        out[key] = caption
+    return out
 
 
 def _like_escape(text: str) -> str:
@@ -156,7 +223,7 @@ def entity_profile(session: Session, entity_id: str, *, justification: str | Non
                   sensitive_reports=sorted(set(sensitive)) or None,
                   justification=justification)
     schema = _mode([r["schema"] for r in rows])
-    caption = captions(session.con, [entity_id]).get(entity_id, entity_id)
+    caption = quick_captions(session, [entity_id]).get(entity_id, entity_id)
     reports: dict[str, dict[str, Any]] = {}
     for r in rows:
         reports.setdefault(r["report_id"], {
@@ -210,7 +277,7 @@ def entity_graph(session: Session, net: Network, entity_id: str, *, hops: int = 
     statement and report ids and gradings. O(size of the neighbourhood)."""
     center = node_of(session, net, entity_id)
     if center is None:  # visible, but linked to nothing under these filters
-        nodes = [{"id": entity_id, "label": captions(session.con, [entity_id]).get(
+        nodes = [{"id": entity_id, "label": quick_captions(session, [entity_id]).get(
             entity_id, entity_id), "distance": 0}]
         result = {"center": entity_id, "hops": hops, "nodes": nodes, "edges": [], "hidden": 0}
         session.audit("consultation", entity_id, graph=True, nodes=1, hidden=0)

@@ -15,21 +15,26 @@ breadth-first search, not a rebuild from the statements.
 
 from __future__ import annotations
 
+import hashlib
+import queue
 import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from crosslink.network.filters import NetworkFilter
 from crosslink.network.graph import Network, from_workspace
-from crosslink.store import Workspace
+from crosslink.store import Workspace, audit
 from crosslink.store.session import Clearance, Session
 from crosslink.store.sql import scalar
-from crosslink.store.users import User, ensure_tables
+from crosslink.store.users import User, ensure_tables, user_for_token
 
 __all__ = ["Service", "ServiceSession"]
 
@@ -37,21 +42,88 @@ SECRET_KEY = "service_secret"
 _NETWORK_CACHE = 16
 
 
+class _AuditWriter:
+    """Group commit for audit entries: one thread appends everything queued in one
+    transaction, then wakes the requests that wait for their entry. A consultation
+    is answered only once its entry is committed (nothing shown goes unlogged), but
+    sixteen concurrent readers cost one commit, not sixteen."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, lock: threading.RLock) -> None:
+        self._con = con
+        self._lock = lock
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="crosslink-audit", daemon=True)
+        self._thread.start()
+
+    def append(self, **entry: Any) -> None:
+        pending = _Pending(entry)
+        self._queue.put(pending)
+        pending.done.wait()
+        if pending.error is not None:
+            raise pending.error
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            while True:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    self._queue.put(None)
+                    break
+                batch.append(more)
+            error: BaseException | None = None
+            with self._lock:
+                try:
+                    self._con.execute("BEGIN TRANSACTION")
+                    for pending in batch:
+                        audit.append(self._con, **pending.entry)
+                    self._con.execute("COMMIT")
+                except BaseException as exc:  # handed to every waiting request
+                    self._con.execute("ROLLBACK")
+                    error = exc
+            for pending in batch:
+                pending.error = error
+                pending.done.set()
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=30)
+        self._con.close()
+
+
+@dataclass
+class _Pending:
+    entry: dict[str, Any]
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
 class ServiceSession(Session):
-    """A store session whose writes (audit entries included) hold the service's lock."""
+    """A store session whose writes hold the service's lock and whose audit entries
+    go through the group-commit writer (or, inside a write transaction, into that
+    transaction, so a change and its entry commit together)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, *, user: str, purpose: str | None,
-                 clearance: Clearance, lock: threading.RLock) -> None:
-        self._lock = lock
+                 clearance: Clearance, service: Service) -> None:
+        self._service = service
         super().__init__(con, user=user, purpose=purpose, clearance=clearance)
 
     def audit(self, action: str, obj: str | None = None, **detail: object) -> None:
-        with self._lock:
+        if self._service.holding():  # inside a write: the entry joins it, under the lock
             super().audit(action, obj, **detail)
+            return
+        self._service.auditor.append(username=self.user, action=action, purpose=self.purpose,
+                                     obj=obj, detail=dict(detail) or None)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self._lock, super().transaction():
+        with self._service.write(self.con), super().transaction():
             yield
 
 
@@ -61,12 +133,18 @@ class Service:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self.lock = threading.RLock()
+        self._held = threading.local()
         #: bumped on every write that can change what a page shows (judgements)
         self.version = 0
         self._networks: OrderedDict[tuple[object, ...], Network] = OrderedDict()
         self._network_lock = threading.Lock()
         ensure_tables(workspace.con)
         self.secret = self._secret(workspace.con)
+        self.auditor = _AuditWriter(workspace.con.cursor(), self.lock)
+        # token hash -> (user, expiry): a token is checked on every request; the cache
+        # is emptied by every write through the service (logout, disabling an account),
+        # and nothing else can write while the service holds the workspace.
+        self._tokens: dict[str, tuple[User, datetime]] = {}
 
     @classmethod
     def open(cls, path: str | Path) -> Service:
@@ -91,17 +169,38 @@ class Service:
     def write(self, con: duckdb.DuckDBPyConnection | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         """Hold the write lock; yields a cursor (``con`` or a new one)."""
         with self.lock:
+            self._held.depth = getattr(self._held, "depth", 0) + 1
             own = con is None
             cur = con if con is not None else self.cursor()
             try:
                 yield cur
             finally:
+                self._held.depth -= 1
+                self._tokens.clear()
                 if own:
                     cur.close()
 
+    def holding(self) -> bool:
+        """Does this thread hold the write lock?"""
+        return getattr(self._held, "depth", 0) > 0
+
+    def user_for_token(self, con: duckdb.DuckDBPyConnection, token: str) -> User | None:
+        """The live token's user (cached until the next write), else None."""
+        key = hashlib.sha256(token.encode()).hexdigest()
+        now = datetime.now(UTC).replace(tzinfo=None)
+        found = self._tokens.get(key)
+        if found is not None and found[1] > now:
+            return found[0]
+        user = user_for_token(con, token)
+        if user is not None:
+            expires = con.execute("SELECT expires_at FROM service_tokens WHERE token_sha256 = ?",
+                                  [key]).fetchall()[0][0]
+            self._tokens[key] = (user, expires)
+        return user
+
     def session(self, con: duckdb.DuckDBPyConnection, user: User, purpose: str) -> ServiceSession:
         return ServiceSession(con, user=user.username, purpose=purpose,
-                              clearance=user.clearance, lock=self.lock)
+                              clearance=user.clearance, service=self)
 
     def changed(self) -> None:
         """Something was written: cached networks are stale."""
@@ -130,4 +229,5 @@ class Service:
         return net
 
     def close(self) -> None:
+        self.auditor.close()
         self.workspace.close()
