@@ -62,24 +62,23 @@ def _principal(request: Request, bearer: str | None, permission: str | None,
         token, by_cookie = request.cookies.get(COOKIE), True
     if not token:
         raise _unauthorised()
-    con = service.cursor()
-    try:
-        user = service.user_for_token(con, token)
-        if user is None:
-            raise _unauthorised()
-        if by_cookie and request.method not in ("GET", "HEAD", "OPTIONS"):
-            sent = csrf_sent or request.headers.get("x-csrf-token")
-            if not sent or not hmac.compare_digest(sent, csrf_token(service, token)):
-                raise HTTPException(status.HTTP_403_FORBIDDEN,
-                                    "missing or wrong CSRF token; reload the page")
-        if permission is not None and permission not in user.permissions:
+    with service.borrow(None) as plain:
+        user = service.user_for_token(plain, token)
+    if user is None:
+        raise _unauthorised()
+    if by_cookie and request.method not in ("GET", "HEAD", "OPTIONS"):
+        sent = csrf_sent or request.headers.get("x-csrf-token")
+        if not sent or not hmac.compare_digest(sent, csrf_token(service, token)):
             raise HTTPException(status.HTTP_403_FORBIDDEN,
-                                f"your role ({user.role}) may not {permission.replace('_', ' ')}")
-        purpose = (request.query_params.get("purpose") or "").strip()[:500]
-        session = service.session(con, user, purpose or f"workbench: {request.url.path}")
+                                "missing or wrong CSRF token; reload the page")
+    if permission is not None and permission not in user.permissions:
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            f"your role ({user.role}) may not {permission.replace('_', ' ')}")
+    purpose = (request.query_params.get("purpose") or "").strip()[:500]
+    with service.borrow(user.clearance) as con:
+        session = service.session(con, user, purpose or f"workbench: {request.url.path}",
+                                  views_ready=True)
         yield Principal(user, session, token, by_cookie)
-    finally:
-        con.close()
 
 
 def require(permission: str | None = None) -> Callable[..., Iterator[Principal]]:

@@ -40,6 +40,7 @@ __all__ = ["Service", "ServiceSession"]
 
 SECRET_KEY = "service_secret"
 _NETWORK_CACHE = 16
+_POOL_SIZE = 32  # idle cursors kept per clearance (uvicorn's pool has 40 threads)
 
 
 class _AuditWriter:
@@ -110,9 +111,15 @@ class ServiceSession(Session):
     transaction, so a change and its entry commit together)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, *, user: str, purpose: str | None,
-                 clearance: Clearance, service: Service) -> None:
+                 clearance: Clearance, service: Service, views_ready: bool = False) -> None:
         self._service = service
+        self._views_ready = views_ready
         super().__init__(con, user=user, purpose=purpose, clearance=clearance)
+
+    def _define_views(self) -> None:
+        # A pooled cursor already has this clearance's views (Service.borrow).
+        if not self._views_ready:
+            super()._define_views()
 
     def audit(self, action: str, obj: str | None = None, **detail: object) -> None:
         if self._service.holding():  # inside a write: the entry joins it, under the lock
@@ -145,6 +152,9 @@ class Service:
         # is emptied by every write through the service (logout, disabling an account),
         # and nothing else can write while the service holds the workspace.
         self._tokens: dict[str, tuple[User, datetime]] = {}
+        self._pool: dict[object, list[duckdb.DuckDBPyConnection]] = {}
+        self._pool_lock = threading.Lock()
+        self._closed = False
 
     @classmethod
     def open(cls, path: str | Path) -> Service:
@@ -198,9 +208,39 @@ class Service:
             self._tokens[key] = (user, expires)
         return user
 
-    def session(self, con: duckdb.DuckDBPyConnection, user: User, purpose: str) -> ServiceSession:
+    def session(self, con: duckdb.DuckDBPyConnection, user: User, purpose: str,
+                *, views_ready: bool = False) -> ServiceSession:
         return ServiceSession(con, user=user.username, purpose=purpose,
-                              clearance=user.clearance, service=self)
+                              clearance=user.clearance, service=self, views_ready=views_ready)
+
+    @contextmanager
+    def borrow(self, clearance: Clearance | None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A pooled cursor whose ``visible_*`` views are ``clearance``'s (None: a plain
+        cursor). Defining the views costs three DDL statements; a pool per clearance
+        saves them on every request. A cursor only ever serves the one clearance its
+        views were made for; one left inside a transaction is discarded."""
+        key = None if clearance is None else (
+            None if clearance.compartments is None else tuple(sorted(clearance.compartments)),
+            clearance.source_unit)
+        with self._pool_lock:
+            idle = self._pool.setdefault(key, [])
+            con = idle.pop() if idle else None
+        if con is None:
+            con = self.cursor()
+            if clearance is not None:
+                Session(con, user="", purpose=None, clearance=clearance)  # defines the views
+        clean = False
+        try:
+            yield con
+            clean = True
+        finally:
+            with self._pool_lock:
+                idle = self._pool.setdefault(key, [])
+                if clean and len(idle) < _POOL_SIZE and not self._closed:
+                    idle.append(con)
+                    con = None
+            if con is not None:
+                con.close()
 
     def changed(self) -> None:
         """Something was written: cached networks are stale."""
@@ -229,5 +269,11 @@ class Service:
         return net
 
     def close(self) -> None:
+        with self._pool_lock:
+            self._closed = True
+            for idle in self._pool.values():
+                for con in idle:
+                    con.close()
+            self._pool.clear()
         self.auditor.close()
         self.workspace.close()
