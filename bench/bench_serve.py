@@ -32,6 +32,7 @@ from typing import Any
 
 import httpx
 import numpy as np
+import psutil
 
 STATEMENTS_PER_PERSON = 32  # measured on the simulator's scenarios
 PASSWORD = "bench password 1"  # synthetic account on a throwaway workspace
@@ -184,14 +185,24 @@ def main() -> None:
             print(f"\n{args.clients} clients, up to {n} requests or {args.time_cap:.0f} s each")
             print(f"{'endpoint':<14}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}"
                   f"{'errors':>8}   {'target p95':>10}{'ratio':>7}{'target r/s':>11}{'ratio':>7}")
+            server_ps = psutil.Process(server.pid)
+            cpu_rows = []
             for name, paths in plans.items():
+                before = sum(server_ps.cpu_times()[:2])
                 r = drive(base, token, paths, args.clients, args.time_cap)
+                cpu_ms = (sum(server_ps.cpu_times()[:2]) - before) * 1000 / max(r["n"], 1)
+                cpu_rows.append((name, cpu_ms))
                 p95_target, rps_target = TARGETS[name]
                 rps_cell = f"{rps_target:>11.0f}{r['rps'] / rps_target:>7.2f}" if rps_target \
                     else f"{'-':>11}{'':>7}"
                 print(f"{name:<14}{r['n']:>6}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['p99']:>9.1f}"
                       f"{r['rps']:>8.1f}{r['errors']:>8}   {p95_target:>10.0f}"
                       f"{p95_target / r['p95']:>7.2f}{rps_cell}")
+            # CPU time the server spent per request does not depend on how busy the
+            # machine's other processes keep the cores: the figure to compare runs by.
+            print("\nserver CPU per request (independent of load on a shared machine):")
+            for name, cpu_ms in cpu_rows:
+                print(f"  {name:<14}{cpu_ms:>8.1f} ms CPU  -> {1000 / cpu_ms:>7.0f} req/s per core")
         finally:
             server.terminate()
             server.wait(timeout=30)
