@@ -112,6 +112,25 @@ class Workspace:
         """A session for one user and purpose; all reads and writes go through it."""
         return Session(self.con, user=user, purpose=purpose, clearance=clearance or Clearance())
 
+    def user_session(
+        self,
+        username: str,
+        purpose: str | None = None,
+        *,
+        con: duckdb.DuckDBPyConnection | None = None,
+    ) -> Session:
+        """A session for a named service account (:mod:`crosslink.store.users`), with
+        that account's clearance. ``con`` is a cursor of this workspace's connection
+        (the service gives each request its own, so each has its own views).
+        Raises :class:`CrosslinkError` for an unknown or disabled account."""
+        from crosslink.store.users import get_user
+
+        user = get_user(self.con, username)
+        if user is None or user.disabled:
+            raise CrosslinkError(f"{username!r}: no such enabled account in {self.path}")
+        return Session(con or self.con, user=username, purpose=purpose,
+                       clearance=user.clearance)
+
     def close(self) -> None:
         self.con.close()
 

@@ -1,0 +1,1 @@
+"""Server-rendered pages of the workbench (on the same app as the API)."""
