@@ -7,6 +7,7 @@ cites its report (id, originator, grading, handling code), and material that may
 be used as evidence appears only as a sanitised pointer to the sensitive schedule.
 """
 
+from crosslink.cases.casefile import CaseFile, build_case_file, export_case
 from crosslink.cases.groups import GROUP_RESOLUTION, group_members
 from crosslink.cases.offences import Element, Offence, evidence_policy, get_offence, offences
 from crosslink.cases.schedules import DECISIONS, SCHEDULES, decide, schedule_rows
@@ -26,14 +27,17 @@ __all__ = [
     "GROUP_RESOLUTION",
     "SCHEDULES",
     "AddResult",
+    "CaseFile",
     "CaseInfo",
     "Element",
     "Offence",
     "add_evidence",
     "add_group",
     "add_suspects",
+    "build_case_file",
     "decide",
     "evidence_policy",
+    "export_case",
     "get_case",
     "get_offence",
     "group_members",

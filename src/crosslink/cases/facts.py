@@ -148,7 +148,7 @@ def case_facts(session: Session, case: str) -> pa.Table:
         ),
         calls_named AS (
             SELECT f.suspect, f.kind, f.date, f.date_end, f.side,
-                   coalesce(o.owner, f.other) AS counterpart,
+                   o.owner AS counterpart,
                    f.detail || ' / ' || f.other AS detail, NULL AS amount, NULL AS currency,
                    f.count, f.report_id, f.evidence_id
             FROM call_facts f LEFT JOIN phone_owner o ON o.phone = f.other

@@ -167,3 +167,53 @@ def show_cmd(case: CaseArg, workspace: WorkspaceOption = None, user: UserOption 
                           highlight=False)
 
 
+
+
+@case_app.command("export")
+def export_cmd(
+    case: CaseArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the case file (created when missing).")] = Path("case-files"),
+    network: Annotated[bool, typer.Option("--network/--no-network", help="Include the evidenced network extract.")] = True,
+    workspace: WorkspaceOption = None,
+    user: UserOption = None,
+    purpose: PurposeOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Draft the MG5 summary and update the MG6C/MG6D schedules; write DOCX, PDF, XLSX, CSV, JSON."""
+    from crosslink.cases import export_case
+
+    with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
+        result = export_case(ws.session(current_user(user), _purpose(purpose, case)), case, out,
+                             with_network=network)
+    if output != OutputFormat.table:
+        _json(result)
+        return
+    console.print(f"case {case}: {result['suspects']} suspects, {result['sentences']} cited sentences "
+                  f"from {result['cited_reports']} reports; MG6C {result['schedules']['MG6C']} items, "
+                  f"MG6D {result['schedules']['MG6D']} items "
+                  f"({', '.join(f'{n} new on {k}' for k, n in result['new_schedule_items'].items()) or 'none new'})",
+                  highlight=False)
+    for path in result["files"].values():
+        console.print(f"  {path}", highlight=False)
+
+
+@case_app.command("decide")
+def decide_cmd(
+    case: CaseArg,
+    item: Annotated[str, typer.Argument(help="Schedule item: C12 (MG6C item 12) or D3 (MG6D item 3).")],
+    decision: Annotated[str, typer.Option("--decision", help="disclose, inspect, clearly-not-disclosable, withhold or pii-application.")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (kept with the decision).")] = None,
+    workspace: WorkspaceOption = None,
+    user: UserOption = None,
+    purpose: PurposeOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Record the prosecutor's decision on a schedule item (appended and audited; the latest stands)."""
+    from crosslink.cases import decide
+
+    with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
+        result = decide(ws.session(current_user(user), _purpose(purpose, case)), case, item, decision, reason=reason)
+    if output != OutputFormat.table:
+        _json(result)
+        return
+    console.print(f"{case} {result['item']}: {result['decision']} (revision {result['revision']})", highlight=False)
