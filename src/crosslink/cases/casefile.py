@@ -163,7 +163,7 @@ def _paths(session: Session, facts: pa.Table, info: CaseInfo) -> list[list[dict[
         path = evidenced_path(net, ranked[0], other)
         if path is None or not path.hops:
             continue
-        hops = []
+        hops: list[dict[str, Any]] = []
         for hop in path.to_dict()["hops"]:
             ok = [policy[r] for r in hop.get("report_ids") or [] if r in policy and policy[r]["not_evidence"] is None]
             if not ok:

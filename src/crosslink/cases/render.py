@@ -80,7 +80,7 @@ def to_docx(summary: CaseSummary, path: Path) -> Path:
     for c in summary.sources:
         cells = table.add_row().cells
         for cell, text in zip(cells, (c.report_id, c.title, c.originator, c.grading, c.handling), strict=True):
-            cell.text = text or ""
+            cell.text = str(text or "")
     doc.save(str(path))
     return path
 
