@@ -79,8 +79,8 @@ def to_docx(summary: CaseSummary, path: Path) -> Path:
         cell.text = text
     for c in summary.sources:
         cells = table.add_row().cells
-        for cell, text in zip(cells, (c.report_id, c.title, c.originator, c.grading, c.handling), strict=True):
-            cell.text = str(text or "")
+        for cell, value in zip(cells, (c.report_id, c.title, c.originator, c.grading, c.handling), strict=True):
+            cell.value = str(value or "")
     doc.save(str(path))
     return path
 
