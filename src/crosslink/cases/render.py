@@ -80,7 +80,7 @@ def to_docx(summary: CaseSummary, path: Path) -> Path:
     for c in summary.sources:
         cells = table.add_row().cells
         for cell, value in zip(cells, (c.report_id, c.title, c.originator, c.grading, c.handling), strict=True):
-            cell.value = str(value or "")
+            cell.text = str(value or "")
     doc.save(str(path))
     return path
 
