@@ -25,7 +25,7 @@ _FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.loca
 
 
 def cite_text(citations: tuple[Citation, ...]) -> str:
-    return "[" + "; ".join(c.label() for c in citations) + "]"
+    return "[" + " | ".join(c.label() for c in citations) + "]"
 
 
 def _heading_level(depth: int) -> int:
