@@ -73,6 +73,8 @@ def update_schedules(session: Session, case: str, material: Iterable[Material]) 
     ).fetchall()}
     new: dict[str, list[Material]] = {s: [] for s in SCHEDULES}
     for m in material:
+        if m.schedule not in new:
+            raise InputError(f"schedule {m.schedule!r}: use {' or '.join(SCHEDULES)}")
         if m.report_id not in done:
             done.add(m.report_id)
             new[m.schedule].append(m)
