@@ -145,6 +145,8 @@ def schedule_rows(session: Session, case: str, schedule: str) -> list[dict[str, 
 def decide(session: Session, case: str, item: str, decision: str, *, reason: str | None = None) -> dict[str, Any]:
     """Record the prosecutor's decision on one schedule item (appended and audited)."""
     ensure_tables(session.con)
+    if not session.con.execute("SELECT 1 FROM cases WHERE id = ?", [case]).fetchall():
+        raise InputError(f"no case {case!r}")
     schedule, number = parse_item(item)
     if decision not in DECISIONS:
         raise InputError(f"--decision {decision}: use one of {', '.join(DECISIONS)}")
