@@ -62,3 +62,10 @@ def demo(
         )
     console.print(f"Report: [bold]{result.report}[/]  (open it in a browser; it works offline)")
     console.print(f"Analysis JSON: {result.analysis}   Workspace: {result.workspace}")
+    if result.case_file:
+        case = result.case_file
+        console.print(
+            f"Sample case file {case['case']}: {case['suspects']} suspects, {case['sentences']} cited "
+            f"sentences; MG6C {case['schedules']['MG6C']} / MG6D {case['schedules']['MG6D']} items: "
+            f"{Path(case['files']['mg5_docx']).parent}"
+        )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from crosslink import __version__
+from crosslink.demo.case import demo_case
 from crosslink.demo.evaluate import evaluate
 from crosslink.ingest import ingest_file, load_mapping
 from crosslink.ingest.discover import expand, mapping_for
@@ -45,6 +46,8 @@ class DemoResult:
     stages: list[tuple[str, float]] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     evaluation: dict[str, Any] | None = None
+    #: The sample case file (`crosslink case export` of one group): its files and figures.
+    case_file: dict[str, Any] | None = None
 
 
 def run_demo(
@@ -118,7 +121,9 @@ def run_demo(
         report_path = out / "report.html"
         report_path.write_text(render_report(data), encoding="utf-8")
         session.audit("disclosure", str(report_path), recipient="demo report (local file)")
-    return DemoResult(report_path, analysis_path, ws_path, stages, summary, evaluation)
+        say("case", "sample case file for one group")
+        case_file = demo_case(session, analysis, out / "case-file")
+    return DemoResult(report_path, analysis_path, ws_path, stages, summary, evaluation, case_file)
 
 
 def _resolve(session: Any, say: Progress) -> dict[str, Any]:
