@@ -190,15 +190,38 @@ class Backtest:
     freq: str
     horizon: int
     origins: np.ndarray
-    mase: dict[str, np.ndarray]            # method -> per-horizon mean MASE
+    errors: dict[str, np.ndarray]          # method -> (origins x horizon) scaled errors
     chosen: str
+    ensemble_of: list[str]
     forecasts: dict[str, np.ndarray]
     actuals: np.ndarray
-    coverage: dict[int, np.ndarray] = field(default_factory=dict)  # level -> per horizon
-    coverage_nonzero: dict[int, float] = field(default_factory=dict)
+    scale: np.ndarray                      # (origins x 1) MASE denominators
+    hits: dict[int, np.ndarray] = field(default_factory=dict)  # level -> (origins x horizon) 0/1/NaN
 
-    def ratio(self, method: str, baseline: str = "seasonal_naive") -> np.ndarray:
-        return self.mase[method] / self.mase[baseline]
+    def mase(self, method: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """Per-horizon mean MASE of ``method`` over the origins ``rows`` (mask; default all)."""
+        err = self.errors[method] if rows is None else self.errors[method][rows]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return np.asarray(np.nanmean(err, axis=0))
+
+    def ratio(self, method: str, baseline: str = "seasonal_naive",
+              rows: np.ndarray | None = None) -> np.ndarray:
+        """Per-horizon MASE of ``method`` over that of ``baseline`` (below 1: better)."""
+        return self.mase(method, rows) / self.mase(baseline, rows)
+
+    def coverage(self, level: int, rows: np.ndarray | None = None, *,
+                 nonzero: bool = False) -> np.ndarray:
+        """Per-horizon share of outcomes inside the ``level`` % interval (only the
+        outcomes above zero with ``nonzero``), out of sample."""
+        hit = self.hits[level].copy()
+        if nonzero:
+            hit[~(self.actuals > 0)] = np.nan
+        if rows is not None:
+            hit = hit[rows]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return np.asarray(np.nanmean(hit, axis=0))
 
 
 def _ensemble(forecasts: dict[str, np.ndarray], names: list[str]) -> np.ndarray:
@@ -223,22 +246,19 @@ def backtest(y: np.ndarray, freq: str, horizon: int, *, origins: np.ndarray,
     act = _actuals(y, origins, horizon)
     scale = _scales(y, origins, season)[:, None]
     mask = np.ones(len(origins), bool) if choose_on is None else choose_on
+    errors = {name: np.abs(act - f) / scale for name, f in fc.items()}
 
-    def mase_of(pred: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        err = np.abs(act[rows] - pred[rows]) / scale[rows]
+    def score(name: str) -> float:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return np.nanmean(err, axis=0)
+            value = float(np.nanmean(errors[name][mask]))
+        return value if np.isfinite(value) else float("inf")
 
-    every = np.ones(len(origins), bool)
-    chooser = {name: float(np.nanmean(mase_of(f, mask))) for name, f in fc.items()}
-    best3 = sorted((n for n in chooser if n != "seasonal_naive"), key=lambda n: chooser[n])[:3]
+    best3 = sorted((n for n in fc if n != "seasonal_naive"), key=score)[:3]
     fc["ensemble"] = _ensemble(fc, best3)
-    chooser["ensemble"] = float(np.nanmean(mase_of(fc["ensemble"], mask)))
-    chosen = min(chooser, key=lambda n: chooser[n])
-    mase = {name: mase_of(f, every) for name, f in fc.items()}
-    result = Backtest(freq, horizon, origins, mase, chosen, fc, act)
-    result.forecasts["_ensemble_of"] = np.array(best3, dtype=object)  # type: ignore[assignment]
+    errors["ensemble"] = np.abs(act - fc["ensemble"]) / scale
+    chosen = min(fc, key=score)
+    result = Backtest(freq, horizon, origins, errors, chosen, best3, fc, act, scale)
 
     # Out-of-sample coverage: online split conformal over the origins in order.
     pred = fc[chosen]
@@ -255,12 +275,7 @@ def backtest(y: np.ndarray, freq: str, horizon: int, *, origins: np.ndarray,
             lo, hi = bounds[:, 2 * k], bounds[:, 2 * k + 1]
             ok = np.isfinite(act[i])
             hit[level][i, ok] = (act[i, ok] >= lo[ok]) & (act[i, ok] <= hi[ok])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for level in LEVELS:
-            result.coverage[level] = np.nanmean(hit[level], axis=0)
-            nz = hit[level][act > 0]
-            result.coverage_nonzero[level] = float(np.nanmean(nz)) if nz.size else float("nan")
+    result.hits = hit
     return result
 
 
@@ -292,8 +307,7 @@ def forecast(y: np.ndarray, freq: str, horizon: int, *, origins: int = 52, step:
     bt = backtest(y, freq, horizon, origins=starts)
     methods = candidates(freq)
     if bt.chosen == "ensemble":
-        names = list(bt.forecasts["_ensemble_of"])  # type: ignore[arg-type]
-        point = np.median(np.stack([methods[n](y, horizon) for n in names]), axis=0)
+        point = np.median(np.stack([methods[n](y, horizon) for n in bt.ensemble_of]), axis=0)
     else:
         point = methods[bt.chosen](y, horizon)
     resid = np.sqrt(bt.actuals) - np.sqrt(np.clip(bt.forecasts[bt.chosen], 0.0, None))
