@@ -42,6 +42,7 @@ __all__ = [
     "candidates",
     "forecast",
     "interval_quantiles",
+    "minimum_length",
     "rolling_forecasts",
 ]
 
@@ -184,19 +185,22 @@ def _apply(point: np.ndarray, q: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Backtest:
-    """A rolling-origin backtest: per method and horizon, MASE; the chosen method and
-    the coverage of its conformal intervals (calibrated on earlier origins only)."""
+    """A rolling-origin backtest: per method, the forecasts and scaled errors at each
+    origin; the method the procedure selected at each origin (``selected``, whose
+    forecasts are the method ``"crosslink"``); and whether each outcome fell inside
+    the procedure's conformal intervals (calibrated on earlier origins only)."""
 
     freq: str
     horizon: int
     origins: np.ndarray
+    forecasts: dict[str, np.ndarray]       # method -> (origins x horizon)
     errors: dict[str, np.ndarray]          # method -> (origins x horizon) scaled errors
-    chosen: str
-    ensemble_of: list[str]
-    forecasts: dict[str, np.ndarray]
     actuals: np.ndarray
     scale: np.ndarray                      # (origins x 1) MASE denominators
-    hits: dict[int, np.ndarray] = field(default_factory=dict)  # level -> (origins x horizon) 0/1/NaN
+    selected: list[str | None]             # per origin (None: too early to select)
+    chosen: str                            # what the procedure picks for the next origin
+    hits: dict[int, np.ndarray] = field(default_factory=dict)  # level -> 0/1/NaN
+    residuals: np.ndarray | None = None    # sqrt-scale errors of the procedure
 
     def mase(self, method: str, rows: np.ndarray | None = None) -> np.ndarray:
         """Per-horizon mean MASE of ``method`` over the origins ``rows`` (mask; default all)."""
@@ -212,8 +216,8 @@ class Backtest:
 
     def coverage(self, level: int, rows: np.ndarray | None = None, *,
                  nonzero: bool = False) -> np.ndarray:
-        """Per-horizon share of outcomes inside the ``level`` % interval (only the
-        outcomes above zero with ``nonzero``), out of sample."""
+        """Per-horizon share of outcomes inside the procedure's ``level`` % interval
+        (only outcomes above zero with ``nonzero``), out of sample."""
         hit = self.hits[level].copy()
         if nonzero:
             hit[~(self.actuals > 0)] = np.nan
@@ -224,59 +228,71 @@ class Backtest:
             return np.asarray(np.nanmean(hit, axis=0))
 
 
-def _ensemble(forecasts: dict[str, np.ndarray], names: list[str]) -> np.ndarray:
-    return np.nanmedian(np.stack([forecasts[n] for n in names]), axis=0)
+#: Candidates the ensemble takes the median of (the sqrt-scale models and the profile).
+ENSEMBLE_OF = ("mstl_sqrt", "mstl_theta_sqrt", "ets_sqrt", "profile")
+PROCEDURE = "crosslink"
 
 
 def backtest(y: np.ndarray, freq: str, horizon: int, *, origins: np.ndarray,
-             methods: dict[str, Method] | None = None, choose_on: np.ndarray | None = None,
+             methods: dict[str, Method] | None = None, window: int = 26,
              calibration: int = 104) -> Backtest:
-    """Rolling-origin backtest of every method (plus the median of the best three).
+    """Rolling-origin backtest of every candidate, the ensemble, and the procedure.
 
-    ``choose_on``: a boolean mask over ``origins`` picking the origins on which the
-    method is chosen (default all; give earlier origins to keep the rest held out).
-    Coverage at origin *i* uses intervals calibrated on the residuals of origins whose
-    whole horizon was observed before origin *i* (at most ``calibration`` of them), so
-    it is an out-of-sample figure.
+    The procedure (method ``"crosslink"``): at each origin, use the candidate with the
+    lowest MASE over the origins of the last ``window`` time points whose whole horizon
+    was already observed (online model selection: what :func:`forecast` would have
+    picked then). Its intervals at each origin are conformal, from the sqrt-scale
+    errors of the procedure at up to ``calibration`` earlier completed origins, so the
+    coverage is an out-of-sample figure. ``window`` (26 weeks) was chosen on the
+    tuning period of ``bench/bench_flows.py``.
     """
     y = np.asarray(y, dtype=float)
+    origins = np.asarray(origins)
     season = SEASON[freq]
     methods = methods or candidates(freq)
     fc = rolling_forecasts(y, origins, horizon, methods)
-    act = _actuals(y, origins, horizon)
-    scale = _scales(y, origins, season)[:, None]
-    mask = np.ones(len(origins), bool) if choose_on is None else choose_on
-    errors = {name: np.abs(act - f) / scale for name, f in fc.items()}
-
-    def score(name: str) -> float:
+    members = [n for n in ENSEMBLE_OF if n in fc]
+    if members:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            value = float(np.nanmean(errors[name][mask]))
-        return value if np.isfinite(value) else float("inf")
+            fc["ensemble"] = np.nanmedian(np.stack([fc[n] for n in members]), axis=0)
+    act = _actuals(y, origins, horizon)
+    scale = _scales(y, origins, season)[:, None]
+    errors = {name: np.abs(act - f) / scale for name, f in fc.items()}
+    pool = [n for n in fc if n != "seasonal_naive"] or list(fc)
+    step = int(np.median(np.diff(origins))) if len(origins) > 1 else 1
+    per_window = max(1, window // max(step, 1))
 
-    best3 = sorted((n for n in fc if n != "seasonal_naive"), key=score)[:3]
-    fc["ensemble"] = _ensemble(fc, best3)
-    errors["ensemble"] = np.abs(act - fc["ensemble"]) / scale
-    chosen = min(fc, key=score)
-    result = Backtest(freq, horizon, origins, errors, chosen, best3, fc, act, scale)
+    def pick(before: int) -> str | None:
+        done = np.flatnonzero(origins + horizon <= before)[-per_window:]
+        if len(done) < min(5, per_window):
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            score = {n: float(np.nanmean(errors[n][done])) for n in pool}
+        finite = {n: v for n, v in score.items() if np.isfinite(v)}
+        return min(finite, key=lambda n: finite[n]) if finite else None
 
-    # Out-of-sample coverage: online split conformal over the origins in order.
-    pred = fc[chosen]
-    resid = np.sqrt(act) - np.sqrt(np.clip(pred, 0.0, None))
+    selected = [pick(int(o)) for o in origins]
+    procedure = np.full(act.shape, np.nan)
+    for i, name in enumerate(selected):
+        if name is not None:
+            procedure[i] = fc[name][i]
+    fc[PROCEDURE] = procedure
+    errors[PROCEDURE] = np.abs(act - procedure) / scale
+    chosen = pick(len(y) + horizon) or ("ensemble" if members else pool[0])
+    resid = np.sqrt(act) - np.sqrt(np.clip(procedure, 0.0, None))
     hit = {level: np.full(act.shape, np.nan) for level in LEVELS}
     for i, origin in enumerate(origins):
-        done = origins + horizon <= origin
-        rows = np.flatnonzero(done)[-calibration:]
-        if len(rows) < 20:
+        rows = np.flatnonzero((origins + horizon <= origin) & np.isfinite(procedure[:, 0]))[-calibration:]
+        if len(rows) < 20 or not np.isfinite(procedure[i, 0]):
             continue
-        q = interval_quantiles(resid[rows])
-        bounds = _apply(pred[i], q)
+        bounds = _apply(procedure[i], interval_quantiles(resid[rows]))
+        ok = np.isfinite(act[i])
         for k, level in enumerate(LEVELS):
             lo, hi = bounds[:, 2 * k], bounds[:, 2 * k + 1]
-            ok = np.isfinite(act[i])
             hit[level][i, ok] = (act[i, ok] >= lo[ok]) & (act[i, ok] <= hi[ok])
-    result.hits = hit
-    return result
+    return Backtest(freq, horizon, origins, fc, errors, act, scale, selected, chosen, hit, resid)
 
 
 @dataclass
@@ -290,26 +306,36 @@ class Forecast:
     backtest: Backtest
 
 
-def forecast(y: np.ndarray, freq: str, horizon: int, *, origins: int = 52, step: int = 1) -> Forecast:
-    """Choose a method by rolling-origin backtest over the last ``origins`` points and
-    forecast ``horizon`` steps with conformal intervals from its backtest errors."""
-    y = np.asarray(y, dtype=float)
-    season = SEASON[freq]
-    if len(y) < season + horizon + 20:
-        from crosslink.errors import CrosslinkError
+def minimum_length(freq: str, horizon: int) -> int:
+    return 2 * SEASON[freq] + horizon + 30
 
+
+def forecast(y: np.ndarray, freq: str, horizon: int, *, origins: int = 104, step: int = 2,
+             window: int = 26) -> Forecast:
+    """Forecast ``horizon`` steps: the method the procedure selects now (lowest backtest
+    MASE over the last ``window`` points), with conformal intervals from the procedure's
+    own backtest errors over the last ``origins`` points (refitting every ``step``)."""
+    from crosslink.errors import CrosslinkError
+
+    y = np.asarray(y, dtype=float)
+    if not np.all(np.isfinite(y)) or (y < 0).any():
+        raise CrosslinkError("values must be counts (numbers >= 0) with no gaps")
+    need = minimum_length(freq, horizon)
+    if len(y) < need:
         raise CrosslinkError(
-            f"series too short to forecast: {len(y)} points; need at least {season + horizon + 20} "
+            f"series too short to forecast: {len(y)} points; need at least {need} "
             f"for frequency {freq} and horizon {horizon}"
         )
-    first = max(season + 8, len(y) - origins - horizon + 1)
-    starts = np.arange(first, len(y) - horizon + 1, step)
-    bt = backtest(y, freq, horizon, origins=starts)
+    first = max(SEASON[freq] + 8, len(y) - origins - horizon)
+    starts = np.arange(len(y) - horizon, first - 1, -step)[::-1]
+    bt = backtest(y, freq, horizon, origins=starts, window=window)
     methods = candidates(freq)
-    if bt.chosen == "ensemble":
-        point = np.median(np.stack([methods[n](y, horizon) for n in bt.ensemble_of]), axis=0)
-    else:
-        point = methods[bt.chosen](y, horizon)
-    resid = np.sqrt(bt.actuals) - np.sqrt(np.clip(bt.forecasts[bt.chosen], 0.0, None))
-    bounds = _apply(point, interval_quantiles(resid))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if bt.chosen == "ensemble":
+            point = np.median(np.stack([methods[n](y, horizon) for n in ENSEMBLE_OF if n in methods]), axis=0)
+        else:
+            point = methods[bt.chosen](y, horizon)
+    assert bt.residuals is not None
+    bounds = _apply(point, interval_quantiles(bt.residuals))
     return Forecast(point, bounds, bt.chosen, bt)
