@@ -201,6 +201,7 @@ class Backtest:
     chosen: str                            # what the procedure picks for the next origin
     hits: dict[int, np.ndarray] = field(default_factory=dict)  # level -> 0/1/NaN
     residuals: np.ndarray | None = None    # sqrt-scale errors of the procedure
+    bounds: np.ndarray | None = None       # (origins x horizon x 4) procedure intervals
 
     def mase(self, method: str, rows: np.ndarray | None = None) -> np.ndarray:
         """Per-horizon mean MASE of ``method`` over the origins ``rows`` (mask; default all)."""
@@ -283,16 +284,18 @@ def backtest(y: np.ndarray, freq: str, horizon: int, *, origins: np.ndarray,
     chosen = pick(len(y) + horizon) or ("ensemble" if members else pool[0])
     resid = np.sqrt(act) - np.sqrt(np.clip(procedure, 0.0, None))
     hit = {level: np.full(act.shape, np.nan) for level in LEVELS}
+    all_bounds = np.full((*act.shape, 4), np.nan)
     for i, origin in enumerate(origins):
         rows = np.flatnonzero((origins + horizon <= origin) & np.isfinite(procedure[:, 0]))[-calibration:]
         if len(rows) < 20 or not np.isfinite(procedure[i, 0]):
             continue
         bounds = _apply(procedure[i], interval_quantiles(resid[rows]))
+        all_bounds[i] = bounds
         ok = np.isfinite(act[i])
         for k, level in enumerate(LEVELS):
             lo, hi = bounds[:, 2 * k], bounds[:, 2 * k + 1]
             hit[level][i, ok] = (act[i, ok] >= lo[ok]) & (act[i, ok] <= hi[ok])
-    return Backtest(freq, horizon, origins, fc, errors, act, scale, selected, chosen, hit, resid)
+    return Backtest(freq, horizon, origins, fc, errors, act, scale, selected, chosen, hit, resid, all_bounds)
 
 
 @dataclass
