@@ -155,13 +155,16 @@ def _scales(y: np.ndarray, origins: np.ndarray, season: int) -> np.ndarray:
     return np.maximum(csum[np.clip(origins - season, 0, len(diffs))] / counts, 1e-9)
 
 
-def interval_quantiles(residuals: np.ndarray) -> np.ndarray:
+def interval_quantiles(residuals: np.ndarray, *, pool: int = 1) -> np.ndarray:
     """Per horizon, the (lo80, hi80, lo95, hi95) quantiles of sqrt-scale residuals
-    (rows: origins, columns: horizons; NaN ignored). Finite-sample conformal
-    correction: the ceil((n+1)(1-a/2))/n empirical quantile."""
-    out = np.zeros((residuals.shape[1], 4))
-    for h in range(residuals.shape[1]):
-        r = residuals[:, h]
+    (rows: origins, columns: horizons; NaN ignored), with the finite-sample conformal
+    correction (the ceil((n+1)(1-a/2))/n empirical quantile). Residuals of the
+    ``pool`` neighbouring horizons on each side are pooled in: errors change slowly
+    with the horizon, and three times the sample steadies the 95 % bounds."""
+    horizons = residuals.shape[1]
+    out = np.zeros((horizons, 4))
+    for h in range(horizons):
+        r = residuals[:, max(0, h - pool): h + pool + 1].ravel()
         r = r[np.isfinite(r)]
         if len(r) == 0:
             out[h] = np.nan

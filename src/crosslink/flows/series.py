@@ -21,9 +21,10 @@ from crosslink.errors import InputError
 from crosslink.flows.forecast import Forecast
 from crosslink.flows.readers import _read_text_columns, _try_cast, read_flow_file
 from crosslink.model.safe import csv_cell
+from crosslink.store.session import Session
 
 __all__ = ["FORECAST_COLUMNS", "Series", "next_dates", "read_series_csv", "series_from_points",
-           "write_forecast"]
+           "workspace_series", "write_forecast"]
 
 FORECAST_COLUMNS = ("date", "point", "lo80", "hi80", "lo95", "hi95")
 FREQS = ("D", "W", "M")
@@ -158,3 +159,14 @@ def write_forecast(series: Series, result: Forecast, out: str | Path) -> int:
         raise InputError(f"cannot write: {exc.strerror or exc}", file=str(out)) from None
     return horizon
 
+
+
+def workspace_series(session: Session, name: str) -> Series:
+    """A workspace series, through the session (absent or invisible: NotFound; audited)."""
+    from crosslink.flows.store import load_series
+
+    meta, points = load_series(session, name)
+    provenance = {k: meta[k] for k in ("source_file", "report_id", "grading", "handling_code")}
+    provenance["source"] = provenance.pop("source_file")
+    provenance["series"] = name
+    return series_from_points(name, str(meta["freq"]), points, provenance)
