@@ -132,7 +132,12 @@ def _step(day: date, freq: str, *, publisher: bool = False) -> date:
 
 
 def _publisher_weeks(dates: list[date]) -> bool:
-    return all((d.timetuple().tm_yday - 1) % 7 == 0 for d in dates[-60:])
+    """Weeks that all start on day 7k+1 of their year, and never cross a new year
+    with a plain 7-day step (which a calendar of 7-day weeks would)."""
+    recent = dates[-120:]
+    aligned = all((d.timetuple().tm_yday - 1) % 7 == 0 for d in recent)
+    plain_new_year = any(b.year != a.year and (b - a).days == 7 for a, b in zip(recent, recent[1:], strict=False))
+    return aligned and not plain_new_year
 
 
 def write_forecast(series: Series, result: Forecast, out: str | Path) -> int:
