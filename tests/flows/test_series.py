@@ -11,7 +11,13 @@ import pytest
 
 from crosslink.errors import InputError
 from crosslink.flows.forecast import Forecast
-from crosslink.flows.series import FORECAST_COLUMNS, Series, next_dates, read_series_csv, write_forecast
+from crosslink.flows.series import (
+    FORECAST_COLUMNS,
+    Series,
+    next_dates,
+    read_series_csv,
+    write_forecast,
+)
 
 
 def test_generic_csv_reads_empty_as_zero_and_sorts(tmp_path: Path) -> None:
