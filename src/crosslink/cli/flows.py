@@ -209,7 +209,7 @@ def backtest_cmd(
         finally:
             _close(held)
     scored = starts >= len(s.values) - origins
-    rows = []
+    rows: list[dict[str, Any]] = []
     for k in range(horizon):
         rows.append({
             "horizon": k + 1,
@@ -219,6 +219,8 @@ def backtest_cmd(
             "coverage80": float(bt.coverage(80, scored)[k]),
             "coverage95": float(bt.coverage(95, scored)[k]),
         })
+        # too few earlier origins to calibrate on: no figure rather than NaN in JSON
+        rows[-1] = {key: (None if isinstance(v, float) and not np.isfinite(v) else v) for key, v in rows[-1].items()}
     methods = {m: float(np.nanmean(bt.mase(m, scored)) / np.nanmean(bt.mase("seasonal_naive", scored)))
                for m in bt.errors}
     if output != OutputFormat.table:
@@ -231,8 +233,9 @@ def backtest_cmd(
     for column in ("h", "MASE", "seasonal naive", "ratio", "80% cover", "95% cover"):
         table.add_column(column, justify="right")
     for r in rows:
-        table.add_row(str(r["horizon"]), f"{r['mase']:.3f}", f"{r['mase_seasonal_naive']:.3f}", f"{r['ratio']:.3f}",
-                      f"{r['coverage80']:.2f}", f"{r['coverage95']:.2f}")
+        table.add_row(str(r["horizon"]), *(
+            "n/a" if r[k] is None else f"{r[k]:.{2 if k.startswith('cov') else 3}f}"
+            for k in ("mase", "mase_seasonal_naive", "ratio", "coverage80", "coverage95")))
     console.print(table)
     console.print("MASE / seasonal naive, all horizons: " + ", ".join(
         f"{m} {v:.3f}" for m, v in sorted(methods.items(), key=lambda kv: kv[1])), highlight=False)
