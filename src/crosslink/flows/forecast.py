@@ -49,6 +49,9 @@ __all__ = [
 #: Season length per frequency (days: the week; weeks: the publisher's 52-week year).
 SEASON = {"D": 7, "W": 52, "M": 12}
 LEVELS = (80, 95)
+#: Longest training window per frequency: three years of days (older days say little
+#: about next week and make every fit slower); all of a weekly or monthly series.
+MAX_TRAIN = {"D": 3 * 365, "W": 100 * 52, "M": 100 * 12}
 
 Method = Callable[[np.ndarray, int], np.ndarray]
 
@@ -88,8 +91,8 @@ def seasonal_profile(y: np.ndarray, h: int, season: int, *, years: int = 2, half
         index = np.convolve(np.r_[index[-half:], index, index[:half]], kernel, "valid")
     level = y[base - season: base].mean()
     ahead = level * index[(base + np.arange(recent + h)) % season]
-    # +season/2 people on both sides: months or weeks near zero do not swing the ratio
-    pad = level * 0.5
+    # half a period's mean on both sides: months or weeks near zero do not swing the ratio
+    pad = max(level * 0.5, 1.0)
     ratio = (y[base:].sum() + pad) / (ahead[:recent].sum() + pad)
     return np.clip(ahead[recent:] * ratio**shrink, 0.0, None)
 
@@ -116,6 +119,9 @@ def candidates(freq: str) -> dict[str, Method]:
         "profile": lambda y, h: seasonal_profile(y, h, m),
     }
     if freq == "D":
+        # Daily: two days in three have no crossing. The intermittent-demand models
+        # replace AutoTheta and AutoETS, which take seconds per fit on years of days.
+        del out["mstl_theta_sqrt"], out["ets_sqrt"]
         out["croston"] = _raw(CrostonOptimized)
         out["adida"] = _raw(ADIDA)
         out["tsb"] = _raw(lambda: TSB(alpha_d=0.1, alpha_p=0.1))
@@ -123,14 +129,15 @@ def candidates(freq: str) -> dict[str, Method]:
 
 
 def rolling_forecasts(y: np.ndarray, origins: np.ndarray, horizon: int,
-                      methods: dict[str, Method]) -> dict[str, np.ndarray]:
+                      methods: dict[str, Method], freq: str | None = None) -> dict[str, np.ndarray]:
     """Refit each method at each origin (train = y[:origin]); forecasts as
-    (origins x horizon) arrays. O(origins x methods x one fit)."""
+    (origins x horizon) arrays. With ``freq``, each fit sees at most the last
+    :data:`MAX_TRAIN` points. O(origins x methods x one fit)."""
     out = {name: np.full((len(origins), horizon), np.nan) for name in methods}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # statsforecast warns on short or flat windows
         for i, origin in enumerate(origins):
-            train = y[:origin]
+            train = y[max(0, origin - MAX_TRAIN[freq]):origin] if freq else y[:origin]
             for name, method in methods.items():
                 try:
                     out[name][i] = method(train, horizon)
@@ -254,7 +261,7 @@ def backtest(y: np.ndarray, freq: str, horizon: int, *, origins: np.ndarray,
     origins = np.asarray(origins)
     season = SEASON[freq]
     methods = methods or candidates(freq)
-    fc = rolling_forecasts(y, origins, horizon, methods)
+    fc = rolling_forecasts(y, origins, horizon, methods, freq)
     members = [n for n in ENSEMBLE_OF if n in fc]
     if members:
         with warnings.catch_warnings():
@@ -339,9 +346,10 @@ def forecast(y: np.ndarray, freq: str, horizon: int, *, origins: int = 104, step
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if bt.chosen == "ensemble":
-            point = np.median(np.stack([methods[n](y, horizon) for n in ENSEMBLE_OF if n in methods]), axis=0)
+            point = np.median(np.stack([methods[n](y[-MAX_TRAIN[freq]:], horizon)
+                                        for n in ENSEMBLE_OF if n in methods]), axis=0)
         else:
-            point = methods[bt.chosen](y, horizon)
+            point = methods[bt.chosen](y[-MAX_TRAIN[freq]:], horizon)
     assert bt.residuals is not None
     bounds = _apply(point, interval_quantiles(bt.residuals))
     return Forecast(point, bounds, bt.chosen, bt)
