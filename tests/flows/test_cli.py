@@ -82,3 +82,19 @@ def test_backtest_prints_mase_and_coverage_per_horizon(tmp_path: Path) -> None:
     for r in figures["per_horizon"]:
         assert r["mase"] > 0 and 0 <= r["coverage80"] <= r["coverage95"] <= 1
         assert r["ratio"] == pytest.approx(r["mase"] / r["mase_seasonal_naive"])
+
+
+@pytest.mark.shared
+def test_forecast_the_published_weekly_file_as_is(flows_data: Path, tmp_path: Path) -> None:
+    weekly = next(flows_data.glob("uk_small_boats/*weekly*.csv"))
+    out = tmp_path / "f.csv"
+    result = run("flows", "forecast", str(weekly), "--horizon", "13", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    # the file ends at 2025 week 26; week 27 starts on day 183 (2 July)
+    assert rows[0]["date"] == "2025-07-02" and len(rows) == 13
+    assert rows[0]["series"] == "uk-small-boats/migrants/W" and rows[0]["source"] == weekly.name
+    for r in rows:
+        assert 0 <= float(r["lo95"]) <= float(r["lo80"]) <= float(r["hi80"]) <= float(r["hi95"])
+        # a summer week: the 95 % interval is wide but bounded (weekly record ~ 4,000)
+        assert float(r["hi95"]) < 10_000

@@ -146,6 +146,30 @@ def rolling_forecasts(y: np.ndarray, origins: np.ndarray, horizon: int,
     return out
 
 
+def _fit_chunk(job: tuple[np.ndarray, np.ndarray, int, str, tuple[str, ...]]) -> dict[str, np.ndarray]:
+    """A worker's share of :func:`rolling_forecasts` (the standard candidates, by name)."""
+    y, origins, horizon, freq, names = job
+    methods = {n: m for n, m in candidates(freq).items() if n in names}
+    return rolling_forecasts(y, origins, horizon, methods, freq)
+
+
+def _parallel_forecasts(y: np.ndarray, origins: np.ndarray, horizon: int, freq: str,
+                        names: tuple[str, ...], workers: int) -> dict[str, np.ndarray]:
+    """:func:`rolling_forecasts` over ``workers`` processes (crosslink.parallel: this
+    process plus forkserver workers, never a fork). Origins are dealt round-robin
+    into chunks so each chunk costs about the same."""
+    from crosslink.parallel import run_jobs
+
+    chunks = [np.arange(k, len(origins), 4 * workers) for k in range(4 * workers)]
+    jobs = [(y, origins[c], horizon, freq, names) for c in chunks if len(c)]
+    out = {n: np.full((len(origins), horizon), np.nan) for n in names}
+    kept = [c for c in chunks if len(c)]
+    for index, part in run_jobs(_fit_chunk, jobs, workers=workers):
+        for n in names:
+            out[n][kept[index]] = part[n]
+    return out
+
+
 def _actuals(y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
     idx = origins[:, None] + np.arange(horizon)[None, :]
     act = np.full(idx.shape, np.nan)
@@ -246,7 +270,7 @@ PROCEDURE = "crosslink"
 
 def backtest(y: np.ndarray, freq: str, horizon: int, *, origins: np.ndarray,
              methods: dict[str, Method] | None = None, window: int = 26,
-             calibration: int = 104) -> Backtest:
+             calibration: int = 104, workers: int = 1) -> Backtest:
     """Rolling-origin backtest of every candidate, the ensemble, and the procedure.
 
     The procedure (method ``"crosslink"``): at each origin, use the candidate with the
@@ -255,13 +279,16 @@ def backtest(y: np.ndarray, freq: str, horizon: int, *, origins: np.ndarray,
     picked then). Its intervals at each origin are conformal, from the sqrt-scale
     errors of the procedure at up to ``calibration`` earlier completed origins, so the
     coverage is an out-of-sample figure. ``window`` (26 weeks) was chosen on the
-    tuning period of ``bench/bench_flows.py``.
+    tuning period of ``bench/bench_flows.py``. ``workers`` > 1 fits the standard
+    candidates in that many processes (not custom ``methods``).
     """
     y = np.asarray(y, dtype=float)
     origins = np.asarray(origins)
     season = SEASON[freq]
-    methods = methods or candidates(freq)
-    fc = rolling_forecasts(y, origins, horizon, methods, freq)
+    if methods is None and workers > 1 and len(origins) >= 4 * workers:
+        fc = _parallel_forecasts(y, origins, horizon, freq, tuple(candidates(freq)), workers)
+    else:
+        fc = rolling_forecasts(y, origins, horizon, methods or candidates(freq), freq)
     members = [n for n in ENSEMBLE_OF if n in fc]
     if members:
         with warnings.catch_warnings():
@@ -324,7 +351,7 @@ def minimum_length(freq: str, horizon: int) -> int:
 
 
 def forecast(y: np.ndarray, freq: str, horizon: int, *, origins: int = 104, step: int = 2,
-             window: int = 26) -> Forecast:
+             window: int = 26, workers: int = 1) -> Forecast:
     """Forecast ``horizon`` steps: the method the procedure selects now (lowest backtest
     MASE over the last ``window`` points), with conformal intervals from the procedure's
     own backtest errors over the last ``origins`` points (refitting every ``step``)."""
@@ -341,7 +368,7 @@ def forecast(y: np.ndarray, freq: str, horizon: int, *, origins: int = 104, step
         )
     first = max(SEASON[freq] + 8, len(y) - origins - horizon)
     starts = np.arange(len(y) - horizon, first - 1, -step)[::-1]
-    bt = backtest(y, freq, horizon, origins=starts, window=window)
+    bt = backtest(y, freq, horizon, origins=starts, window=window, workers=workers)
     methods = candidates(freq)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
