@@ -1,0 +1,148 @@
+"""Partner sharing: ``crosslink share preview|export|import`` and ``crosslink pprl encode|match``.
+
+Thin: parse options, call :mod:`crosslink.share`, print.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.table import Table
+
+from crosslink.cli.app import app
+from crosslink.cli.common import (
+    OutputFormat,
+    PurposeOption,
+    UserOption,
+    WorkspaceOption,
+    console,
+    current_user,
+    user_errors,
+    workspace_path,
+)
+from crosslink.errors import InputError
+from crosslink.store import Clearance, Session, Workspace
+
+share_app = typer.Typer(
+    name="share",
+    help="Share with partners: preview what the disclosure policy releases, export it, import theirs.",
+    no_args_is_help=True,
+)
+app.add_typer(share_app, name="share", rich_help_panel="4. Share with partners")
+
+ToOption = Annotated[str, typer.Option("--to", help="Recipient: uk-force, nca, europol, eu-member-state, cps.")]
+EntityOption = Annotated[list[str] | None, typer.Option("--entity", help="Entity id (or unique prefix). Repeatable.")]
+GroupOption = Annotated[int | None, typer.Option("--group", help="Candidate group N (1 = largest).")]
+AroundOption = Annotated[str | None, typer.Option("--around", help="Entity id: share its network.")]
+HopsOption = Annotated[int, typer.Option("--hops", help="How far from --around (entity references).")]
+PolicyOption = Annotated[Path | None, typer.Option("--policy", help="Disclosure policy YAML (default: the shipped one).")]
+CompartmentOption = Annotated[
+    list[str] | None, typer.Option("--compartment", help="Compartments you are cleared for (default all). Repeatable.")
+]
+RoleOption = Annotated[list[str] | None, typer.Option("--role", help="Your roles (e.g. source-unit). Repeatable.")]
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="table (for people) or json (for scripts).")]
+
+
+def _session(ws: Workspace, user: str | None, purpose: str | None,
+             compartment: list[str] | None, role: list[str] | None) -> Session:
+    clearance = Clearance(
+        compartments=frozenset(compartment) if compartment else None, roles=frozenset(role or ())
+    )
+    return ws.session(current_user(user), purpose, clearance=clearance)
+
+
+def _selection(session: Session, entity: list[str] | None, group: int | None,
+               around: str | None, hops: int) -> list[str] | None:
+    from crosslink.share import select
+
+    given = sum(x is not None and x != [] for x in (entity, group, around))
+    if given > 1:
+        raise InputError("give one selection: --entity, --group or --around")
+    if entity:
+        return select.entities(session, entity)
+    if group is not None:
+        return select.group(session, group)
+    if around is not None:
+        return select.around(session, around, hops)
+    return None
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    console.print(
+        f"to {summary['recipient']} ({summary['label']}): {summary['released']} of {summary['statements']} "
+        f"statements released, about {summary['entities']} entities from {summary['reports']} reports",
+        highlight=False,
+    )
+    if summary["by_schema"]:
+        console.print("  " + ", ".join(f"{k} {v}" for k, v in summary["by_schema"].items()), highlight=False)
+    if summary["withheld_by_reason"]:
+        table = Table(box=box.SIMPLE, title="withheld")
+        table.add_column("reason")
+        table.add_column("statements", justify="right")
+        for reason, n in summary["withheld_by_reason"].items():
+            table.add_row(reason, str(n))
+        console.print(table)
+
+
+@share_app.command("preview")
+def preview_cmd(
+    to: ToOption,
+    entity: EntityOption = None,
+    group: GroupOption = None,
+    around: AroundOption = None,
+    hops: HopsOption = 2,
+    policy: PolicyOption = None,
+    compartment: CompartmentOption = None,
+    role: RoleOption = None,
+    workspace: WorkspaceOption = None,
+    user: UserOption = None,
+    purpose: PurposeOption = None,
+    output: FormatOpt = OutputFormat.table,
+) -> None:
+    """What would go to a recipient and what is withheld, with counts per reason. Writes nothing."""
+    from crosslink.share.export import preview
+    from crosslink.share.policy import load_policy
+
+    with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
+        session = _session(ws, user, purpose, compartment, role)
+        rules = load_policy(policy)
+        result = preview(session, to, _selection(session, entity, group, around, hops), policy=rules)
+    summary = result.summary()
+    if output != OutputFormat.table:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+        return
+    _print_summary(summary)
+
+
+@share_app.command("export")
+def export_cmd(
+    to: ToOption,
+    fmt: Annotated[str, typer.Option("--format", help="ftm, gexf, graphml, xlsx or anx.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write (whole or not at all).")],
+    justification: Annotated[str, typer.Option("--justification", help="Why this disclosure (audited).")],
+    entity: EntityOption = None,
+    group: GroupOption = None,
+    around: AroundOption = None,
+    hops: HopsOption = 2,
+    policy: PolicyOption = None,
+    compartment: CompartmentOption = None,
+    role: RoleOption = None,
+    workspace: WorkspaceOption = None,
+    user: UserOption = None,
+    purpose: PurposeOption = None,
+) -> None:
+    """Export what the policy releases to a recipient, as one audited disclosure."""
+    from crosslink.share.export import export
+    from crosslink.share.policy import load_policy
+
+    with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
+        session = _session(ws, user, purpose, compartment, role)
+        rules = load_policy(policy)
+        result = export(session, to, fmt, out, justification=justification,
+                        selection=_selection(session, entity, group, around, hops), policy=rules)
+    _print_summary(result.plan.summary())
+    console.print(f"wrote {result.path} ({result.format}, sha256 {result.sha256[:16]}...)", highlight=False)
