@@ -146,3 +146,49 @@ def export_cmd(
                         selection=_selection(session, entity, group, around, hops), policy=rules)
     _print_summary(result.plan.summary())
     console.print(f"wrote {result.path} ({result.format}, sha256 {result.sha256[:16]}...)", highlight=False)
+
+
+@share_app.command("import")
+def import_cmd(
+    package: Annotated[Path, typer.Argument(help="A partner's FtM entity stream (.json/.jsonl) or STIX 2.1 bundle.")],
+    partner: Annotated[str, typer.Option("--partner", help="Who sent it (the reports' originator).")],
+    kind: Annotated[str, typer.Option("--kind", help="ftm or stix (default: from the content).")] = "auto",
+    grading: Annotated[str | None, typer.Option(help="FtM without markings: the partner's grading (e.g. B2).")] = None,
+    scheme: Annotated[str | None, typer.Option(help="Its scheme (uk-3x5x2, uk-5x5x5, europol-4x4, admiralty).")] = None,
+    handling: Annotated[str | None, typer.Option(help="FtM: handling code; STIX: the code for unmarked objects.")] = None,
+    conditions: Annotated[str | None, typer.Option(help="Conditions that go with the handling code.")] = None,
+    source_reliability: Annotated[str, typer.Option(help="STIX: Admiralty source grade A-F.")] = "F",
+    compartment: Annotated[str | None, typer.Option(help="Compartment to file it in.")] = None,
+    workspace: WorkspaceOption = None,
+    user: UserOption = None,
+    purpose: PurposeOption = None,
+) -> None:
+    """Import a partner package, keeping the partner's grading and handling code per report."""
+    from crosslink.share.imports import import_ftm, import_stix
+
+    with user_errors():
+        if kind == "auto":
+            head = package.read_text("utf-8")[:4096].lstrip() if package.is_file() else ""
+            kind = "stix" if '"spec_version"' in head or '"type": "bundle"' in head or '"type":"bundle"' in head else "ftm"
+        if kind not in ("ftm", "stix"):
+            raise InputError("--kind must be ftm or stix", column="--kind")
+        with Workspace.open(workspace_path(workspace), create=True) as ws:
+            session = ws.session(current_user(user), purpose or f"import from {partner}")
+            if kind == "stix":
+                extra: dict[str, Any] = {"handling": handling} if handling else {}
+                if conditions:
+                    extra["conditions"] = conditions
+                result = import_stix(session, package, partner=partner, source_reliability=source_reliability,
+                                     compartment=compartment, **extra)
+            else:
+                result = import_ftm(session, package, partner=partner, grading=grading, scheme=scheme,
+                                    handling=handling, conditions=conditions, compartment=compartment)
+    console.print(
+        f"{result.file}: {result.entities} entities, {result.new_statements} new statements "
+        f"in {result.reports} new reports from {result.partner}", highlight=False,
+    )
+    for marking, n in sorted(result.markings.items()):
+        console.print(f"  {marking}: {n} entities", highlight=False)
+    if result.skipped_objects:
+        console.print("  not imported: " + ", ".join(f"{k} {v}" for k, v in sorted(result.skipped_objects.items())),
+                      highlight=False)
