@@ -192,3 +192,71 @@ def import_cmd(
     if result.skipped_objects:
         console.print("  not imported: " + ", ".join(f"{k} {v}" for k, v in sorted(result.skipped_objects.items())),
                       highlight=False)
+
+
+pprl_app = typer.Typer(
+    name="pprl",
+    help="Privacy-preserving hit/no-hit matching with a partner: keyed Bloom-filter encodings, Dice matching.",
+    no_args_is_help=True,
+)
+app.add_typer(pprl_app, name="pprl", rich_help_panel="4. Share with partners")
+KeyOption = Annotated[Path, typer.Option("--key-file", help="The secret both parties share (see `pprl keygen`).")]
+
+
+@pprl_app.command("keygen")
+def keygen_cmd(out: Annotated[Path, typer.Argument(help="Key file to write (never overwritten).")]) -> None:
+    """Write a new random 32-byte key; give it to the other party out of band."""
+    from crosslink.share.pprl import keygen
+
+    with user_errors():
+        keygen(out)
+    console.print(f"wrote {out}", highlight=False)
+
+
+@pprl_app.command("encode")
+def encode_cmd(
+    key_file: KeyOption,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Encodings to send (JSON).")],
+    to: ToOption,
+    party: Annotated[str, typer.Option("--party", help="Your agency's name, written in the file.")] = "crosslink",
+    hardening: Annotated[str, typer.Option(help="balance or xor-fold.")] = "balance",
+    policy: PolicyOption = None,
+    workspace: WorkspaceOption = None,
+    user: UserOption = None,
+    purpose: PurposeOption = None,
+) -> None:
+    """Encode the people the policy releases to a recipient (names and birth dates never leave in clear)."""
+    from crosslink.share.policy import load_policy
+    from crosslink.share.pprl import encode_workspace, load_key
+
+    with user_errors():
+        if hardening not in ("balance", "xor-fold"):
+            raise InputError("--hardening must be balance or xor-fold", column="--hardening")
+        key = load_key(key_file)
+        with Workspace.open(workspace_path(workspace)) as ws:
+            session = ws.session(current_user(user), purpose or f"hit/no-hit with {to}")
+            encoded = encode_workspace(session, key, out, to=to, party=party, hardening=hardening,
+                                       policy=load_policy(policy))
+    console.print(f"{len(encoded.ids)} people encoded ({encoded.bits} bits, {hardening}) -> {out}", highlight=False)
+
+
+@pprl_app.command("match")
+def match_cmd(
+    theirs: Annotated[Path, typer.Argument(help="The other party's encodings.")],
+    key_file: KeyOption,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Hits (CSV): their_id, our_id, score.")],
+    threshold: Annotated[float | None, typer.Option(help="Dice cut (default per hardening).")] = None,
+    with_entity_ids: Annotated[bool, typer.Option(help="Add our entity ids (for local follow-up only).")] = False,
+    workspace: WorkspaceOption = None,
+    user: UserOption = None,
+    purpose: PurposeOption = None,
+) -> None:
+    """Match their encodings against our people; only hits, with a score, are written."""
+    from crosslink.share.pprl import load_key, match_workspace
+
+    with user_errors():
+        key = load_key(key_file)
+        with Workspace.open(workspace_path(workspace)) as ws:
+            session = ws.session(current_user(user), purpose or "hit/no-hit matching")
+            n = match_workspace(session, key, theirs, out, threshold=threshold, with_entity_ids=with_entity_ids)
+    console.print(f"{n} hits -> {out}", highlight=False)
