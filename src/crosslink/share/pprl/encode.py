@@ -33,6 +33,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -83,14 +84,20 @@ def field_tokens(field: str, value: str | None) -> list[str]:
     """The tokens of one field's value (bigrams of a name; year/month/day of a date)."""
     if value is None or not str(value).strip():
         return []
+    return list(_tokens(field, str(value)))
+
+
+@lru_cache(maxsize=200_000)
+def _tokens(field: str, value: str) -> tuple[str, ...]:
+    # Names repeat across records: each distinct value is cut once.
     if field == "birth":
-        parts = re.findall(r"\d+", str(value))
-        return [f"{tag}{p}" for tag, p in zip(("y", "m", "d"), parts, strict=False)]
-    name = _fold(str(value))
+        parts = re.findall(r"\d+", value)
+        return tuple(f"{tag}{p}" for tag, p in zip(("y", "m", "d"), parts, strict=False))
+    name = _fold(value)
     if not name:
-        return []
+        return ()
     padded = f"_{name}_"
-    return sorted({padded[i:i + 2] for i in range(len(padded) - 1)})
+    return tuple(sorted({padded[i:i + 2] for i in range(len(padded) - 1)}))
 
 
 def pseudonym(key: bytes, record_id: str) -> str:
@@ -145,13 +152,26 @@ class Encoder:
         self._cache[(field, token)] = positions
         return positions
 
+    def _value_positions(self, field: str, value: object) -> np.ndarray:
+        """Every bit one field value sets (cached: names repeat across records)."""
+        text = None if value is None else str(value)
+        key = (field, "\x00" + (text or ""))
+        cached = self._cache.get(key)
+        if cached is None:
+            tokens = field_tokens(field, text)
+            cached = (np.concatenate([self._positions(field, t) for t in tokens]) if tokens
+                      else np.zeros(0, dtype=np.int64))
+            if len(self._cache) < 2_000_000:
+                self._cache[key] = cached
+        return cached
+
     def encode(self, ids: Sequence[str], records: Iterable[dict[str, Any]], *, pseudonymise: bool = True) -> Encoded:
         """Encode records (dicts with any of :data:`FIELDS`) in order; ids become keyed pseudonyms."""
         chunks: list[np.ndarray] = []
         batch: list[np.ndarray] = []
         for record in records:
-            parts = [self._positions(f, t) for f in self.fields for t in field_tokens(f, record.get(f))]
-            batch.append(np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64))
+            parts = [self._value_positions(f, record.get(f)) for f in self.fields]
+            batch.append(np.concatenate(parts))
             if len(batch) == _CHUNK:
                 chunks.append(self._pack(batch))
                 batch = []
