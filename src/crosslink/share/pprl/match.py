@@ -66,7 +66,7 @@ def _pairs_with_equal_keys(ka: np.ndarray, kb: np.ndarray, limit: int) -> tuple[
 
 
 def match(
-    ours: Encoded, theirs: Encoded, *, threshold: float = 0.8, bands: int = 24, rows: int = 20,
+    ours: Encoded, theirs: Encoded, *, threshold: float = 0.8, bands: int = 40, rows: int = 26,
     seed: int = 20240, max_block: int = 200_000,
 ) -> Hits:
     """Pairs scoring at least ``threshold``, one-to-one, best first."""
