@@ -143,3 +143,15 @@ def test_export_needs_a_justification_and_leaves_nothing_on_error(workspace, tmp
         export(workspace.session("ana", "t"), "uk-force", "pdf", tmp_path / "x.pdf", justification="j")
     assert list(tmp_path.iterdir()) == [tmp_path / "ws.duckdb"] or not any(
         p.suffix in (".json", ".pdf") for p in tmp_path.iterdir())
+
+
+def test_igraph_reads_the_graphml(workspace, tmp_path):
+    import igraph as ig
+
+    out = tmp_path / "out.graphml"
+    _export(workspace, "graphml", out)
+    g = ig.Graph.Read_GraphML(str(out))
+    graph = nx.read_graphml(out)
+    assert g.vcount() == graph.number_of_nodes() and g.ecount() == graph.number_of_edges()
+    assert sorted(g.vs["id"]) == sorted(graph.nodes)
+    assert set(g.vs["schema"]) == {"Person"}
