@@ -17,6 +17,7 @@ def test_preview_export_and_import_through_the_command_line(workspace, tmp_path)
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert summary["withheld_by_reason"]["H1: not for judicial proceedings without the provider's permission"] == 6
+    assert {i["id"] for i in summary["items"]} >= {"p-open", "p-cond"} and all(i["handling"] != ["H1"] for i in summary["items"])
     result = runner.invoke(app, ["share", "preview", "--to", "uk-force", "-w", path, "--around", "p-cond", "--hops", "1"])
     assert result.exit_code == 0 and "to uk-force" in result.output
     out = tmp_path / "kent.ftm.json"

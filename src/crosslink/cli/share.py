@@ -101,6 +101,7 @@ def preview_cmd(
     workspace: WorkspaceOption = None,
     user: UserOption = None,
     purpose: PurposeOption = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many entities and links to list.")] = 50,
     output: FormatOpt = OutputFormat.table,
 ) -> None:
     """What would go to a recipient and what is withheld, with counts per reason. Writes nothing."""
@@ -112,10 +113,19 @@ def preview_cmd(
         rules = load_policy(policy)
         result = preview(session, to, _selection(session, entity, group, around, hops), policy=rules)
     summary = result.summary()
+    listing = result.listing(limit)
     if output != OutputFormat.table:
-        print(json.dumps(summary, ensure_ascii=False, indent=1))
+        print(json.dumps({**summary, "items": listing}, ensure_ascii=False, indent=1))
         return
     _print_summary(summary)
+    if listing:
+        table = Table(box=box.SIMPLE, title=f"would go (first {len(listing)})")
+        for column in ("id", "schema", "caption", "statements", "handling"):
+            table.add_column(column, justify="right" if column == "statements" else "left")
+        for row in listing:
+            table.add_row(str(row["id"])[:16], str(row["schema"]), str(row["caption"]), str(row["statements"]),
+                          " ".join(row["handling"]))  # type: ignore[arg-type]
+        console.print(table)
 
 
 @share_app.command("export")

@@ -52,6 +52,24 @@ class SharePlan:
             "reports": len(pc.unique(released.column("report_id"))),
         }
 
+    def listing(self, limit: int = 50) -> list[dict[str, object]]:
+        """What would go, one row per entity or link (caption, schema, statements, markings)."""
+        from crosslink.share.items import assemble
+
+        nodes, links = assemble(self.released)
+        names = {item.id: item.caption for item in nodes}
+        rows: list[dict[str, object]] = []
+        for item in nodes:
+            rows.append({"id": item.id, "schema": item.schema, "caption": item.caption,
+                         "statements": sum(len(m) for m in item.sources.values()),
+                         "handling": sorted({m.handling_code or "" for m in item.markings})})
+        for link in links:
+            rows.append({"id": link.id, "schema": link.kind, "caption": f"{names.get(link.source, link.source)} -> {names.get(link.target, link.target)}",
+                         "statements": sum(len(m) for m in link.item.sources.values()) if link.item else len(link.stated_by),
+                         "handling": sorted({m.handling_code or "" for m in link.markings})})
+        rows.sort(key=lambda r: (-int(r["statements"]), str(r["id"])))  # type: ignore[call-overload]
+        return rows[:limit]
+
     def summary(self) -> dict[str, object]:
         released = self.released
         by_schema: dict[str, int] = {}
