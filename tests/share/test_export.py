@@ -155,3 +155,12 @@ def test_igraph_reads_the_graphml(workspace, tmp_path):
     assert g.vcount() == graph.number_of_nodes() and g.ecount() == graph.number_of_edges()
     assert sorted(g.vs["id"]) == sorted(graph.nodes)
     assert set(g.vs["schema"]) == {"Person"}
+
+
+def test_anx_links_carry_the_calls_date_for_the_timeline(workspace, tmp_path):
+    out = tmp_path / "out.anx"
+    _export(workspace, "anx", out)
+    dates = {lk.end1: lk.date for lk in read_anx(out).links}
+    released = plan(workspace.session("ana", "t"), "uk-force").released.to_pylist()
+    call_date = next(r["value"] for r in released if r["entity_id"] == "call-cond" and r["prop"] == "date")
+    assert dates["p-cond"] == f"{call_date}T00:00:00"

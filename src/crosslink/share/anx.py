@@ -22,6 +22,7 @@ attribute and in each card's text.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +81,24 @@ def _best(marks: set[Marking]) -> Marking | None:
         return (m.grading_scheme or "", spec.source.index(m.grading_source), spec.info.index(m.grading_info),
                 m.report_id)
     return min(marks, key=rank) if marks else None
+
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def _set_date(element: ET.Element, item: Item | None) -> None:
+    """i2's timeline reads DateTime on a chart item: the earliest date the item states."""
+    if item is None:
+        return
+    for prop in ("date", "startDate"):
+        for value in sorted(item.props.get(prop, [])):
+            m = _DATE.match(value)
+            if m:
+                hh, mm, ss = m.group(4) or "00", m.group(5) or "00", m.group(6) or "00"
+                element.set("DateSet", "true")
+                element.set("TimeSet", "true" if m.group(4) else "false")
+                element.set("DateTime", f"{m.group(1)}-{m.group(2)}-{m.group(3)}T{hh}:{mm}:{ss}")
+                return
 
 
 def _cards(parent: ET.Element, item: Item | None, marks: set[Marking], grades: _Grades) -> None:
@@ -164,6 +183,7 @@ def _write_link(items: ET.Element, link: Link, grades: _Grades, classes: set[str
     ci = ET.SubElement(items, "ChartItem", Label=link.kind, Description=link.id)
     if mark is not None:
         grades.apply(ci, mark)
+    _set_date(ci, link.item)
     element = ET.SubElement(ci, "Link", End1Id=link.source, End2Id=link.target)
     ET.SubElement(element, "LinkStyle", Type=link.kind, ArrowStyle="ArrowOnHead", MlStyle="MultiplicityMultiple",
                   Strength="Confirmed" if confirmed else "Unconfirmed")
@@ -184,6 +204,7 @@ class AnxItem:
     grades: tuple[str | None, str | None, str | None] = (None, None, None)
     cards: list[tuple[str | None, tuple[str | None, str | None, str | None]]] = field(default_factory=list)
     attributes: dict[str, str] = field(default_factory=dict)
+    date: str | None = None
 
 
 @dataclass
@@ -227,7 +248,7 @@ def read_anx(path: Path) -> AnxChart:
             links.append(AnxItem(ci.get("Label", ""), style.get("Type", "") if style is not None else "",
                                  end1=link.get("End1Id"), end2=link.get("End2Id"),
                                  source_reference=ci.get("SourceReference"), grades=graded(ci), cards=cards,
-                                 attributes=attrs))
+                                 attributes=attrs, date=ci.get("DateTime")))
     return AnxChart((grades[0], grades[1], grades[2]), entities, links)
 
 
