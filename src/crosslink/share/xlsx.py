@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pyarrow as pa
 from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from crosslink.model.safe import csv_cell
 from crosslink.share.graphs import _provenance
@@ -29,23 +30,20 @@ _PROVENANCE_COLUMNS = ("entity_id", "schema", "prop", "value", "report_id", "rep
 _SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
-def _put(sheet: Worksheet, row: int, column: int, value: object) -> None:
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, bool | int | float):
-        cell.value = value
-        return
-    cell.value = csv_cell(value)
+def _cell(sheet: WriteOnlyWorksheet, value: object) -> object:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    cell = WriteOnlyCell(sheet, value=csv_cell(value))
     cell.data_type = "s"  # never a formula, whatever the text starts with
+    return cell
 
 
-def _write_rows(sheet: Worksheet, header: list[str], rows: list[list[object]]) -> None:
-    for c, name in enumerate(header, start=1):
-        _put(sheet, 1, c, name)
-    for r, values in enumerate(rows, start=2):
-        for c, value in enumerate(values, start=1):
-            if value is not None:
-                _put(sheet, r, c, value)
+def _write_rows(sheet: WriteOnlyWorksheet, header: list[str], rows: list[list[object]]) -> None:
+    # Write-only mode streams rows to the file: several times faster than cell by cell.
     sheet.freeze_panes = "A2"
+    sheet.append([_cell(sheet, name) for name in header])
+    for values in rows:
+        sheet.append([_cell(sheet, v) for v in values])
 
 
 def _entity_sheet(book: Workbook, schema: str, items: list[Item]) -> None:
@@ -69,10 +67,7 @@ def write_xlsx(released: pa.Table, path: Path) -> None:
     by_schema: dict[str, list[Item]] = {}
     for eid in sorted(entities):
         by_schema.setdefault(entities[eid].schema, []).append(entities[eid])
-    book = Workbook()
-    default = book.active
-    if default is not None:
-        book.remove(default)
+    book = Workbook(write_only=True)
     for schema in sorted(by_schema):
         _entity_sheet(book, schema, by_schema[schema])
     sheet = book.create_sheet(PROVENANCE_SHEET)
