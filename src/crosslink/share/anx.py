@@ -160,15 +160,16 @@ def write_anx(released: pa.Table, path: Path) -> None:
     ET.SubElement(strengths, "Strength", Id="Confirmed", Name="Confirmed", DotStyle="DotStyleSolid")
     ET.SubElement(strengths, "Strength", Id="Unconfirmed", Name="Unconfirmed", DotStyle="DotStyleDashed")
     attr_classes = ET.SubElement(chart, "AttributeClassCollection")
-    for name in sorted(classes):
-        ET.SubElement(attr_classes, "AttributeClass", Name=name, Type="AttText", Id=f"AC-{name}",
+    # Ids are xsd:ID (no spaces or colons): numbered, while names stay as the data says.
+    for n, name in enumerate(sorted(classes)):
+        ET.SubElement(attr_classes, "AttributeClass", Name=name, Type="AttText", Id=f"AC{n}",
                       ShowValue="true", IsUser="true")
     types = ET.SubElement(chart, "EntityTypeCollection")
-    for name in sorted(entity_types):
-        ET.SubElement(types, "EntityType", Name=name, IconFile=name, Id=f"ET-{name}")
+    for n, name in enumerate(sorted(entity_types)):
+        ET.SubElement(types, "EntityType", Name=name, IconFile=name, Id=f"ET{n}")
     ltypes = ET.SubElement(chart, "LinkTypeCollection")
-    for name in sorted(link_types):
-        ET.SubElement(ltypes, "LinkType", Name=name, Id=f"LT-{name}")
+    for n, name in enumerate(sorted(link_types)):
+        ET.SubElement(ltypes, "LinkType", Name=name, Id=f"LT{n}")
     chart.append(items)
     tree = ET.ElementTree(chart)
     ET.indent(tree)
