@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from crosslink.extract import keywords
 from crosslink.extract._base import Candidate, trie_regex, window_before
+from crosslink.extract.names import model
 from crosslink.extract.names.lexicon import (
     AFTER_CUE,
     CAP,
@@ -43,7 +44,7 @@ from crosslink.extract.names.lexicon import (
 
 __all__ = [
     "GIVEN_CAPS_RE", "INVERTED_RE", "KUNYA_RE", "RUN_RE", "SURNAME_GIVEN_RE", "TITLE_RE",
-    "given_surname", "inverted", "kunya", "sentence_runs", "surname_given", "titled",
+    "given_surname", "inverted", "kunya", "run_spans", "sentence_runs", "surname_given", "titled",
 ]
 
 GIVEN_CAPS_RE = re.compile(
@@ -248,8 +249,21 @@ def kunya(text: str, places: frozenset[str]) -> list[Candidate]:
     return out
 
 
+def run_spans(text: str) -> list[tuple[int, int, list[str]]]:
+    """Every sentence case run :func:`sentence_runs` reads, trimmed: ``(start, end, tokens)``
+    (what ``tools/train_person_model.py`` labels and the model scores)."""
+    out = []
+    for m in RUN_RE.finditer(text):
+        run = _sentence_run(m.group())
+        if run is not None:
+            rs, re_, _value, _known = run
+            out.append((m.start() + rs, m.start() + re_, text[m.start() + rs : m.start() + re_].split()))
+    return out
+
+
 def sentence_runs(text: str, kw: keywords.TextIndex) -> list[Candidate]:
-    """Sentence case runs ("Ahmed Karimi") a name list or a cue around them vouches for."""
+    """Sentence case runs ("Ahmed Karimi") a name list or a cue around them vouches for,
+    or that the learned model (:mod:`.model`) scores as a person."""
     out: list[Candidate] = []
     place_hits = kw.hits("place")
     for m in RUN_RE.finditer(text):
@@ -265,6 +279,12 @@ def sentence_runs(text: str, kw: keywords.TextIndex) -> list[Candidate]:
         if not evidence:
             before = window_before(text, start, 30)
             evidence = bool(ROLE_CUE.search(before)) or bool(AFTER_CUE.match(text[end : end + 30]))
+        form = "sentence"
+        if not evidence and value.split(None, 1)[0] not in _TITLE_SET:
+            # (a run opening with a title is the titled form's: "Haji Rahmatullah" is Rahmatullah)
+            prev, nxt, ss = model.context(text, start, end)
+            evidence = model.is_person(text[start:end].split(), prev, nxt, ss)
+            form = "model"
         if evidence:
-            out.append(Candidate(start, end, "person", value, {"form": "sentence"}))
+            out.append(Candidate(start, end, "person", value, {"form": form}))
     return out
