@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -45,6 +46,8 @@ from crosslink.extract.names.capitals import run_spans  # noqa: E402
 from crosslink.extract.names.model import BITS, context, feature_ids  # noqa: E402
 from crosslink.simulate.names import _load as load_sim_yaml  # noqa: E402
 
+#: the simulated scenario's texts and gold spans (made once in main)
+SCENARIO: list[tuple[str, list[tuple[int, int, str]]]] = []
 OUT = ROOT / "src" / "crosslink" / "extract" / "data" / "person_model.npz"
 TRANSLIT = ROOT / ".." / "shared" / "data" / "entity_resolution" / "name_transliteration"
 
@@ -97,6 +100,15 @@ FRAMES = [
     "Cash seized from {P} amounted to 4000 pounds.",
     "He was introduced to {P} by a friend in {L}.",
     "{P} owns the silver car seen at {N}.",
+    "{N} war laut Zeugen am Abend geschlossen.",
+    "{N} heeft de melding doorgestuurd.",
+    "{N} di {L} ha trasmesso la nota.",
+    "Selon {N}, le camion est reparti vers {L}.",
+    "Informe de {N} sobre el vehículo.",
+    "{N}: no trace of the vehicle.",
+    "Subject seen near {N} and {N}.",
+    "{N} {N} report attached.",
+    "Der Fahrer wurde von {N} kontrolliert.",
 ]
 
 # Title-case business, vessel and heading words: the capitalised runs that are not people.
@@ -111,6 +123,27 @@ Evening Harbour View Marina Point Channel Star Northern Light Sea Wolf Ocean Pea
 Spirit Liberty Bell Eagle Falcon Phoenix Dragon Tiger Lion Crown Jewel Diamond Emerald Ruby Sapphire
 Victoria Albert Station Market Square Bridge Quay Wharf Dock Terminal Gate Depot Yard Warehouse Farm
 Mill Lodge Inn Arms Tavern Castle Tower Hall Manor Court Park Gardens Cross Lane Hill Rise Grove Close""".split()
+
+
+def vocabulary() -> list[str]:
+    """Ordinary words of many languages: the extractor's own cue lists (labels, months,
+    currencies, vehicle and boat words) and the words of the annotated corpus and a
+    simulated scenario outside person spans. Title-cased, pairs and triples of them are
+    what German nouns, headings and foreign organisation names look like."""
+    from crosslink.extract import keywords
+
+    words: set[str] = set()
+    for name in ("label", "month", "number_label", "currency_word", "vehicle_cue", "boat", "name_cue1"):
+        for w in keywords._CATEGORIES[name].words():
+            words.update(t for t in w.split() if t.isalpha() and len(t) >= 3)
+    for text, gold in [*corpus_texts(), *SCENARIO]:
+        persons = [(s, e) for s, e, t in gold if t in ("person", "alias")]
+        for m in re.finditer(r"[^\W\d_]{3,}", text):
+            if not any(m.start() < e and s < m.end() for s, e in persons):
+                words.add(m.group().lower())
+    given, family = sim_names()
+    known = {n.lower() for n in given + family}
+    return sorted(words - known)
 
 
 def translit_tokens(root: Path) -> list[str]:
@@ -146,7 +179,7 @@ def places_list() -> list[str]:
 
 
 def synthetic(n: int, rng: random.Random, translit: list[str], given: list[str], family: list[str],
-              places: list[str]) -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
+              places: list[str], vocab: list[str]) -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
     """``n`` sentences with gold spans (start, end, type)."""
     for _ in range(n):
         frame = rng.choice(FRAMES)
@@ -169,8 +202,12 @@ def synthetic(n: int, rng: random.Random, translit: list[str], given: list[str],
                     value = " ".join(toks)
                     typ = "person"
                 elif slot == "N":
-                    value = " ".join(rng.choice(_NONNAME) for _ in range(rng.choice((2, 2, 3))))
-                    if rng.random() < 0.3:
+                    u = rng.random()
+                    if u < 0.5:
+                        value = " ".join(rng.choice(vocab).capitalize() for _ in range(rng.choice((2, 2, 3))))
+                    elif u < 0.8:
+                        value = " ".join(rng.choice(_NONNAME) for _ in range(rng.choice((2, 2, 3))))
+                    else:
                         value = rng.choice(places) + " " + rng.choice(_NONNAME)
                     typ = "other"
                 else:
@@ -246,9 +283,11 @@ def main() -> int:
         return 1
     given, family = sim_names()
     places = places_list()
+    SCENARIO.extend(scenario_texts(args.people))
+    vocab = vocabulary()
     data: list[tuple[list[int], int]] = []
-    data.extend(examples(synthetic(args.synthetic, rng, translit, given, family, places)))
-    data.extend(examples(scenario_texts(args.people)))
+    data.extend(examples(synthetic(args.synthetic, rng, translit, given, family, places, vocab)))
+    data.extend(examples(iter(SCENARIO)))
     corpus = list(examples(corpus_texts()))
     data.extend(corpus * 20)  # the hand-annotated texts are few: weigh them up
     rng.shuffle(data)
