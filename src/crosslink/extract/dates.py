@@ -13,7 +13,7 @@ import re
 from datetime import date
 from typing import Any
 
-from crosslink.extract import keywords
+from crosslink.extract import keywords, months
 from crosslink.extract._base import Candidate, lowered, window_before
 
 __all__ = ["find", "parse_date"]
@@ -77,7 +77,7 @@ NUM_RE = re.compile(
     r"|(?P<yr>(?<=[12])\d{3}(?=[ \t]*\)))"
     r"|(?P<my>(?<=\d)\d?/(?P<y5>\d{4})(?![\w/]|[.-]\d))"
     r"|(?P<iso>(?<=\d)\d{3}-(?P<m2>\d{2})-(?P<d2>\d{2})(?![\w/]|[.-]\d))"
-    r"|(?P<text>(?P<d3>(?<=\d)\d?)(?:st|nd|rd|th)?(?:[ \t]+(?:(?:of|de)[ \t]+)?(?i:" + _MON + r"),?[ \t]+(?:de[ \t]+)?"
+    r"|(?P<text>(?P<d3>(?<=\d)\d?)(?:st|nd|rd|th|\.)?(?:[ \t]+(?:(?:of|de)[ \t]+)?(?i:" + _MON + r"),?[ \t]+(?:de[ \t]+)?"
     r"|-(?i:" + _MON.replace("?P<mon>", "?P<mon2>") + r")-)(?P<y3>\d{4})(?!\w))"
     r"|(?P<_iccid>(?<=8)9(?:[ \t]?\d){16,18}(?!\w))"
     r"|(?P<_ip>\d{0,2}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d))"
@@ -108,6 +108,15 @@ _DOB_CUE_MORE = re.compile(
     r"(?:\bn[ée]e? à [^\s,;]+(?: [^\s,;]+)? le|\bnat[oa] a [^\s,;]+(?: [^\s,;]+)? il|\bnat[oa] il"
     r"|\bnacid[oa] en [^\s,;]+(?: [^\s,;]+)? el|\bnacid[oa] el|\bfecha de nacimiento|\bdata di nascita"
     r"|\bgeburtsdatum|\bgeboortedatum|\burodzon[ya])[ \t]*[:\-=]?[ \t]*$"
+)
+#: Birth labels of Romanian, Albanian, Turkish, Kurdish, Arabic, Farsi and Polish
+#: reports ("născut la", "lindur më", "doğum tarihi", "rojbûn", "تاريخ الميلاد",
+#: "تاریخ تولد"); tried only on dates the labels above did not claim
+_DOB_CUE_INTL = re.compile(
+    r"(?:\bn[ăa]scut[ăa]?(?: (?:la|pe|în|in))?|\bdata na[șşs]terii|\b[ie] lindur(?: (?:më|me|në|ne))?"
+    r"|\blindur (?:më|me)|\bdat[ëe]lindja|\bdo[ğg]um tarihi|\bdo[ğg]umlu|\bd\. ?t\.|\brojb[ûu]n|\bjidayikb[ûu]n"
+    r"|\bdayikb[ûu]n|\bdata urodzenia|\bur\.|تاريخ الميلاد|تاريخ الولادة|مواليد|ولد في|ولدت في|المولود في"
+    r"|تاریخ تولد|متولد|لە دایکبوون|له دایکبوون|بەرواری لەدایکبوون)[ \t]*[:\-=]?[ \t]*(?:\(?[ \t]*)$"
 )
 _NAME_BEFORE = re.compile(r"(?P<w>[^\W\d_][\w'’-]+)[ \t]*\([ \t]*$")
 
@@ -185,10 +194,14 @@ def text_of(m: re.Match[str], group: str) -> str:
 
 
 def _date_candidate(text: str, m: re.Match[str], today: date) -> Candidate:
-    d = _date_of(m)
+    return _classify(text, m.start(), m.end(), _date_of(m), today, month_only=m.lastgroup == "my")
+
+
+def _classify(text: str, start: int, end: int, d: date | None, today: date, month_only: bool = False) -> Candidate:
+    """The date ``d`` written at ``text[start:end]``: a ``dob`` after a birth label or in
+    brackets after a name, else a ``_date`` blocker (``_number`` if no real date)."""
     if d is None:
-        return Candidate(m.start(), m.end(), "_number", "")
-    start = m.start()
+        return Candidate(start, end, "_number", "")
     # the clause window is a suffix of the 30 characters before: when those do not
     # end like a birth label, neither does the window (and it is not computed)
     is_dob = (
@@ -199,13 +212,15 @@ def _date_candidate(text: str, m: re.Match[str], today: date) -> Candidate:
              or (core.endswith(_MORE_ENDS) and _DOB_CUE_MORE.search(before) is not None))
     )
     if not is_dob:
+        is_dob = _DOB_CUE_INTL.search(window_before(text, start, 30)) is not None
+    if not is_dob:
         raw_before = text[max(0, start - 40) : start]
         nb = _NAME_BEFORE.search(raw_before) if _may_end_in_bracket(raw_before) else None
         is_dob = nb is not None and nb.group("w")[0].isupper() and 5 <= today.year - d.year <= 100
     if is_dob and d <= today:
         # "(10/1996)": only the month is known
-        return Candidate(m.start(), m.end(), "dob", d.isoformat()[:7] if m.lastgroup == "my" else d.isoformat())
-    return Candidate(m.start(), m.end(), "_date", d.isoformat())
+        return Candidate(start, end, "dob", d.isoformat()[:7] if month_only else d.isoformat())
+    return Candidate(start, end, "_date", d.isoformat())
 
 
 def find(text: str, hint: str | None) -> list[Candidate]:
@@ -233,6 +248,13 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         m = MONTH_FIRST_RE.match(text, ms)  # type: ignore[assignment]
         if m is not None:
             out.append(_date_candidate(text, m, today))
+    # "7 lipca 1992", "15 Ağustos 1993", "۲۱ شهریور ۱۳۶۹": month names of other languages
+    for ms, me, mw in kw.hits("month_intl"):
+        dm = months.DAY_BEFORE.search(text, max(0, ms - 12), ms)
+        ym = months.YEAR_AFTER.match(text, me) if dm is not None else None
+        if dm is not None and ym is not None:
+            d = months.to_date(mw, int(dm.group("d")), int(ym.group("y")))
+            out.append(_classify(text, dm.start(), ym.end(), d, today))
     for m in POSTCODE_REF_RE.finditer(text):
         # the group names are the blocker types
         out.append(Candidate(m.start(), m.end(), m.lastgroup or "_crime_ref", ""))

@@ -59,7 +59,7 @@ def context(text: str, start: int, end: int) -> tuple[list[str], str, bool]:
 
 
 def _shape(tok: str) -> str:
-    out = []
+    out: list[str] = []
     for ch in tok:
         c = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
         if not out or out[-1] != c:

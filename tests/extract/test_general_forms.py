@@ -1,0 +1,52 @@
+"""The general forms of issue 14, each a test that fails if it breaks: dates written in
+words in other languages, handles after a platform word without "@", plates with odd
+spacing and foreign formats, IBANs split across lines or in odd groups."""
+
+from __future__ import annotations
+
+import pytest
+
+from crosslink.extract import extract
+
+
+def found(text: str, typ: str) -> list[tuple[str, str]]:
+    """(value, exact surface) of the ``typ`` mentions of ``text``."""
+    out = []
+    for m in extract(text):
+        assert text[m.start : m.end] == m.text  # offsets exact
+        if m.type == typ:
+            out.append((m.value, m.text))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "surface"),
+    [
+        ("Elle est née le 12 mars 1990 à Lille.", "1990-03-12", "12 mars 1990"),  # French
+        ("Der Beschuldigte, geboren am 5. März 1991, schweigt.", "1991-03-05", "5. März 1991"),  # German
+        ("verdachte, geboren op 12 januari 1989, rijdt", "1989-01-12", "12 januari 1989"),  # Dutch
+        ("l'indagato, nato il 4 aprile 1990, guidava", "1990-04-04", "4 aprile 1990"),  # Italian
+        ("detenido, nacido el 5 de mayo de 1987, conducía", "1987-05-05", "5 de mayo de 1987"),  # Spanish
+        ("kierowca, urodzony 7 lipca 1992, zatrzymany", "1992-07-07", "7 lipca 1992"),  # Polish genitive
+        ("șoferul, născut la 9 iunie 1985, a declarat", "1985-06-09", "9 iunie 1985"),  # Romanian
+        ("i dyshuari, lindur më 3 prill 1990 në Fier", "1990-04-03", "3 prill 1990"),  # Albanian
+        ("şüpheli, doğum tarihi 15 Ağustos 1993, sürücü", "1993-08-15", "15 Ağustos 1993"),  # Turkish
+        ("rojbûn 3 gulan 1988, ji Duhokê", "1988-05-03", "3 gulan 1988"),  # Kurdish (Kurmanji)
+        ("تاريخ الميلاد 5 آذار 1990", "1990-03-05", "5 آذار 1990"),  # Arabic (Levantine months)
+        ("تاریخ تولد: ۲۱ شهریور ۱۳۶۹", "1990-09-12", "۲۱ شهریور ۱۳۶۹"),  # Farsi, Solar Hijri
+    ],
+)
+def test_birth_dates_in_words_in_other_languages(text: str, value: str, surface: str) -> None:
+    assert found(text, "dob") == [(value, surface)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Treffen am 7 lipca 2023 im Hafen.",  # a date, but no birth label: not a DOB
+        "Payment on 15 Ağustos 2023 of 500 euros.",
+        "Seen 31 shkurt 1990 at the port.",  # no such day
+    ],
+)
+def test_dates_in_other_languages_without_birth_label_are_not_dobs(text: str) -> None:
+    assert found(text, "dob") == []
