@@ -50,3 +50,30 @@ def test_birth_dates_in_words_in_other_languages(text: str, value: str, surface:
 )
 def test_dates_in_other_languages_without_birth_label_are_not_dobs(text: str) -> None:
     assert found(text, "dob") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("contact him on snap: kurd_taxi for the price", "kurd_taxi"),
+        ("she is on insta dilan.uk and posts daily", "dilan.uk"),
+        ("adverts from insta dilan.uk.", "dilan.uk"),
+        ("his tiktok is smuggler_king", "smuggler_king"),
+        ("add him on snap kurd.boy99 tonight", "kurd.boy99"),
+        ("on insta as dilan.uk since May", "dilan.uk"),
+        ('the snap "kurd_taxi" posts prices', "kurd_taxi"),
+        ("Snapchat name is kw_travels2", "kw_travels2"),
+        ("message kurd_taxi on snap for details", "kurd_taxi"),
+        ("follow dilan.uk (insta) for crossings", "dilan.uk"),
+    ],
+)
+def test_handles_after_a_platform_word_without_at(text: str, value: str) -> None:
+    assert [v for v, _ in found(text, "handle")] == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["his snap is down today", "met on instagram last year", "paid 3000 on fb", "seen at 14.30 on snap"],
+)
+def test_platform_words_with_ordinary_words_are_no_handles(text: str) -> None:
+    assert found(text, "handle") == []
