@@ -77,3 +77,40 @@ def test_handles_after_a_platform_word_without_at(text: str, value: str) -> None
 )
 def test_platform_words_with_ordinary_words_are_no_handles(text: str) -> None:
     assert found(text, "handle") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("White van VRM AB-12 CDE seen at Dover", "AB12CDE"),  # UK, odd hyphen
+        ("reg AB1 2CDE was stopped", "AB12CDE"),  # UK, blank in the wrong place
+        ("the car GB AB12-CDE left", "AB12CDE"),  # country code before it
+        ("French plate AB 123-CD", "AB123CD"),  # FR SIV, mixed separators
+        ("car FR AB 123 CD parked", "AB123CD"),  # FR with its code (not German "FR AB 123")
+        ("a Romanian CJ-12-ABC lorry", "CJ12ABC"),  # RO county plate
+        ("an Italian AB123CD", "AB123CD"),  # IT
+        ("the Spanish 1234-BCD", "1234BCD"),  # ES
+        ("Albanian TR 123 AB van", "TR123AB"),  # AL
+        ("Turkish 06 AB 1234", "06AB1234"),  # TR
+        ("TR plate 34 ABC 123", "34ABC123"),  # TR
+        ("NL kenteken 12 ABC 3", "12ABC3"),  # NL side code, blanks for hyphens
+        ("Belgian 1 ABC 123", "1ABC123"),  # BE
+        ("German plate B-AB 1234", "BAB1234"),  # DE
+        ("PL plate WA 12345", "WA12345"),  # PL
+    ],
+)
+def test_plates_with_odd_separators_and_foreign_formats(text: str, value: str) -> None:
+    assert [v for v, _ in found(text, "plate")] == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The VAT number GB 123 4567 89 and invoice INV-77812",
+        "NI number QQ 12 34 56 C on the car hire form",
+        "car seen 12-34-56",  # a sort code
+        "van parked at CT17 9BZ",  # a postcode
+    ],
+)
+def test_loose_plate_reading_never_takes_other_numbers(text: str) -> None:
+    assert found(text, "plate") == []

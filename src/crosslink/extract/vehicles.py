@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from stdnum import imo
 
-from crosslink.extract import keywords
+from crosslink.extract import keywords, plate_forms
 from crosslink.extract._base import Candidate, window_before
 
 __all__ = ["find"]
@@ -255,6 +255,24 @@ def _plates(text: str) -> list[Candidate]:
             continue
         out.append(Candidate(p, gm.end(), "plate", value, {"format": "labelled"}))
         found.add(p)
+    # blanks or hyphens in unusual places ("AB1 2CDE", "CJ-12-ABC"), Turkish plates and
+    # plates after a nationality word or country code: see plate_forms
+    cue_starts = {cs for cs, _ce, _cw in kw.hits("vehicle_cue")}
+    for _cs, ce, _cw in [*kw.hits("vehicle_cue"), *kw.hits("plate_nation")]:
+        p = _SKIP.match(text, ce).end()  # type: ignore[union-attr]
+        loose = plate_forms.after(text, p)
+        if loose is not None and loose[0] != p and (p in found or p in strong_starts):
+            # "car FR AB 123 CD": the code and the plate after it, not a German "FR AB 123"
+            out = [c for c in out if c.start != p]
+            found.discard(p)
+            strong_starts.discard(p)
+        elif p in found or p in strong_starts:
+            continue
+        if loose is not None and loose[0] in cue_starts:
+            continue  # the next token is itself a vehicle word ("Transit VRM AB12 CDE")
+        if loose is not None and not any(c.start < loose[1] and loose[0] < c.end for c in out):
+            out.append(Candidate(loose[0], loose[1], "plate", loose[2], {"format": loose[3]}, boost=1))
+            found.add(loose[0])
     # lower-case plates in chat only right after a vehicle word (and only when the
     # text has a lower-case letter next to a digit at all: a cheap C-speed gate)
     if _LOWER_DIGIT.search(text) is not None or _LOWER_SEP_DIGIT.search(text) is not None:
