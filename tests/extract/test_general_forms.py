@@ -114,3 +114,31 @@ def test_plates_with_odd_separators_and_foreign_formats(text: str, value: str) -
 )
 def test_loose_plate_reading_never_takes_other_numbers(text: str) -> None:
     assert found(text, "plate") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IBAN GB 82 WEST 1234 5698 7654 32",  # blank between country code and check digits
+        "IBAN GB82  WEST  1234 5698 7654 32",  # double blanks
+        "IBAN GB82-WEST-1234-5698-7654-32",  # hyphens
+        "IBAN GB82.WEST.1234.5698.7654.32",  # dots
+        "IBAN: GB82 WEST 12\n34 5698 7654 32",  # split across lines inside a group
+        "IBAN GB82WEST1234\n   5698765432 thanks",  # split across lines, indented
+        "acct GB82WE ST12 3456 9876 5432",  # groups of odd sizes
+        "iban gb82 west 1234 5698 7654 32 pls",  # lower case in chat
+        "IBAN GB82 WEST 1234 5698 7654 32. BIC WESTGB2L",  # a BIC after it is not part of it
+    ],
+)
+def test_ibans_split_or_oddly_grouped(text: str) -> None:
+    got = found(text, "iban")
+    assert [v for v, _ in got] == ["GB82WEST12345698765432"]
+    assert got[0][1].replace("\n", " ").split()[-1].endswith("32")  # the span ends on the last digit
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["IBAN GB82 WEST 1234 5698 7654 33", "IBAN GB82-WEST-1234-5698-7654-3", "iban gb82 west 1234 5698 7654 23"],
+)
+def test_ibans_with_bad_checksums_never_hit(text: str) -> None:
+    assert found(text, "iban") == []
