@@ -151,6 +151,29 @@ def main() -> int:
         print(f"decoys extracted: {hhit}/{hdecoys} = {hrate:.1%} (target <= 2%)")
         ok &= hrate <= 0.02
 
+    # the learned person model (issue 14) against the rules alone, on every set: what it
+    # adds in recall and what it costs in precision, side by side
+    print("\nperson mentions, rules alone vs rules + learned model (names/model.py)")
+    print(f"{'set':<16}{'rules P':>9}{'R':>7}{'F1':>7}{'+model P':>10}{'R':>7}{'F1':>7}{'F1 ratio':>10}")
+    from crosslink.extract.names import model as person_model
+
+    for path in (CORPUS, *HELDOUT_SETS):
+        pdocs, _, _ = corpus_docs(path)
+        row = []
+        for on in (False, True):
+            saved = person_model.is_person
+            if not on:
+                person_model.is_person = lambda *a: False  # type: ignore[assignment]
+            try:
+                tp, fp, fn = score(pdocs).get("person", (0, 0, 0))
+            finally:
+                person_model.is_person = saved
+            p = tp / (tp + fp) if tp + fp else 0.0
+            r = tp / (tp + fn) if tp + fn else 0.0
+            row.append((p, r, 2 * p * r / (p + r) if p + r else 0.0))
+        (p0, r0, f0), (p1, r1, f1) = row
+        print(f"{path.name:<16}{p0:>9.3f}{r0:>7.3f}{f0:>7.3f}{p1:>10.3f}{r1:>7.3f}{f1:>7.3f}{f1 / f0 if f0 else 0:>10.3f}")
+
     scenario = args.scenario
     if args.simulate:
         from crosslink.simulate import simulate

@@ -118,6 +118,9 @@ _DOB_CUE_INTL = re.compile(
     r"|\bdayikb[ûu]n|\bdata urodzenia|\bur\.|تاريخ الميلاد|تاريخ الولادة|مواليد|ولد في|ولدت في|المولود في"
     r"|تاریخ تولد|متولد|لە دایکبوون|له دایکبوون|بەرواری لەدایکبوون)[ \t]*[:\-=]?[ \t]*(?:\(?[ \t]*)$"
 )
+#: what _DOB_CUE_INTL's labels end with (a C-speed test before the regex)
+_INTL_ENDS = ("la", "pe", "în", "in", "terii", "lindur", "më", "me", "në", "ne", "ja", "tarihi", "umlu", "t.",
+              "bûn", "bun", "enia", "ur.", "الميلاد", "الولادة", "مواليد", "في", "تولد", "متولد", "دایکبوون")
 _NAME_BEFORE = re.compile(r"(?P<w>[^\W\d_][\w'’-]+)[ \t]*\([ \t]*$")
 
 # Letter-first look-alikes that are not selectors. They block overlapping candidates.
@@ -212,7 +215,10 @@ def _classify(text: str, start: int, end: int, d: date | None, today: date, mont
              or (core.endswith(_MORE_ENDS) and _DOB_CUE_MORE.search(before) is not None))
     )
     if not is_dob:
-        is_dob = _DOB_CUE_INTL.search(window_before(text, start, 30)) is not None
+        # the label ends right before the date, so no clause break can sit between
+        low = lowered(text)
+        is_dob = (low[max(0, start - 30) : start].rstrip(_CUE_TAIL).endswith(_INTL_ENDS)
+                  and _DOB_CUE_INTL.search(low, max(0, start - 30), start) is not None)
     if not is_dob:
         raw_before = text[max(0, start - 40) : start]
         nb = _NAME_BEFORE.search(raw_before) if _may_end_in_bracket(raw_before) else None

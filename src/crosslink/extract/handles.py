@@ -129,7 +129,8 @@ def find(text: str, hint: str | None) -> list[Candidate]:
             continue
         out.append(Candidate(start, end, "handle", user.lower(), {"platform": plat, "url": True}))
     for ks, ke, word in kw.hits("platform"):
-        b = HANDLE_BEFORE.search(text, max(0, ks - 40), ks)
+        b = (HANDLE_BEFORE.search(text, max(0, ks - 40), ks)
+             if low[max(0, ks - 6) : ks].rstrip(" \t").endswith((" on", " via", "(", " at")) else None)
         if b is not None and _HANDLE_LIKE.search(b.group("user")) is not None and not b.group("user").isdigit():
             raw = b.group("user").rstrip(".")
             out.append(Candidate(b.start("user"), b.start("user") + len(raw), "handle", raw.lower(),

@@ -16,6 +16,7 @@ shape, AL the French loose one) and the Turkish one, which is only read here
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from crosslink.extract import keywords
 
@@ -89,12 +90,24 @@ def after(text: str, pos: int) -> tuple[int, int, str, str] | None:
     """A plate in the tokens starting at ``pos`` (after a cue): ``(start, end, value, country)``.
 
     A leading international code ("GB", "F") is skipped when the tokens after it make a
-    plate. O(number of tokens squared), at most five tokens.
+    plate. O(number of tokens squared), at most five tokens; the reading of one
+    stretch of text is cached (the same plate is often written many times).
     """
     m = _TOKENS.match(text, pos)
     if m is None:
         return None
-    toks = [(t.start(), t.end()) for t in _PART.finditer(text, m.start("t"), m.end("rest"))]
+    hit = _read(text[m.start("t") : m.end("rest")])
+    if hit is None:
+        return None
+    base = m.start("t")
+    return base + hit[0], base + hit[1], hit[2], hit[3]
+
+
+@lru_cache(maxsize=16384)
+def _read(span: str) -> tuple[int, int, str, str] | None:
+    """:func:`after` on the token stretch ``span`` alone, offsets relative to it."""
+    text = span
+    toks = [(t.start(), t.end()) for t in _PART.finditer(span)]
     # "GB AB12-CDE": after a country code, the plate without it is tried first (joined with
     # the code, the tokens could fit another format: "GBAB12" has the German shape)
     for first in ((1, 0) if len(toks) > 1 and text[toks[0][0] : toks[0][1]] in COUNTRY_CODES else (0,)):
