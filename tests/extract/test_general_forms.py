@@ -142,3 +142,22 @@ def test_ibans_split_or_oddly_grouped(text: str) -> None:
 )
 def test_ibans_with_bad_checksums_never_hit(text: str) -> None:
     assert found(text, "iban") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Subject born in 1990, from Ranya.", "1990"),
+        ("KARIMI, Ahmed. DOB: 1990.", "1990"),
+        ("YOB 1990 (estimated)", "1990"),
+        ("geboren 1988 in Herat", "1988"),
+        ("born on the 12th of March 1990", "1990-03-12"),
+    ],
+)
+def test_years_of_birth_and_english_forms(text: str, value: str) -> None:
+    assert [v for v, _ in found(text, "dob")] == [value]
+
+
+@pytest.mark.parametrize("text", ["born in 1990s Iraq", "dob 1990/91 unclear", "DOB 2031"])
+def test_no_year_of_birth_from_other_numbers(text: str) -> None:
+    assert found(text, "dob") == []

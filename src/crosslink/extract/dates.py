@@ -97,7 +97,7 @@ keywords.register(
     "jan feb mar apr jun jul aug sep sept oct nov dec".split(),
 )
 _DOB_CUE = re.compile(
-    r"(?:\bdob|\bd\.o\.b\.?|date of birth|\bborn(?: on)?|\bb\.|\bbirth ?date|\bdate de naissance|\bgeb\.?|"
+    r"(?:\bdob|\bd\.o\.b\.?|date of birth|\bborn(?: on(?: the)?)?|\bb\.|\bbirth ?date|\bdate de naissance|\bgeb\.?|"
     r"\bgeboren(?: am| op)?|\bn[ée]e? le|\bn[ée]e? en)[ \t]*[:\-=]?[ \t]*(?:\(?[ \t]*)$"
 )
 #: Birth labels of Spanish, Italian, German, Dutch and Polish reports, and French,
@@ -118,6 +118,13 @@ _DOB_CUE_INTL = re.compile(
     r"|\bdayikb[ûu]n|\bdata urodzenia|\bur\.|تاريخ الميلاد|تاريخ الولادة|مواليد|ولد في|ولدت في|المولود في"
     r"|تاریخ تولد|متولد|لە دایکبوون|له دایکبوون|بەرواری لەدایکبوون)[ \t]*[:\-=]?[ \t]*(?:\(?[ \t]*)$"
 )
+# A year of birth alone after a birth label ("born in 1990", "DOB: 1990", "YOB 1990",
+# "geboren 1988"): anchored on the labels in the shared keyword scan.
+keywords.register("birth_year_cue", ["dob", "d.o.b", "d.o.b.", "yob", "year of birth", "born", "born in",
+                                     "geboren", "geb.", "né en", "née en", "nato nel", "nata nel", "nacido en",
+                                     "nacida en", "urodzony w", "urodzona w", "rojbûn", "doğumlu"],
+                  keywords.not_word, lambda low, end: low[end : end + 1] in ("", " ", ":", "\t", "."), known=False)
+BIRTH_YEAR = re.compile(r"[ \t]*[:.=-]?[ \t]*(?:(?:in|im|en|nel|w)[ \t]+)?(?P<y>(?:19|20)\d{2})(?![\w/:-]|[.,]\d|\.\w)")
 #: what _DOB_CUE_INTL's labels end with (a C-speed test before the regex)
 _INTL_ENDS = ("la", "pe", "în", "in", "terii", "lindur", "më", "me", "në", "ne", "ja", "tarihi", "umlu", "t.",
               "bûn", "bun", "enia", "ur.", "الميلاد", "الولادة", "مواليد", "في", "تولد", "متولد", "دایکبوون")
@@ -152,7 +159,7 @@ _LABEL_TAIL = re.compile(r"[ \t]*[:#.]?[ \t]*(?P<v>[A-Z0-9][A-Z0-9/-]{3,30}[A-Z0
 # most dates; both are necessary conditions of their regex (which ends with ``$``,
 # so it may also match before one final newline), so skipping never changes a result.
 #: what _DOB_CUE's words end with, and what may follow them before the end
-_DOB_CUE_ENDS = ("dob", "d.o.b", "b.", "birth", "born", " on", "date", "naissance", "geb", "geboren",
+_DOB_CUE_ENDS = ("dob", "d.o.b", "b.", "birth", "born", " on", " the", "date", "naissance", "geb", "geboren",
                  " am", " op", " le", " en", " il", " el", "nacimiento", "nascita", "geburtsdatum",
                  "geboortedatum", "urodzony", "urodzona")
 _MORE_ENDS = (" le", " il", " el", "nacimiento", "nascita", "geburtsdatum", "geboortedatum", "urodzony", "urodzona")
@@ -254,6 +261,10 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         m = MONTH_FIRST_RE.match(text, ms)  # type: ignore[assignment]
         if m is not None:
             out.append(_date_candidate(text, m, today))
+    for _bs, be, _bw in kw.hits("birth_year_cue"):
+        ym = BIRTH_YEAR.match(text, be)
+        if ym is not None and 5 <= today.year - int(ym.group("y")) <= 100:
+            out.append(Candidate(ym.start("y"), ym.end("y"), "dob", ym.group("y")))
     # "7 lipca 1992", "15 Ağustos 1993", "۲۱ شهریور ۱۳۶۹": month names of other languages
     for ms, me, mw in kw.hits("month_intl"):
         dm = months.DAY_BEFORE.search(text, max(0, ms - 12), ms)
