@@ -111,6 +111,12 @@ FRAMES = [
     "Subject seen near {N} and {N}.",
     "{N} {N} report attached.",
     "Der Fahrer wurde von {N} kontrolliert.",
+    # contexts that say nothing (random words of the corpus and scenario, in any script):
+    # a name must be recognisable by itself, and so must a non-name
+    "{X} {X} {P} {X} {X}", "{X} {P} {X}", "{X} {X} {N} {X}", "{X} {N} {X} {X}",
+    "12/8 — {P} — 1500 — {L}", "12/8 — {N} — 1500 — {L}", "Ask for {P} on WhatsApp +964 750 412 8836",
+    "Send it to {P} by Bankak, account 3184729.", "{X} {X} {P} +44 7700 900123", "{P}: ok bro",
+    "Contact {P} ({X}) on Telegram.", "{X}: {P}, {P}, {N}.", "{N} +44 7700 900123 {X}",
 ]
 
 # Title-case business, vessel and heading words: the capitalised runs that are not people.
@@ -221,7 +227,12 @@ def synthetic(n: int, rng: random.Random, translit: list[str], given: list[str],
         pos = 0
         i = 0
         while i < len(frame):
-            if frame.startswith(("{P}", "{N}", "{L}"), i):
+            if frame.startswith("{X}", i):
+                word = rng.choice(vocab)
+                parts.append(word)
+                pos += len(word)
+                i += 3
+            elif frame.startswith(("{P}", "{N}", "{L}"), i):
                 slot = frame[i + 1]
                 if slot == "P":
                     k = rng.choice((2, 2, 2, 3))

@@ -69,3 +69,8 @@ def test_features_are_the_same_for_training_and_scoring() -> None:
     assert ids == model.feature_ids(["Sipho", "Dlamini"], prev, nxt, ss)
     assert len(ids) == len(model.features(["Sipho", "Dlamini"], prev, nxt, ss))
     assert all(0 <= i < 1 << model.BITS for i in ids)
+
+
+def test_a_name_the_model_finds_inside_quotes_is_an_alias() -> None:
+    ms = extract('There he was given the number for "Wedi Abo", who arranged the lorry.')
+    assert [(m.type, m.value) for m in ms if m.type in ("person", "alias")] == [("alias", "Wedi Abo")]

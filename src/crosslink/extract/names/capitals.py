@@ -249,6 +249,10 @@ def kunya(text: str, places: frozenset[str]) -> list[Candidate]:
     return out
 
 
+_OPEN_QUOTES = frozenset("\"'“‘«")
+_CLOSE_QUOTES = frozenset("\"'”’»")
+
+
 def run_spans(text: str) -> list[tuple[int, int, list[str]]]:
     """Every sentence case run :func:`sentence_runs` reads, trimmed: ``(start, end, tokens)``
     (what ``tools/train_person_model.py`` labels and the model scores)."""
@@ -286,5 +290,9 @@ def sentence_runs(text: str, kw: keywords.TextIndex) -> list[Candidate]:
             evidence = model.is_person(text[start:end].split(), prev, nxt, ss)
             form = "model"
         if evidence:
-            out.append(Candidate(start, end, "person", value, {"form": form}))
+            # a name the model vouches for inside quotes is what someone is called, not
+            # who they are: "for \"Wedi Abo\", who arranged the lorry"
+            typ = "alias" if form == "model" and text[start - 1 : start] in _OPEN_QUOTES and \
+                text[end : end + 1] in _CLOSE_QUOTES else "person"
+            out.append(Candidate(start, end, typ, value if typ == "person" else text[start:end], {"form": form}))
     return out
