@@ -74,3 +74,23 @@ def test_features_are_the_same_for_training_and_scoring() -> None:
 def test_a_name_the_model_finds_inside_quotes_is_an_alias() -> None:
     ms = extract('There he was given the number for "Wedi Abo", who arranged the lorry.')
     assert [(m.type, m.value) for m in ms if m.type in ("person", "alias")] == [("alias", "Wedi Abo")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("HAWRAMI Zhilwan drove the van to Calais.", "Zhilwan Hawrami"),  # SURNAME Given, no list, no cue
+        ("Police stopped DLAMINI Sipho near Dover.", "Sipho Dlamini"),
+        ("Dlamini, Sipho was arrested.", "Sipho Dlamini"),  # comma-inverted
+        ("DLAMINI, Sipho was arrested.", "Sipho Dlamini"),
+        ("Sipho Dlamini's brother drove.", "Sipho Dlamini"),  # possessive
+        ("Ahmed KARIMI's car was seen.", "Ahmed Karimi"),
+    ],
+)
+def test_other_forms_of_names_no_list_holds(text: str, name: str) -> None:
+    assert [v for v, _ in people(text)] == [name]
+
+
+@pytest.mark.parametrize("text", ["NCA, Kent and Essex", "DOVER, Kent", "Calais, France", "BORDER FORCE Officers"])
+def test_other_forms_leave_places_and_agencies_alone(text: str) -> None:
+    assert people(text) == []
