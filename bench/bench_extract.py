@@ -117,6 +117,39 @@ def scenario_docs(root: Path) -> list[Doc]:
     return docs
 
 
+def name_swap_docs(febrl: Path) -> list[Doc]:
+    """Five copies of the held-out documents with each person mention written exactly as its value
+    ("Given Family", sentence case) replaced by a FEBRL given name and surname that no
+    name list holds; gold is the person mentions only."""
+    import random
+
+    from crosslink.extract.names.lexicon import nice_name, word_lists
+
+    given, family, _english, places = word_lists()
+    table = pacsv.read_csv(febrl, convert_options=pacsv.ConvertOptions(strings_can_be_null=False))
+    cols = {c.strip(): c for c in table.column_names}
+    pairs = sorted({(g.strip().capitalize(), f.strip().capitalize())
+                    for g, f in zip(table[cols["given_name"]].to_pylist(), table[cols["surname"]].to_pylist(),
+                                    strict=True)
+                    if g.strip().isalpha() and f.strip().isalpha() and len(g.strip()) > 2 and len(f.strip()) > 2
+                    and not ({g.strip().lower(), f.strip().lower()} & (given | family | places))})
+    rng = random.Random(14)
+    docs: list[Doc] = []
+    for d in [d for _ in range(5) for p in HELDOUT_SETS for d in load_corpus(p)]:
+        people = [g for g in d.gold if g.type == "person" and d.text[g.start : g.end] == g.value
+                  and len(g.value.split()) == 2]
+        if not people:
+            continue
+        text, gold = d.text, set()
+        for g in sorted(people, key=lambda g: -g.start):
+            new = " ".join(rng.choice(pairs))
+            text = text[: g.start] + new + text[g.end :]
+            gold.add(("person", nice_name(new.split())))
+        others = {(g.type, g.value) for g in d.gold if g.type == "person" and g not in people}
+        docs.append((d.id, text, d.hint, gold | others))
+    return docs
+
+
 def throughput(text: str, repeat: int = 1) -> float:
     extract("warm up 07911 123456 Ahmed KARIMI in Dunkerque")
     t0 = time.process_time()
@@ -150,6 +183,53 @@ def main() -> int:
         hrate = hhit / hdecoys if hdecoys else 0.0
         print(f"decoys extracted: {hhit}/{hdecoys} = {hrate:.1%} (target <= 2%)")
         ok &= hrate <= 0.02
+
+    # the learned person model (issue 14) against the rules alone, on every set: what it
+    # adds in recall and what it costs in precision, side by side
+    print("\nperson mentions, rules alone vs rules + learned model (names/model.py)")
+    print(f"{'set':<16}{'rules P':>9}{'R':>7}{'F1':>7}{'+model P':>10}{'R':>7}{'F1':>7}{'F1 ratio':>10}")
+    from crosslink.extract.names import model as person_model
+
+    for path in (CORPUS, *HELDOUT_SETS):
+        pdocs, _, _ = corpus_docs(path)
+        row = []
+        for on in (False, True):
+            saved = person_model.is_person
+            if not on:
+                person_model.is_person = lambda *a: False  # type: ignore[assignment]
+            try:
+                tp, fp, fn = score(pdocs).get("person", (0, 0, 0))
+            finally:
+                person_model.is_person = saved
+            p = tp / (tp + fp) if tp + fp else 0.0
+            r = tp / (tp + fn) if tp + fn else 0.0
+            row.append((p, r, 2 * p * r / (p + r) if p + r else 0.0))
+        (p0, r0, f0), (p1, r1, f1) = row
+        print(f"{path.name:<16}{p0:>9.3f}{r0:>7.3f}{f0:>7.3f}{p1:>10.3f}{r1:>7.3f}{f1:>7.3f}{f1 / f0 if f0 else 0:>10.3f}")
+
+    # The same held-out texts with every person written "Given Family" replaced by a name
+    # of the FEBRL data sets that neither name list holds: how the rules and the model do
+    # on names nobody wrote a list for, in contexts written by someone else.
+    febrl = ROOT / ".." / "shared" / "data" / "entity_resolution" / "febrl" / "dataset1.csv"
+    if febrl.is_file():
+        swapped = name_swap_docs(febrl)
+        print(f"\nheld-out texts, people renamed from FEBRL (no list holds them): {len(swapped)} documents, "
+              f"{sum(len(d[3]) for d in swapped)} people")
+        print(f"{'':<16}{'rules P':>9}{'R':>7}{'F1':>7}{'+model P':>10}{'R':>7}{'F1':>7}{'F1 ratio':>10}")
+        row = []
+        for on in (False, True):
+            saved = person_model.is_person
+            if not on:
+                person_model.is_person = lambda *a: False  # type: ignore[assignment]
+            try:
+                tp, fp, fn = score(swapped).get("person", (0, 0, 0))
+            finally:
+                person_model.is_person = saved
+            p = tp / (tp + fp) if tp + fp else 0.0
+            r = tp / (tp + fn) if tp + fn else 0.0
+            row.append((p, r, 2 * p * r / (p + r) if p + r else 0.0))
+        (p0, r0, f0), (p1, r1, f1) = row
+        print(f"{'renamed':<16}{p0:>9.3f}{r0:>7.3f}{f0:>7.3f}{p1:>10.3f}{r1:>7.3f}{f1:>7.3f}{f1 / f0 if f0 else 0:>10.3f}")
 
     scenario = args.scenario
     if args.simulate:

@@ -25,16 +25,22 @@ from functools import lru_cache
 
 from stdnum import bitcoin, iban, imei, luhn
 
-from crosslink.extract._base import OCR_DIGITS, Candidate
+from crosslink.extract._base import OCR_DIGITS, Candidate, lowered
 from crosslink.extract.labels import NOT_AN_ACCOUNT, NUMBER_LABELS
 
 __all__ = ["find", "valid_btc", "valid_tron", "valid_eth"]
 
 # Two letters, two check digits, then 11-30 alphanumerics in optional groups,
 # possibly broken across a line. Check digits may carry OCR noise (O/l).
-IBAN_RE = re.compile(
-    r"([A-Z](?<![A-Za-z0-9].)[A-Z][0-9Ol]{2})((?:[ \t]?(?:\r?\n[ \t]*)?[A-Z0-9]){11,32})(?![a-z0-9])"
-)
+# Groups may be split by up to three blanks, a hyphen or a dot, and a blank may stand
+# between the country code and the check digits ("GB 82 WEST-1234 ..."): stdnum's
+# check decides, so the looser shape costs no precision.
+_IBAN = (r"([A-Z](?<![A-Za-z0-9].)[A-Z][ \t]?[0-9Ol]{2})"
+         r"((?:[ \t.-]{0,3}(?:\r?\n[ \t]*)?[A-Z0-9]){11,32})(?![a-z0-9])")
+IBAN_RE = re.compile(_IBAN)
+#: lower-case IBANs of chat ("gb82 west 1234 ..."), read only where the text says "iban"
+IBAN_RE_I = re.compile(_IBAN.replace("(?![a-z0-9])", "(?![A-Za-z0-9])"), re.IGNORECASE)
+_IBAN_SEPS = str.maketrans("", "", " \t\r\n-.")
 # Each pattern starts with one character class, lookbehind after it: re then skips in C.
 # Base58 Bitcoin (1..., 3...), bech32 (bc1...) and TRON (T...) addresses are one scan:
 # their first characters differ and each is a whole alphanumeric token, so no two
@@ -136,11 +142,18 @@ def _nth_alnum_end(body: str, n: int) -> int:
 
 def _ibans(text: str) -> list[Candidate]:
     out = []
-    for m in IBAN_RE.finditer(text):
-        head = m.group(1)
-        head = head[:2] + head[2:].replace("O", "0").replace("l", "1")
-        body = m.group(2)
-        chars = body.replace(" ", "").replace("\t", "").replace("\r", "").replace("\n", "")
+    matches = list(IBAN_RE.finditer(text))
+    low = lowered(text)
+    at = low.find("iban")
+    while at >= 0:  # only the 80 characters after each "iban" (str.find runs in C)
+        end = min(len(text), at + 84)
+        matches += [m for m in IBAN_RE_I.finditer(text, at + 4, end) if not m.group().isupper()]
+        at = low.find("iban", end)
+    for m in matches:
+        head = m.group(1).replace(" ", "").replace("\t", "").upper()
+        head = head[:2] + head[2:].replace("O", "0").replace("L", "1")
+        body = m.group(2).upper()
+        chars = body.translate(_IBAN_SEPS)
         n = _iban_length(head, chars)
         if not n and ("O" in chars or "I" in chars):
             # OCR: letter O for zero, I for one in a group that holds digits ("2O3O");

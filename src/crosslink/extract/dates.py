@@ -13,7 +13,7 @@ import re
 from datetime import date
 from typing import Any
 
-from crosslink.extract import keywords
+from crosslink.extract import keywords, months
 from crosslink.extract._base import Candidate, lowered, window_before
 
 __all__ = ["find", "parse_date"]
@@ -77,7 +77,7 @@ NUM_RE = re.compile(
     r"|(?P<yr>(?<=[12])\d{3}(?=[ \t]*\)))"
     r"|(?P<my>(?<=\d)\d?/(?P<y5>\d{4})(?![\w/]|[.-]\d))"
     r"|(?P<iso>(?<=\d)\d{3}-(?P<m2>\d{2})-(?P<d2>\d{2})(?![\w/]|[.-]\d))"
-    r"|(?P<text>(?P<d3>(?<=\d)\d?)(?:st|nd|rd|th)?(?:[ \t]+(?:(?:of|de)[ \t]+)?(?i:" + _MON + r"),?[ \t]+(?:de[ \t]+)?"
+    r"|(?P<text>(?P<d3>(?<=\d)\d?)(?:st|nd|rd|th|\.)?(?:[ \t]+(?:(?:of|de)[ \t]+)?(?i:" + _MON + r"),?[ \t]+(?:de[ \t]+)?"
     r"|-(?i:" + _MON.replace("?P<mon>", "?P<mon2>") + r")-)(?P<y3>\d{4})(?!\w))"
     r"|(?P<_iccid>(?<=8)9(?:[ \t]?\d){16,18}(?!\w))"
     r"|(?P<_ip>\d{0,2}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d))"
@@ -97,7 +97,7 @@ keywords.register(
     "jan feb mar apr jun jul aug sep sept oct nov dec".split(),
 )
 _DOB_CUE = re.compile(
-    r"(?:\bdob|\bd\.o\.b\.?|date of birth|\bborn(?: on)?|\bb\.|\bbirth ?date|\bdate de naissance|\bgeb\.?|"
+    r"(?:\bdob|\bd\.o\.b\.?|date of birth|\bborn(?: on(?: the)?)?|\bb\.|\bbirth ?date|\bdate de naissance|\bgeb\.?|"
     r"\bgeboren(?: am| op)?|\bn[ée]e? le|\bn[ée]e? en)[ \t]*[:\-=]?[ \t]*(?:\(?[ \t]*)$"
 )
 #: Birth labels of Spanish, Italian, German, Dutch and Polish reports, and French,
@@ -109,6 +109,25 @@ _DOB_CUE_MORE = re.compile(
     r"|\bnacid[oa] en [^\s,;]+(?: [^\s,;]+)? el|\bnacid[oa] el|\bfecha de nacimiento|\bdata di nascita"
     r"|\bgeburtsdatum|\bgeboortedatum|\burodzon[ya])[ \t]*[:\-=]?[ \t]*$"
 )
+#: Birth labels of Romanian, Albanian, Turkish, Kurdish, Arabic, Farsi and Polish
+#: reports ("născut la", "lindur më", "doğum tarihi", "rojbûn", "تاريخ الميلاد",
+#: "تاریخ تولد"); tried only on dates the labels above did not claim
+_DOB_CUE_INTL = re.compile(
+    r"(?:\bn[ăa]scut[ăa]?(?: (?:la|pe|în|in))?|\bdata na[șşs]terii|\b[ie] lindur(?: (?:më|me|në|ne))?"
+    r"|\blindur (?:më|me)|\bdat[ëe]lindja|\bdo[ğg]um tarihi|\bdo[ğg]umlu|\bd\. ?t\.|\brojb[ûu]n|\bjidayikb[ûu]n"
+    r"|\bdayikb[ûu]n|\bdata urodzenia|\bur\.|تاريخ الميلاد|تاريخ الولادة|مواليد|ولد في|ولدت في|المولود في"
+    r"|تاریخ تولد|متولد|لە دایکبوون|له دایکبوون|بەرواری لەدایکبوون)[ \t]*[:\-=]?[ \t]*(?:\(?[ \t]*)$"
+)
+# A year of birth alone after a birth label ("born in 1990", "DOB: 1990", "YOB 1990",
+# "geboren 1988"): anchored on the labels in the shared keyword scan.
+keywords.register("birth_year_cue", ["dob", "d.o.b", "d.o.b.", "yob", "year of birth", "born", "born in",
+                                     "geboren", "geb.", "né en", "née en", "nato nel", "nata nel", "nacido en",
+                                     "nacida en", "urodzony w", "urodzona w", "rojbûn", "doğumlu"],
+                  keywords.not_word, lambda low, end: low[end : end + 1] in ("", " ", ":", "\t", "."), known=False)
+BIRTH_YEAR = re.compile(r"[ \t]*[:.=-]?[ \t]*(?:(?:in|im|en|nel|w)[ \t]+)?(?P<y>(?:19|20)\d{2})(?![\w/:-]|[.,]\d|\.\w)")
+#: what _DOB_CUE_INTL's labels end with (a C-speed test before the regex)
+_INTL_ENDS = ("la", "pe", "în", "in", "terii", "lindur", "më", "me", "në", "ne", "ja", "tarihi", "umlu", "t.",
+              "bûn", "bun", "enia", "ur.", "الميلاد", "الولادة", "مواليد", "في", "تولد", "متولد", "دایکبوون")
 _NAME_BEFORE = re.compile(r"(?P<w>[^\W\d_][\w'’-]+)[ \t]*\([ \t]*$")
 
 # Letter-first look-alikes that are not selectors. They block overlapping candidates.
@@ -140,7 +159,7 @@ _LABEL_TAIL = re.compile(r"[ \t]*[:#.]?[ \t]*(?P<v>[A-Z0-9][A-Z0-9/-]{3,30}[A-Z0
 # most dates; both are necessary conditions of their regex (which ends with ``$``,
 # so it may also match before one final newline), so skipping never changes a result.
 #: what _DOB_CUE's words end with, and what may follow them before the end
-_DOB_CUE_ENDS = ("dob", "d.o.b", "b.", "birth", "born", " on", "date", "naissance", "geb", "geboren",
+_DOB_CUE_ENDS = ("dob", "d.o.b", "b.", "birth", "born", " on", " the", "date", "naissance", "geb", "geboren",
                  " am", " op", " le", " en", " il", " el", "nacimiento", "nascita", "geburtsdatum",
                  "geboortedatum", "urodzony", "urodzona")
 _MORE_ENDS = (" le", " il", " el", "nacimiento", "nascita", "geburtsdatum", "geboortedatum", "urodzony", "urodzona")
@@ -185,10 +204,14 @@ def text_of(m: re.Match[str], group: str) -> str:
 
 
 def _date_candidate(text: str, m: re.Match[str], today: date) -> Candidate:
-    d = _date_of(m)
+    return _classify(text, m.start(), m.end(), _date_of(m), today, month_only=m.lastgroup == "my")
+
+
+def _classify(text: str, start: int, end: int, d: date | None, today: date, month_only: bool = False) -> Candidate:
+    """The date ``d`` written at ``text[start:end]``: a ``dob`` after a birth label or in
+    brackets after a name, else a ``_date`` blocker (``_number`` if no real date)."""
     if d is None:
-        return Candidate(m.start(), m.end(), "_number", "")
-    start = m.start()
+        return Candidate(start, end, "_number", "")
     # the clause window is a suffix of the 30 characters before: when those do not
     # end like a birth label, neither does the window (and it is not computed)
     is_dob = (
@@ -199,13 +222,18 @@ def _date_candidate(text: str, m: re.Match[str], today: date) -> Candidate:
              or (core.endswith(_MORE_ENDS) and _DOB_CUE_MORE.search(before) is not None))
     )
     if not is_dob:
+        # the label ends right before the date, so no clause break can sit between
+        low = lowered(text)
+        is_dob = (low[max(0, start - 30) : start].rstrip(_CUE_TAIL).endswith(_INTL_ENDS)
+                  and _DOB_CUE_INTL.search(low, max(0, start - 30), start) is not None)
+    if not is_dob:
         raw_before = text[max(0, start - 40) : start]
         nb = _NAME_BEFORE.search(raw_before) if _may_end_in_bracket(raw_before) else None
         is_dob = nb is not None and nb.group("w")[0].isupper() and 5 <= today.year - d.year <= 100
     if is_dob and d <= today:
         # "(10/1996)": only the month is known
-        return Candidate(m.start(), m.end(), "dob", d.isoformat()[:7] if m.lastgroup == "my" else d.isoformat())
-    return Candidate(m.start(), m.end(), "_date", d.isoformat())
+        return Candidate(start, end, "dob", d.isoformat()[:7] if month_only else d.isoformat())
+    return Candidate(start, end, "_date", d.isoformat())
 
 
 def find(text: str, hint: str | None) -> list[Candidate]:
@@ -233,6 +261,17 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         m = MONTH_FIRST_RE.match(text, ms)  # type: ignore[assignment]
         if m is not None:
             out.append(_date_candidate(text, m, today))
+    for _bs, be, _bw in kw.hits("birth_year_cue"):
+        ym = BIRTH_YEAR.match(text, be)
+        if ym is not None and 5 <= today.year - int(ym.group("y")) <= 100:
+            out.append(Candidate(ym.start("y"), ym.end("y"), "dob", ym.group("y")))
+    # "7 lipca 1992", "15 Ağustos 1993", "۲۱ شهریور ۱۳۶۹": month names of other languages
+    for ms, me, mw in kw.hits("month_intl"):
+        dm = months.DAY_BEFORE.search(text, max(0, ms - 12), ms)
+        ym = months.YEAR_AFTER.match(text, me) if dm is not None else None
+        if dm is not None and ym is not None:
+            d = months.to_date(mw, int(dm.group("d")), int(ym.group("y")))
+            out.append(_classify(text, dm.start(), ym.end(), d, today))
     for m in POSTCODE_REF_RE.finditer(text):
         # the group names are the blocker types
         out.append(Candidate(m.start(), m.end(), m.lastgroup or "_crime_ref", ""))

@@ -55,10 +55,18 @@ LABEL_TAIL = re.compile(
 )
 # "Snapchat kw_travels": without ':' only a token that cannot be an ordinary word
 # (it has '_', an inner '.', or a digit) is read as the user name
+# (also after a few connecting words: "his tiktok is smuggler_king", "on insta as dilan.uk",
+# "snap name kurd_taxi", quoted or in brackets, and before a full stop ending the sentence)
 LABEL_TAIL_BARE = re.compile(
-    r"[ \t]+(?P<user>@?[A-Za-z_][A-Za-z0-9_.]{1,30}[A-Za-z0-9_])(?![\w@./:-])"
+    r"(?:[ \t]+(?i:is|was|as|called|named|account|acc|handle|name|user(?:name)?|id|profile|page|add|me)(?![\w]))"
+    r"{0,3}(?:[ \t]+[(\"'“‘]?|[ \t]*[(\"'“‘])"
+    r"(?P<user>@?[A-Za-z_][A-Za-z0-9_.]{1,30}[A-Za-z0-9_])(?![\w@/:-]|\.\w)"
 )
 _HANDLE_LIKE = re.compile(r"[_\d]|\.\w")
+# "kurd_taxi on snap", "dilan.uk (insta)": a handle-like token before the platform word
+HANDLE_BEFORE = re.compile(
+    r"(?<![\w@./:+-])(?P<user>[A-Za-z_][A-Za-z0-9_.]{1,30}[A-Za-z0-9_])[ \t]+(?:on|via|\(|at)[ \t]*$"
+)
 _PLAT = {
     "snap": "snapchat", "snapchat": "snapchat", "sc": "snapchat", "insta": "instagram", "instagram": "instagram",
     "ig": "instagram", "telegram": "telegram", "tg": "telegram", "tiktok": "tiktok", "tik tok": "tiktok",
@@ -120,7 +128,13 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         if user.lower() in _NOT_USERS:
             continue
         out.append(Candidate(start, end, "handle", user.lower(), {"platform": plat, "url": True}))
-    for _ks, ke, word in kw.hits("platform"):
+    for ks, ke, word in kw.hits("platform"):
+        b = (HANDLE_BEFORE.search(text, max(0, ks - 40), ks)
+             if low[max(0, ks - 6) : ks].rstrip(" \t").endswith((" on", " via", "(", " at")) else None)
+        if b is not None and _HANDLE_LIKE.search(b.group("user")) is not None and not b.group("user").isdigit():
+            raw = b.group("user").rstrip(".")
+            out.append(Candidate(b.start("user"), b.start("user") + len(raw), "handle", raw.lower(),
+                                 {"platform": _PLAT[word]}))
         m = LABEL_TAIL.match(text, ke)  # type: ignore[assignment]
         if m is None:
             m = LABEL_TAIL_BARE.match(text, ke)

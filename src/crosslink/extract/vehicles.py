@@ -13,11 +13,12 @@ with letters and digits is read as a plate even when no known format fits.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from functools import lru_cache
 
 from stdnum import imo
 
-from crosslink.extract import keywords
+from crosslink.extract import keywords, plate_forms
 from crosslink.extract._base import Candidate, window_before
 
 __all__ = ["find"]
@@ -207,6 +208,15 @@ def _plate(text: str, m: re.Match[str], cue: bool) -> Candidate | None:
     return Candidate(m.start(), m.end(), "plate", hit[0], {"format": hit[1]}, boost=1 if cue else 0)
 
 
+_PLATE_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps one of the sorted, non-nested ``spans``. O(log n)."""
+    i = bisect_left(spans, (start, start))
+    return (i < len(spans) and spans[i][0] < end) or (i > 0 and spans[i - 1][1] > start)
+
+
 def _plates(text: str) -> list[Candidate]:
     out = []
     pos = 0
@@ -255,6 +265,29 @@ def _plates(text: str) -> list[Candidate]:
             continue
         out.append(Candidate(p, gm.end(), "plate", value, {"format": "labelled"}))
         found.add(p)
+    # blanks or hyphens in unusual places ("AB1 2CDE", "CJ-12-ABC"), Turkish plates and
+    # plates after a nationality word or country code: see plate_forms
+    cue_starts = {cs for cs, _ce, _cw in kw.hits("vehicle_cue")}
+    spans = sorted((c.start, c.end) for c in out)
+    for _cs, ce, _cw in [*kw.hits("vehicle_cue"), *kw.hits("plate_nation")]:
+        p = _SKIP.match(text, ce).end()  # type: ignore[union-attr]
+        if text[p : p + 1] not in _PLATE_FIRST:
+            continue  # most vehicle words are followed by an ordinary word ("van was")
+        loose = plate_forms.after(text, p)
+        if loose is not None and loose[0] != p and (p in found or p in strong_starts):
+            # "car FR AB 123 CD": the code and the plate after it, not a German "FR AB 123"
+            out = [c for c in out if c.start != p]
+            spans = [sp for sp in spans if sp[0] != p]
+            found.discard(p)
+            strong_starts.discard(p)
+        elif p in found or p in strong_starts:
+            continue
+        if loose is not None and loose[0] in cue_starts:
+            continue  # the next token is itself a vehicle word ("Transit VRM AB12 CDE")
+        if loose is not None and not _overlaps(spans, loose[0], loose[1]):
+            insort(spans, (loose[0], loose[1]))
+            out.append(Candidate(loose[0], loose[1], "plate", loose[2], {"format": loose[3]}, boost=1))
+            found.add(loose[0])
     # lower-case plates in chat only right after a vehicle word (and only when the
     # text has a lower-case letter next to a digit at all: a cheap C-speed gate)
     if _LOWER_DIGIT.search(text) is not None or _LOWER_SEP_DIGIT.search(text) is not None:

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from crosslink.extract import keywords
 from crosslink.extract._base import Candidate, trie_regex, window_before
+from crosslink.extract.names import model
 from crosslink.extract.names.lexicon import (
     AFTER_CUE,
     CAP,
@@ -43,18 +44,18 @@ from crosslink.extract.names.lexicon import (
 
 __all__ = [
     "GIVEN_CAPS_RE", "INVERTED_RE", "KUNYA_RE", "RUN_RE", "SURNAME_GIVEN_RE", "TITLE_RE",
-    "given_surname", "inverted", "kunya", "sentence_runs", "surname_given", "titled",
+    "given_surname", "inverted", "kunya", "run_spans", "sentence_runs", "surname_given", "titled",
 ]
 
 GIVEN_CAPS_RE = re.compile(
-    rf"(?P<g>{CAP0}(?:{SP}{CAP}){{0,2}}){SP}(?P<s>{CAPS}(?:{SP}{CAPS}){{0,2}})(?![\w'’-]|\.\w)"
+    rf"(?P<g>{CAP0}(?:{SP}{CAP}){{0,2}}){SP}(?P<s>{CAPS}(?:{SP}{CAPS}){{0,2}})(?![\w-]|['’](?!s(?!\w))|\.\w)"
 )
 INVERTED_RE = re.compile(
     rf"(?P<s>[{UP}]{EDGE}(?:(?:'[{UP}]{{2,}}+|[{UP}]++)(?:[-'’][{UP}]{{2,}}+)*+(?:{SP}{CAPS})?"
-    rf"|[{LO}]++(?:[-'’][{UP}{LO}][{LO}]++)*+)),[ \t]*+(?P<g>{CAP}(?:{SP}{CAP}){{0,2}})(?![\w'’-])"
+    rf"|[{LO}]++(?:[-'’][{UP}{LO}][{LO}]++)*+)),[ \t]*+(?P<g>{CAP}(?:{SP}{CAP}){{0,2}})(?![\w-]|['’](?!s(?!\w)))"
 )
 SURNAME_GIVEN_RE = re.compile(
-    rf"(?P<s>{CAPS0}(?:{SP}{CAPS}){{0,1}}){SP}(?P<g>{CAP}(?:{SP}{CAP}){{0,1}})(?![\w'’-])"
+    rf"(?P<s>{CAPS0}(?:{SP}{CAPS}){{0,1}}){SP}(?P<g>{CAP}(?:{SP}{CAP}){{0,1}})(?![\w-]|['’](?!s(?!\w)))"
 )
 _PARTNER_CUE = re.compile(
     r"(?:\b(?:werd|wurde|nommée?|dénommée?|denommee?|surnommée?|genaamd|namens|named|called|der|die|le|la|subject|"
@@ -62,8 +63,8 @@ _PARTNER_CUE = re.compile(
     re.IGNORECASE,
 )
 _BIRTH_AFTER = re.compile(r"[ \t]*(?:\(|,?[ \t]*(?:geboren|geb\.|né|née|born|dob|b\.)(?![a-z]))", re.IGNORECASE)
-KUNYA_RE = re.compile(rf"[AU](?<![\w'’-].)(?:(?<=A)bu|(?<=A)bou|(?<=U)mm?){SP}{CAP}(?![\w'’-])")
-RUN_RE = re.compile(rf"{CAP0}(?:{SP}(?:{PART}{SP})?{CAP}){{1,3}}(?![\w'’-])")
+KUNYA_RE = re.compile(rf"[AU](?<![\w'’-].)(?:(?<=A)bu|(?<=A)bou|(?<=U)mm?){SP}{CAP}(?![\w-]|['’](?!s(?!\w)))")
+RUN_RE = re.compile(rf"{CAP0}(?:{SP}(?:{PART}{SP})?(?:(?:al|el|ul)-)?{CAP}){{1,3}}(?![\w-]|['’](?!s(?!\w)))")
 # English and police ranks, then honorifics of the languages crosslink's users meet
 # (Kurdish Kak/Mamosta, Albanian Zoti, German Herr, French M./Mme, Spanish Sr, Polish Pan...).
 _TITLES = (
@@ -71,7 +72,7 @@ _TITLES = (
     "Kak Kaka Mamosta Xanim Khanum Sayyid Sayed Ustad Ustaz Zoti Zonja Herr Frau Monsieur Madame Mme "
     "Señor Senor Sr Sra Pan Pani Signor Sig Meneer Mevrouw Dhr Mevr"
 ).split()
-_TITLE_TAIL = rf"\.?{SP}(?P<n>(?:{CAP}|{CAPS})(?:{SP}(?:{PART}{SP})?(?:{CAP}|{CAPS})){{0,3}})(?![\w'’-])"
+_TITLE_TAIL = rf"\.?{SP}(?P<n>(?:{CAP}|{CAPS})(?:{SP}(?:{PART}{SP})?(?:{CAP}|{CAPS})){{0,3}})(?![\w-]|['’](?!s(?!\w)))"
 #: the whole-text form, kept as the reference of :func:`titled` (which anchors the
 #: tail on the shared keyword scan's title hits instead: one regex scan less)
 TITLE_RE = re.compile(trie_regex(_TITLES, r"\w") + _TITLE_TAIL)
@@ -182,7 +183,8 @@ def surname_given(text: str, given: frozenset[str], family: frozenset[str], plac
         if not g or g[0][2] in STOP:
             continue
         cue = _PARTNER_CUE.search(text[max(0, m.start() - 20) : m.start()]) is not None
-        if g[0][2].lower() in given or cue or _BIRTH_AFTER.match(text, g[-1][1]):
+        if (g[0][2].lower() in given or cue or _BIRTH_AFTER.match(text, g[-1][1])
+                or _model_vouches(text, m.start(), g[-1][1], [t[2] for t in g + s])):
             out.append(Candidate(m.start(), g[-1][1], "person", nice_name([t[2] for t in g + s]),
                                  {"form": "surname-first"}))
     return out
@@ -201,11 +203,13 @@ def inverted(text: str, given: frozenset[str], family: frozenset[str], places: f
         if any(t[2].lower() in places for t in s):
             continue
         caps = s[0][2].isupper()
-        if not caps and not (g[0][2].lower() in given and s[-1][2].lower() in family):
+        order = [t[2] for t in g] + [t[2] for t in s]
+        if not caps and not (g[0][2].lower() in given and s[-1][2].lower() in family) \
+                and not _model_vouches(text, m.start(), g[-1][1], order):
             continue
         if caps and g[0][2].lower() not in given and s[0][2].lower() not in family:
             # "NCA, Kent": an unknown capitalised word after a comma is too weak alone
-            if not AFTER_CUE.match(text[m.end() : m.end() + 30]):
+            if not AFTER_CUE.match(text[m.end() : m.end() + 30]) and not _model_vouches(text, m.start(), g[-1][1], order):
                 continue
         out.append(
             Candidate(m.start(), g[-1][1], "person", nice_name([t[2] for t in g] + [t[2] for t in s]), {"form": "inverted"})
@@ -248,8 +252,36 @@ def kunya(text: str, places: frozenset[str]) -> list[Candidate]:
     return out
 
 
+def _model_vouches(text: str, start: int, end: int, order: list[str]) -> bool:
+    """Whether the learned model (:mod:`.model`) reads the name tokens ``order`` (given
+    names first, in sentence case) written at ``text[start:end]`` as a person."""
+    prev, nxt, ss = model.context(text, start, end)
+    return model.is_person([_nice_token_case(t) for t in order], prev, nxt, ss)
+
+
+def _nice_token_case(tok: str) -> str:
+    return tok[:1] + tok[1:].lower() if tok.isupper() else tok
+
+
+_OPEN_QUOTES = frozenset("\"'“‘«")
+_CLOSE_QUOTES = frozenset("\"'”’»")
+
+
+def run_spans(text: str) -> list[tuple[int, int, list[str]]]:
+    """Every sentence case run :func:`sentence_runs` reads, trimmed: ``(start, end, tokens)``
+    (what ``tools/train_person_model.py`` labels and the model scores)."""
+    out = []
+    for m in RUN_RE.finditer(text):
+        run = _sentence_run(m.group())
+        if run is not None:
+            rs, re_, _value, _known = run
+            out.append((m.start() + rs, m.start() + re_, text[m.start() + rs : m.start() + re_].split()))
+    return out
+
+
 def sentence_runs(text: str, kw: keywords.TextIndex) -> list[Candidate]:
-    """Sentence case runs ("Ahmed Karimi") a name list or a cue around them vouches for."""
+    """Sentence case runs ("Ahmed Karimi") a name list or a cue around them vouches for,
+    or that the learned model (:mod:`.model`) scores as a person."""
     out: list[Candidate] = []
     place_hits = kw.hits("place")
     for m in RUN_RE.finditer(text):
@@ -265,6 +297,16 @@ def sentence_runs(text: str, kw: keywords.TextIndex) -> list[Candidate]:
         if not evidence:
             before = window_before(text, start, 30)
             evidence = bool(ROLE_CUE.search(before)) or bool(AFTER_CUE.match(text[end : end + 30]))
+        form = "sentence"
+        if not evidence and value.split(None, 1)[0] not in _TITLE_SET:
+            # (a run opening with a title is the titled form's: "Haji Rahmatullah" is Rahmatullah)
+            prev, nxt, ss = model.context(text, start, end)
+            evidence = model.is_person(text[start:end].split(), prev, nxt, ss)
+            form = "model"
         if evidence:
-            out.append(Candidate(start, end, "person", value, {"form": "sentence"}))
+            # a name the model vouches for inside quotes is what someone is called, not
+            # who they are: "for \"Wedi Abo\", who arranged the lorry"
+            typ = "alias" if form == "model" and text[start - 1 : start] in _OPEN_QUOTES and \
+                text[end : end + 1] in _CLOSE_QUOTES else "person"
+            out.append(Candidate(start, end, typ, value if typ == "person" else text[start:end], {"form": form}))
     return out

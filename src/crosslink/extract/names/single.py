@@ -23,7 +23,7 @@ __all__ = ["SPEAKER_RE", "single_names"]
 
 keywords.register("honorific", "ya yaa anh chị chi kak kaka kako bra brak haji hajji mamosta bro brother cousin "
                   "uncle called named".split() + ["name is", "name was"], keywords.word_lead)
-_ONE_NAME_AFTER = re.compile(rf"[ \t](?P<n>{CAP})(?![\w'’-])")
+_ONE_NAME_AFTER = re.compile(rf"[ \t](?P<n>{CAP})(?![\w-]|['’](?!s(?!\w)))")
 _NAME_CUE1 = (
     r"(?:(?:man|woman|guy|person|someone|somebody|boy|girl|minor|male|female|lady|child|youth|teenager|"
     r"driver|smuggler|agent)[ \t]+(?:who[ \t]+)?(?:called|named|calling[ \t]+himself|calling[ \t]+herself)"
@@ -35,7 +35,7 @@ _NAME_CUE1 = (
 _NAME_CUE1_RE = re.compile(_NAME_CUE1 + r"[ \t]*$", re.IGNORECASE)
 _NAMING_WORDS = frozenset({"called", "named", "name", "name of", "calling himself", "calling herself", "name is",
                            "name was"})
-_ONE_NAME = re.compile(rf"[ \t]*,?[ \t]*(?P<n>{CAP})(?![\w'’-])")
+_ONE_NAME = re.compile(rf"[ \t]*,?[ \t]*(?P<n>{CAP})(?![\w-]|['’](?!s(?!\w)))")
 _APPOS_AFTER = re.compile(r"[ \t]*[,)]")
 keywords.register("name_cue1", ["called", "named", "name", "name of", "calling himself", "calling herself",
                                 "agent", "smuggler", "driver", "organiser", "organizer", "facilitator", "skipper",
