@@ -216,7 +216,8 @@ def key_player_plan(svc: Service, who: Principal, k: int) -> dict[str, Any]:
     net = svc.network(who.session, NetworkFilter())
     if net.m == 0:
         return {"k": 0, "chosen": [], "nodes": net.n, "edges": 0}
-    plan = disruption_dict(net, key_players(net, k, time_budget=10.0))
+    plan = svc.memo(who.session, f"key players {k}",
+                    lambda: disruption_dict(net, key_players(net, k, time_budget=10.0)))
     who.session.audit("consultation", "key players", k=k,
                       chosen=[c["id"] for c in plan["chosen"]])
     return {**plan, "nodes": net.n, "edges": net.m}

@@ -20,7 +20,7 @@ import queue
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -145,6 +145,7 @@ class Service:
         self.version = 0
         self._networks: OrderedDict[tuple[object, ...], Network] = OrderedDict()
         self._network_lock = threading.Lock()
+        self._memo: dict[tuple[object, ...], Any] = {}
         ensure_tables(workspace.con)
         self.secret = self._secret(workspace.con)
         self.auditor = _AuditWriter(workspace.con.cursor(), self.lock)
@@ -243,10 +244,28 @@ class Service:
                 con.close()
 
     def changed(self) -> None:
-        """Something was written: cached networks are stale."""
+        """Something was written: cached networks and analyses are stale."""
         with self._network_lock:
             self.version += 1
             self._networks.clear()
+            self._memo.clear()
+
+    def memo(self, session: Session, name: str, compute: Callable[[], Any]) -> Any:
+        """An analysis of the network ``session``'s clearance sees (key players),
+        computed once per clearance until the next write."""
+        c = session.clearance
+        key = (name, None if c.compartments is None else tuple(sorted(c.compartments)),
+               c.source_unit, self.version)
+        with self._network_lock:
+            if key in self._memo:
+                return self._memo[key]
+        value = compute()
+        with self._network_lock:
+            if key[-1] == self.version:
+                self._memo[key] = value
+                while len(self._memo) > _NETWORK_CACHE:
+                    self._memo.pop(next(iter(self._memo)))
+        return value
 
     def network(self, session: Session, flt: NetworkFilter) -> Network:
         """The network as ``session``'s clearance sees it under ``flt`` (cached)."""
