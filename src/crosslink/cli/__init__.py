@@ -10,7 +10,7 @@ __all__ = ["app", "main"]
 
 # Importing a command module registers its commands; --help lists the panels in
 # this order, which is the order of the work (ingest, extract, resolve, analyse).
-for _module in ("workspace", "extract", "resolve", "review", "network", "online", "users", "serve", "simulate", "demo"):
+for _module in ("workspace", "extract", "resolve", "review", "network", "online", "simulate", "demo", "users", "serve"):
     importlib.import_module(f"crosslink.cli.{_module}")
 
 
