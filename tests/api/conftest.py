@@ -43,6 +43,9 @@ CALLS = {
     "call-kes": ("e-open", "e-kes", "r-kes"),
     "call-h": ("e-open", "e-h", "r-open"),
     "call-dsu": ("e-open", "e-dsu", "r-dsu"),
+    # an open report naming an entity known only in OP-KESTREL: the call is visible to
+    # everyone, the entity at its other end only to those cleared for OP-KESTREL
+    "call-open": ("e-h", "e-kes", "r-open"),
 }
 # user -> (role, compartments, source unit)
 USERS = {

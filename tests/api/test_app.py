@@ -199,3 +199,18 @@ def test_openapi_lists_every_endpoint(client):
     assert paths >= {"/api/token", "/api/logout", "/api/search", "/api/entities/{entity_id}",
                      "/api/entities/{entity_id}/graph", "/api/review", "/api/review/{pair}",
                      "/api/key-players", "/api/audit"}
+
+
+def test_ingest_needs_the_permission_and_the_compartment_and_is_audited(client, headers):
+    note = {"file": ("note.txt", "Shvan Omar was seen at Dover with Baran Kaya.")}
+    assert client.post("/api/ingest", headers=headers["ana"], files=note).status_code == 403
+    refused = client.post("/api/ingest", headers=headers["inv"], files=note,
+                          data={"compartment": "DSU"})
+    assert refused.status_code == 403 and "not cleared" in refused.json()["detail"]
+    assert client.post("/api/ingest", headers=headers["inv"], files={"file": ("x.csv", "a,b")}
+                       ).status_code == 400
+    done = client.post("/api/ingest", headers=headers["inv"], files=note,
+                       data={"compartment": "OP-KESTREL", "grading": "2B", "handling": "P"})
+    assert done.status_code == 200 and done.json()["reports"] == 1
+    log = client.get("/api/audit?user=inv", headers=headers["aud"]).json()
+    assert "collection" in {e["action"] for e in log["entries"]}

@@ -1,4 +1,5 @@
-"""Many users at once: every judgement lands, the audit chain stays whole."""
+"""Many users at once, judging and ingesting: every judgement and every report lands,
+the audit chain stays whole."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from crosslink.store.users import add_user
 from tests.api.conftest import PASSWORD, report_row, statement, token
 
 USERS = [f"analyst{i}" for i in range(6)]
+INGESTERS = [f"investigator{i}" for i in range(3)]
+FILES_EACH = 3
 PAIRS_EACH = 8
 
 
@@ -29,6 +32,8 @@ def busy(tmp_path):
         session.write_statements(pa.Table.from_pylist(people, schema=STATEMENT_SCHEMA))
         for user in USERS:
             add_user(session, user, PASSWORD, "analyst")
+        for user in INGESTERS:
+            add_user(session, user, PASSWORD, "investigator")
     with TestClient(create_app(path)) as client:
         yield path, client
 
@@ -52,14 +57,28 @@ def test_concurrent_judgements_and_reads_are_all_kept(busy):
                                     ).status_code)
         return codes
 
-    with ThreadPoolExecutor(len(USERS)) as pool:
-        codes = [c for result in pool.map(work, range(len(USERS))) for c in result]
+    def load(n: int) -> list[int]:
+        user = INGESTERS[n]
+        h = token(client, user)
+        return [client.post("/api/ingest", headers=h,
+                            files={"file": (f"note-{user}-{k}.txt",
+                                            f"Report {k} by {user}: met Person {k} at Dover.")},
+                            data={"grading": "2B", "handling": "P",
+                                  "title": f"{user} note {k}"}).status_code
+                for k in range(FILES_EACH)]
+
+    with ThreadPoolExecutor(len(USERS) + len(INGESTERS)) as pool:
+        judged = [pool.submit(work, n) for n in range(len(USERS))]
+        loaded = [pool.submit(load, n) for n in range(len(INGESTERS))]
+        codes = [c for f in judged + loaded for c in f.result()]
     assert set(codes) == {200}
     client.app.state.service.close()
     with Workspace.open(path) as ws:
         rows = ws.con.execute("SELECT username, count(*) FROM judgements GROUP BY 1").fetchall()
         assert dict(rows) == dict.fromkeys(USERS, PAIRS_EACH)
         assert verify(ws.con) is None  # no fork in the hash chain
+        titles = {r[0] for r in ws.con.execute("SELECT title FROM reports").fetchall()}
+        assert {f"{u} note {k}" for u in INGESTERS for k in range(FILES_EACH)} <= titles
         judged = ws.con.execute(
             "SELECT count(*) FROM audit_log WHERE action = 'alteration' AND detail LIKE '%judgement%'"
         ).fetchall()[0][0]

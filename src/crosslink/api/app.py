@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request, status
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request, UploadFile, status
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -39,6 +39,7 @@ Search = Annotated[Principal, Depends(require("search"))]
 View = Annotated[Principal, Depends(require("view"))]
 Judge = Annotated[Principal, Depends(require("judge"))]
 Auditor = Annotated[Principal, Depends(require("audit"))]
+Ingester = Annotated[Principal, Depends(require("ingest"))]
 Anyone = Annotated[Principal, Depends(require(None))]
 
 
@@ -178,6 +179,19 @@ def _routes(app: FastAPI, svc: Service) -> None:  # noqa: C901  (one route table
         """Record same / different / unsure on a pair ``A~B``, with a reason."""
         return record(svc, who, pair, body.decision, body.reason)
 
+    @app.post("/api/ingest", tags=["ingest"])
+    def ingest(who: Ingester, file: UploadFile,
+               grading: Annotated[str | None, Form(max_length=10)] = None,
+               handling: Annotated[str | None, Form(max_length=10)] = None,
+               compartment: Annotated[str | None, Form(max_length=100)] = None,
+               originator: Annotated[str | None, Form(max_length=200)] = None,
+               title: Annotated[str | None, Form(max_length=300)] = None) -> dict[str, Any]:
+        """Load one text report (.txt, .docx, .pdf) or FollowTheMoney stream (.ftm.json,
+        .jsonl) with the report's grading and handling code; serialised with every
+        other write, audited as a collection."""
+        return ingest_upload(svc, who, file, grading=grading, handling=handling,
+                             compartment=compartment, originator=originator, title=title)
+
     @app.get("/api/audit", tags=["audit"])
     def audit(who: Auditor, user: str | None = None, entity: str | None = None,
               since: datetime | None = None, until: datetime | None = None,
@@ -202,7 +216,8 @@ def key_player_plan(svc: Service, who: Principal, k: int) -> dict[str, Any]:
     net = svc.network(who.session, NetworkFilter())
     if net.m == 0:
         return {"k": 0, "chosen": [], "nodes": net.n, "edges": 0}
-    plan = disruption_dict(net, key_players(net, k, time_budget=10.0))
+    plan = svc.memo(who.session, f"key players {k}",
+                    lambda: disruption_dict(net, key_players(net, k, time_budget=10.0)))
     who.session.audit("consultation", "key players", k=k,
                       chosen=[c["id"] for c in plan["chosen"]])
     return {**plan, "nodes": net.n, "edges": net.m}
@@ -217,6 +232,44 @@ def review_queue(who: Principal, schema: str, limit: int) -> dict[str, Any]:
     shown = [dict(p, pair=f"{p['a']}~{p['b']}") for p in pairs
              if p["a"] in seen and p["b"] in seen][:limit]
     return {"pairs": shown}
+
+
+_UPLOADS = (".txt", ".docx", ".pdf", ".json", ".jsonl", ".ndjson", ".ftm")
+
+
+def ingest_upload(svc: Service, who: Principal, upload: UploadFile, *, grading: str | None,
+                  handling: str | None, compartment: str | None, originator: str | None,
+                  title: str | None) -> dict[str, Any]:
+    """Save the upload under a temporary directory and ingest it as the caller."""
+    import dataclasses
+    import re
+    import shutil
+    import tempfile
+
+    from crosslink.ingest.pipeline import ingest_file
+    from crosslink.ingest.reports import ReportOptions
+
+    name = Path(upload.filename or "upload.txt").name
+    if not name.lower().endswith(_UPLOADS):
+        raise HTTPException(status.HTTP_400_BAD_REQUEST,
+                            f"file: one of {', '.join(_UPLOADS)} (tabular files need a "
+                            "mapping: use `crosslink ingest`)")
+    clearance = who.session.clearance
+    if compartment and clearance.compartments is not None \
+            and compartment not in clearance.compartments:
+        # Not cleared for it: the caller may not write what they could not read.
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            f"compartment {compartment}: you are not cleared for it")
+    options = ReportOptions(grading=grading, handling=handling, compartment=compartment or None,
+                            originator=originator, title=title)
+    with tempfile.TemporaryDirectory(prefix="crosslink-upload-") as tmp:
+        path = Path(tmp) / re.sub(r"[^\w.\-]", "_", name)
+        with path.open("wb") as out:
+            shutil.copyfileobj(upload.file, out)
+        with svc.write():
+            result = ingest_file(who.session, path, None, options)
+    svc.changed()
+    return dataclasses.asdict(result)
 
 
 def record(svc: Service, who: Principal, pair: str, decision: str,

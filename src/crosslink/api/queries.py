@@ -159,26 +159,23 @@ def quick_captions(session: Session, keys: list[str]) -> dict[str, str]:
     for entity, schema, prop, value, title in rows:
         for key in member_keys.get(str(entity), ()):
             by_key.setdefault(key, []).append((str(schema), str(prop), str(value), title))
-    order = _caption_order()
-    out = {}
-    for key, found in by_key.items():
-        schema = _mode([f[0] for f in found])
-        label, props, interval = order.get(schema, (schema, [], False))
-        caption = None
-        for prop in props:
-            values = [f[2] for f in found if f[1] == prop]
-            if values:
-                counts: dict[str, int] = {}
-                for v in values:
-                    counts[v] = counts.get(v, 0) + 1
-                best = min(counts, key=lambda v: (-counts[v], _SHOUTING.search(v) is not None, v))
-                caption = best if prop == "name" or not interval else f"{label}: {best}"
-                break
-        if caption is None:
-            titles = sorted(str(f[3]) for f in found if f[3])
-            caption = f"{label} in {titles[0]}" if titles else label
-        out[key] = caption
-    return out
+    return {key: _choose_caption(found) for key, found in by_key.items()}
+
+
+def _choose_caption(found: list[tuple[str, str, str, str | None]]) -> str:
+    """The caption from (schema, prop, value, report title) rows of one entity."""
+    schema = _mode([f[0] for f in found])
+    label, props, interval = _caption_order().get(schema, (schema, [], False))
+    for prop in props:
+        values = [f[2] for f in found if f[1] == prop]
+        if values:
+            counts: dict[str, int] = {}
+            for v in values:
+                counts[v] = counts.get(v, 0) + 1
+            best = min(counts, key=lambda v: (-counts[v], _SHOUTING.search(v) is not None, v))
+            return best if prop == "name" or not interval else f"{label}: {best}"
+    titles = sorted(str(f[3]) for f in found if f[3])
+    return f"{label} in {titles[0]}" if titles else label
 
 
 def _like_escape(text: str) -> str:
@@ -223,7 +220,8 @@ def entity_profile(session: Session, entity_id: str, *, justification: str | Non
                   sensitive_reports=sorted(set(sensitive)) or None,
                   justification=justification)
     schema = _mode([r["schema"] for r in rows])
-    caption = quick_captions(session, [entity_id]).get(entity_id, entity_id)
+    caption = _choose_caption([(r["schema"], r["prop"], r["value"], r["report_title"])
+                               for r in rows])
     reports: dict[str, dict[str, Any]] = {}
     for r in rows:
         reports.setdefault(r["report_id"], {

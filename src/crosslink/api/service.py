@@ -20,7 +20,7 @@ import queue
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from crosslink.network.filters import NetworkFilter
 from crosslink.network.graph import Network, from_workspace
@@ -36,7 +39,7 @@ from crosslink.store.session import Clearance, Session
 from crosslink.store.sql import scalar
 from crosslink.store.users import User, ensure_tables, user_for_token
 
-__all__ = ["Service", "ServiceSession"]
+__all__ = ["Service", "ServiceSession", "visible_only"]
 
 SECRET_KEY = "service_secret"
 _NETWORK_CACHE = 16
@@ -134,6 +137,32 @@ class ServiceSession(Session):
             yield
 
 
+def visible_only(net: Network) -> Network:
+    """The network without nodes the reader may not see.
+
+    A visible link (a call in an open report) can name an entity whose every own
+    statement is in a compartment the reader is not cleared for; the graph builder
+    keeps it as a bare id with no schema. Need-to-know says such an entity is absent,
+    so it goes, with its edges: the reader sees the call's other end only.
+    """
+    keep = np.asarray(pc.is_valid(net.nodes.column("schema")).to_numpy(zero_copy_only=False),
+                      dtype=bool)
+    if keep.all():
+        return net
+    index = np.cumsum(keep) - 1
+    u, v = net.endpoints()
+    kept_edges = keep[u] & keep[v]
+    edges = net.edges.filter(pa.array(kept_edges))
+    for name, ends in (("u", u), ("v", v)):
+        edges = edges.set_column(edges.column_names.index(name), name, pa.array(
+            index[ends[kept_edges]]).cast(net.edges.schema.field(name).type))
+    arcs = net.arcs
+    if arcs.size:
+        ok = keep[arcs[:, 0]] & keep[arcs[:, 1]]
+        arcs = index[arcs[ok]].astype(arcs.dtype)
+    return Network(net.nodes.filter(pa.array(keep)), edges, arcs, provenance=net.provenance)
+
+
 class Service:
     """A served workspace. Create with :meth:`open`; :meth:`close` when done."""
 
@@ -145,6 +174,7 @@ class Service:
         self.version = 0
         self._networks: OrderedDict[tuple[object, ...], Network] = OrderedDict()
         self._network_lock = threading.Lock()
+        self._memo: dict[tuple[object, ...], Any] = {}
         ensure_tables(workspace.con)
         self.secret = self._secret(workspace.con)
         self.auditor = _AuditWriter(workspace.con.cursor(), self.lock)
@@ -243,10 +273,28 @@ class Service:
                 con.close()
 
     def changed(self) -> None:
-        """Something was written: cached networks are stale."""
+        """Something was written: cached networks and analyses are stale."""
         with self._network_lock:
             self.version += 1
             self._networks.clear()
+            self._memo.clear()
+
+    def memo(self, session: Session, name: str, compute: Callable[[], Any]) -> Any:
+        """An analysis of the network ``session``'s clearance sees (key players),
+        computed once per clearance until the next write."""
+        c = session.clearance
+        key = (name, None if c.compartments is None else tuple(sorted(c.compartments)),
+               c.source_unit, self.version)
+        with self._network_lock:
+            if key in self._memo:
+                return self._memo[key]
+        value = compute()
+        with self._network_lock:
+            if key[-1] == self.version:
+                self._memo[key] = value
+                while len(self._memo) > _NETWORK_CACHE:
+                    self._memo.pop(next(iter(self._memo)))
+        return value
 
     def network(self, session: Session, flt: NetworkFilter) -> Network:
         """The network as ``session``'s clearance sees it under ``flt`` (cached)."""
@@ -260,7 +308,7 @@ class Service:
                 return found
         # Built outside the lock (seconds on a big workspace); two users of the same
         # clearance asking at once may both build it, which costs time, not correctness.
-        net = from_workspace(session.con, flt)
+        net = visible_only(from_workspace(session.con, flt))
         with self._network_lock:
             if key[-1] == self.version:
                 self._networks[key] = net

@@ -38,8 +38,10 @@ def serve(
     ] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Serve the analyst workbench: accounts from `crosslink users`, every request
-    under that user's clearance, every consultation audited."""
+    """Serve the analyst workbench (pages and API) on this machine; see docs/deployment.md.
+
+    Accounts come from `crosslink users`; every request runs under that user's clearance
+    and every consultation is audited."""
     import uvicorn
 
     from crosslink.api import create_app
