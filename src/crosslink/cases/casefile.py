@@ -26,7 +26,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from crosslink.cases.facts import case_facts, report_policy
+from crosslink.cases.facts import case_facts, evidential_names, report_policy, witness_roles
 from crosslink.cases.render import to_docx, to_pdf
 from crosslink.cases.schedules import (
     Material,
@@ -66,6 +66,11 @@ def build_case_file(session: Session, case: str, *, with_network: bool = True) -
     info = get_case(session, case)
     with session.transaction():
         facts = case_facts(session, case)
+        # Names as the evidential material spells them, never from a protected source.
+        spelled = evidential_names(session)
+        for person in info.suspects:
+            person["name"] = spelled.get(person["id"], f"Suspect {person['id'][:8]}")
+        witnesses = witness_roles(session, case)
         lap("facts")
         names = {s["id"]: s["name"] for s in info.suspects}
         rows = facts.select(["suspect", "report_id", "not_evidence", "title", "originator",
@@ -94,6 +99,7 @@ def build_case_file(session: Session, case: str, *, with_network: bool = True) -
         lap("network")
         summary = draft_summary(info, facts, pointers=pointers, paths=paths, user=session.user)
         _evidence_items(session, info, summary)
+        _witnesses(session, witnesses, summary)
         lap("draft")
         cited = summary.cited_reports() | {i["report_id"] for i in info.items}
         unused = sorted({r["report_id"]: r for r in rows
@@ -137,6 +143,31 @@ def _evidence_items(session: Session, info: CaseInfo, summary: CaseSummary) -> N
         if cite.report_id not in {c.report_id for c in summary.sources}:
             summary.sources.append(cite)
     summary.sections.insert(min(3, len(summary.sections)), sec)
+
+
+def _witnesses(session: Session, roles: list[dict[str, Any]], summary: CaseSummary) -> None:
+    """One sentence per recorded role: migrants, victims and witnesses are never suspects."""
+    from crosslink.cases.summary import Section
+
+    if not roles:
+        return
+    meta = {r[0]: r for r in session.sql(
+        "SELECT id, originator, grading, handling_code, title, reported_at FROM _case_reports "
+        "WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+        params=[[rid for role in roles for rid in role["reports"][:3]]],
+    ).fetchall()}
+    sec = Section("witnesses", "Witnesses and victims")
+    for role in roles:
+        cites = tuple(Citation(*meta[rid]) for rid in role["reports"][:3] if rid in meta)
+        n = role["people"]
+        sec.sentences.append(Sentence(
+            f"{n} {'person' if n == 1 else 'people'} connected to the suspects {'is' if n == 1 else 'are'} "
+            f"recorded as {role['role']}{'' if n == 1 else 's'}; they are potential witnesses or victims, "
+            "never suspects.", cites))
+        for c in cites:
+            if c.report_id not in {s.report_id for s in summary.sources}:
+                summary.sources.append(c)
+    summary.sections.append(sec)
 
 
 def _paths(session: Session, facts: pa.Table, info: CaseInfo) -> list[list[dict[str, Any]]]:
@@ -186,8 +217,9 @@ def export_case(session: Session, case: str, out: Path, *, with_network: bool = 
     stem = out / case
     files = {
         "mg5_docx": to_docx(built.summary, stem.with_name(f"{case}-MG5.docx")),
-        "mg5_pdf": to_pdf(built.summary, stem.with_name(f"{case}-MG5.pdf")),
+        "mg5_pdf": stem.with_name(f"{case}-MG5.pdf"),
     }
+    pdf_pages = to_pdf(built.summary, files["mg5_pdf"])
     mg5_json = stem.with_name(f"{case}-MG5.json")
     mg5_json.write_text(json.dumps(built.summary.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     files["mg5_json"] = mg5_json
@@ -205,6 +237,7 @@ def export_case(session: Session, case: str, out: Path, *, with_network: bool = 
         "case": case,
         "files": {k: str(v) for k, v in files.items()},
         "sentences": len(built.summary.sentences()),
+        "pdf_pages": pdf_pages,
         "cited_reports": len(built.summary.cited_reports()),
         "suspects": len(built.info.suspects),
         "schedules": {k: len(v) for k, v in built.schedules.items()},

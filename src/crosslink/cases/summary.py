@@ -153,7 +153,7 @@ def fact_sentence(row: dict[str, Any], who: str) -> str:
     if kind == "event":
         return f"{on}{who} was recorded in an event: {row.get('detail') or 'details not recorded'}."
     if kind == "link":
-        return f"{who} is linked to {_party(row)}" + (f" ({row['detail']})." if row.get("detail") else ".")
+        return f"{who} is linked to {_party(row)}" + (f": {row['detail']}." if row.get("detail") else ".")
     if kind == "mention":
         text = " ".join(str(row.get("detail") or "").split())
         quoted = text if len(text) <= 300 else text[:297] + "..."
