@@ -105,7 +105,7 @@ def test_no_intelligence_only_material_in_any_output(built):
     outputs["pdf"] = "\n".join(page.get_textpage().get_text_range() for page in pdf)
     pdf.close()
     outputs["json"] = Path(files["mg5_json"]).read_text(encoding="utf-8")
-    for key in ("mg6c_csv", "mg6d_csv"):
+    for key in ("mg6c_csv", "mg6d_csv", "facts_csv"):
         outputs[key] = Path(files[key]).read_text(encoding="utf-8")
     for key in ("mg6c_xlsx", "mg6d_xlsx"):
         book = load_workbook(files[key])
@@ -165,3 +165,37 @@ def test_pdf_renders_non_blank_pages_of_the_expected_count(built):
                 assert dark > 300, f"page {index + 1} is nearly empty"
     finally:
         pdf.close()
+
+
+def test_the_facts_export_holds_every_evidential_fact_with_its_citation(built):
+    rows = list(csv.DictReader(Path(built["result"]["files"]["facts_csv"]).open(encoding="utf-8")))
+    assert len(rows) > built["result"]["sentences"] / 4
+    for r in rows:
+        rid, orig, grade, code, protected = built["reports"][r["report_id"]]
+        assert rid not in built["restricted"] and not protected
+        assert (r["originator"], r["grading"], r["handling_code"]) == (orig, grade, code)
+
+
+def test_a_user_without_the_compartment_gets_a_case_file_without_it(scenario, tmp_path):
+    from crosslink.store import Clearance
+
+    path = tmp_path / "ws.duckdb"
+    shutil.copy(scenario["workspace"], path)
+    with Workspace.open(path) as ws:
+        session = ws.session("oic", "case file test")
+        new_case(session, "OP-1", ["s25"])
+        number, members = biggest_group_with_suspects(scenario["data"], ws)
+        add_group(session, "OP-1", members, label=f"group {number}")
+        facts = case_facts(session, "OP-1").to_pylist()
+        secret = sorted({f["report_id"] for f in facts if f["kind"] == "mention"})[:4]
+        assert secret
+        ws.con.execute("UPDATE reports SET compartment = 'op-secret' WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+                       [secret])
+        outsider = ws.session("analyst", "case file test", clearance=Clearance(compartments=frozenset({"other"})))
+        result = export_case(outsider, "OP-1", tmp_path / "out", with_network=False)
+        texts = [Path(p).read_text(encoding="utf-8") for k, p in result["files"].items() if k.endswith(("json", "csv"))]
+        for rid in secret:
+            assert all(rid[:12] not in t for t in texts)
+        # the schedules it made hold no item the outsider could not see
+        rows = ws.con.sql("SELECT report_id FROM case_schedule WHERE case_id = 'OP-1'").fetchall()
+        assert not {r[0] for r in rows} & set(secret)

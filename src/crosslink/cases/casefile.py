@@ -208,9 +208,28 @@ def _paths(session: Session, facts: pa.Table, info: CaseInfo) -> list[list[dict[
     return out
 
 
+def _write_facts(built: CaseFile, path: Path) -> Path:
+    """Every evidential fact behind the summary (the chronology and element lists show the
+    first few), with its citation; material that may not be evidence is never written."""
+    import pyarrow.compute as pc
+
+    from crosslink.model.safe import write_csv
+
+    facts = built.facts.filter(pc.is_null(built.facts.column("not_evidence")))
+    names = {s["id"]: s["name"] for s in built.info.suspects}
+    facts = facts.append_column(
+        "suspect_name", pa.array([names.get(s, "") for s in facts.column("suspect").to_pylist()], pa.string()))
+    columns = ["suspect", "suspect_name", "kind", "date", "date_end", "side", "counterpart",
+               "counterpart_name", "counterpart_role", "detail", "amount", "currency", "count",
+               "report_id", "title", "originator", "grading", "handling_code", "handling_conditions"]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        write_csv(facts.select(columns), handle)
+    return path
+
+
 def export_case(session: Session, case: str, out: Path, *, with_network: bool = True) -> dict[str, Any]:
-    """Draft the case file and write it to ``out``: MG5 as DOCX, PDF and JSON, MG6C and MG6D
-    as XLSX and CSV. Audited as a disclosure (to the file)."""
+    """Draft the case file and write it to ``out``: MG5 as DOCX, PDF and JSON, its facts as
+    CSV, MG6C and MG6D as XLSX and CSV. Audited as a disclosure (to the file)."""
     built = build_case_file(session, case, with_network=with_network)
     out.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
@@ -220,6 +239,7 @@ def export_case(session: Session, case: str, out: Path, *, with_network: bool = 
         "mg5_pdf": stem.with_name(f"{case}-MG5.pdf"),
     }
     pdf_pages = to_pdf(built.summary, files["mg5_pdf"])
+    files["facts_csv"] = _write_facts(built, stem.with_name(f"{case}-facts.csv"))
     mg5_json = stem.with_name(f"{case}-MG5.json")
     mg5_json.write_text(json.dumps(built.summary.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     files["mg5_json"] = mg5_json
