@@ -232,10 +232,10 @@ def _chronology(rows: list[dict[str, Any]], names: dict[str, str]) -> Section:
     sec = Section("chronology", "Chronology")
     dated = sorted((r for r in rows if r.get("date") and r["kind"] != "mention"
                     or r["kind"] == "mention" and r.get("date")), key=lambda r: (r["date"], r["report_id"]))
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[Any, ...]] = set()
     for r in dated:
         text = fact_sentence(r, names.get(r["suspect"], r["suspect"][:8]))
-        key = (text, r["report_id"])
+        key = _pair_key(r) or (text, r["report_id"])
         if key in seen:
             continue
         seen.add(key)
@@ -293,6 +293,26 @@ def _unique(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _pair_key(r: dict[str, Any]) -> tuple[Any, ...] | None:
+    """Calls and payments between two suspects are found from both sides: one key for both."""
+    if r["kind"] not in ("call", "payment") or not r.get("counterpart"):
+        return None
+    pair = tuple(sorted((r["suspect"], r["counterpart"])))
+    return (r["kind"], pair, r["report_id"], r.get("date"), r.get("date_end"), r.get("amount"))
+
+
+def _once_per_pair(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for r in rows:
+        key = _pair_key(r)
+        if key is None or key not in seen:
+            out.append(r)
+        if key is not None:
+            seen.add(key)
+    return out
+
+
 def _key(rows: list[dict[str, Any]], names: dict[str, str]) -> Section:
     sec = Section("key", "Key communications and payments")
     calls = sorted((r for r in rows if r["kind"] == "call"), key=lambda r: (-int(r["count"] or 1), r["report_id"]))
@@ -306,6 +326,9 @@ def _key(rows: list[dict[str, Any]], names: dict[str, str]) -> Section:
             pays.append((value, r))
     pays.sort(key=lambda p: (-p[0], p[1]["report_id"], p[1]["evidence_id"]))
     comms = Section("communications", "Communications")
+    calls = _once_per_pair(calls)
+    kept = {id(r) for r in _once_per_pair([p[1] for p in pays])}
+    pays = [p for p in pays if id(p[1]) in kept]
     for r in _unique(calls)[:KEY_MAX]:
         comms.sentences.append(Sentence(fact_sentence(r, names.get(r["suspect"], "")), (_cite(r),)))
     money = Section("payments", "Payments")
