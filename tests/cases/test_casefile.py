@@ -137,6 +137,16 @@ def test_summary_cites_only_evidential_reports(built):
             assert not protected and code not in ("H1", "H2") and rid not in built["restricted"]
 
 
+def test_the_network_extract_cites_each_hop(built):
+    data = json.loads(Path(built["result"]["files"]["mg5_json"]).read_text(encoding="utf-8"))
+    network = [s for s in data["sections"] if s["key"] == "network"]
+    assert network and network[0]["subsections"], "the group's suspects are linked by evidenced paths"
+    for path in network[0]["subsections"]:
+        assert path["sentences"]
+        for hop in path["sentences"]:
+            assert hop["citations"] and all(c["report_id"] in built["reports"] for c in hop["citations"])
+
+
 def _citations(section: dict[str, Any]) -> list[dict[str, Any]]:
     out = [c for s in section["sentences"] for c in s["citations"]]
     for sub in section["subsections"]:

@@ -338,6 +338,14 @@ def _key(rows: list[dict[str, Any]], names: dict[str, str]) -> Section:
     return sec
 
 
+#: How a network edge's link kinds read in a sentence.
+_LINK_WORDS = {
+    "Call": "calls", "Payment": "payments", "Associate": "an association", "Family": "family ties",
+    "UnknownLink": "a recorded link", "Membership": "membership", "Ownership": "ownership",
+    "Trip": "travel together", "Selector": "a phone or account in common", "Event": "an event",
+}
+
+
 def _network(paths: list[list[dict[str, Any]]]) -> Section:
     """Each hop: "A is linked to B by Payment, Call (3 records, first .., last ..)." """
     sec = Section("network", "Network extract: evidenced paths")
@@ -347,14 +355,17 @@ def _network(paths: list[list[dict[str, Any]]]) -> Section:
         sub = Section(f"path-{path[0]['source']}-{path[-1]['target']}",
                       f"{path[0]['source_label']} to {path[-1]['target_label']}")
         for hop in path:
-            kinds = ", ".join(hop.get("kinds") or ["link"])
+            kinds = " and ".join(_LINK_WORDS.get(k, k) for k in hop.get("kinds") or ["UnknownLink"])
             dates = ""
             if hop.get("first_date"):
                 dates = f", {hop['first_date'][:10]}" + (
                     f" to {hop['last_date'][:10]}" if hop.get("last_date") and hop["last_date"][:10] != hop["first_date"][:10] else "")
             n = int(hop.get("count") or 1)
+            # A selector hop joins a person to their phone or account: say so plainly.
+            verb = "is recorded with" if hop.get("kinds") == ["Selector"] else "is linked to"
+            by = "" if verb == "is recorded with" else f" by {kinds}"
             sub.sentences.append(Sentence(
-                f"{hop['source_label']} is linked to {hop['target_label']} by {kinds} "
+                f"{hop['source_label']} {verb} {hop['target_label']}{by} "
                 f"({n} record{'' if n == 1 else 's'}{dates}).", tuple(hop["citations"])))
         sec.subsections.append(sub)
     return sec
