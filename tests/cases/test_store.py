@@ -82,3 +82,15 @@ def test_items_in_compartments_the_user_may_not_see_are_absent(ws):
     assert get_case(outsider, "OP-1").items == []
     # (a session defines the connection's views: open the cleared one again)
     assert len(get_case(ws.session("oic", "case file test"), "OP-1").items) == 1
+
+
+def test_a_group_without_an_analysis_file_is_the_same_leiden_group(ws, scenario):
+    from crosslink.cases import group_members
+
+    session = ws.session("oic", "case file test")
+    first = scenario["data"]["communities"][0]
+    assert set(group_members(session, 0)) == set(first["members"])
+    with pytest.raises(InputError, match="the network has groups 0-"):
+        group_members(session, 10_000)
+    with pytest.raises(InputError, match="no group 10000"):
+        group_members(session, 10_000, analysis=scenario["analysis"])

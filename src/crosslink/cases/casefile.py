@@ -26,7 +26,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from crosslink.cases.facts import case_facts, report_policy
+from crosslink.cases.facts import case_facts, evidential_names, report_policy, witness_roles
 from crosslink.cases.render import to_docx, to_pdf
 from crosslink.cases.schedules import (
     Material,
@@ -66,6 +66,11 @@ def build_case_file(session: Session, case: str, *, with_network: bool = True) -
     info = get_case(session, case)
     with session.transaction():
         facts = case_facts(session, case)
+        # Names as the evidential material spells them, never from a protected source.
+        spelled = evidential_names(session)
+        for person in info.suspects:
+            person["name"] = spelled.get(person["id"], f"Suspect {person['id'][:8]}")
+        witnesses = witness_roles(session, case)
         lap("facts")
         names = {s["id"]: s["name"] for s in info.suspects}
         rows = facts.select(["suspect", "report_id", "not_evidence", "title", "originator",
@@ -94,6 +99,7 @@ def build_case_file(session: Session, case: str, *, with_network: bool = True) -
         lap("network")
         summary = draft_summary(info, facts, pointers=pointers, paths=paths, user=session.user)
         _evidence_items(session, info, summary)
+        _witnesses(session, witnesses, summary)
         lap("draft")
         cited = summary.cited_reports() | {i["report_id"] for i in info.items}
         unused = sorted({r["report_id"]: r for r in rows
@@ -139,6 +145,31 @@ def _evidence_items(session: Session, info: CaseInfo, summary: CaseSummary) -> N
     summary.sections.insert(min(3, len(summary.sections)), sec)
 
 
+def _witnesses(session: Session, roles: list[dict[str, Any]], summary: CaseSummary) -> None:
+    """One sentence per recorded role: migrants, victims and witnesses are never suspects."""
+    from crosslink.cases.summary import Section
+
+    if not roles:
+        return
+    meta = {r[0]: r for r in session.sql(
+        "SELECT id, originator, grading, handling_code, title, reported_at FROM _case_reports "
+        "WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+        params=[[rid for role in roles for rid in role["reports"][:3]]],
+    ).fetchall()}
+    sec = Section("witnesses", "Witnesses and victims")
+    for role in roles:
+        cites = tuple(Citation(*meta[rid]) for rid in role["reports"][:3] if rid in meta)
+        n = role["people"]
+        sec.sentences.append(Sentence(
+            f"{n} {'person' if n == 1 else 'people'} connected to the suspects {'is' if n == 1 else 'are'} "
+            f"recorded as {role['role']}{'' if n == 1 else 's'}; they are potential witnesses or victims, "
+            "never suspects.", cites))
+        for c in cites:
+            if c.report_id not in {s.report_id for s in summary.sources}:
+                summary.sources.append(c)
+    summary.sections.append(sec)
+
+
 def _paths(session: Session, facts: pa.Table, info: CaseInfo) -> list[list[dict[str, Any]]]:
     """Shortest evidenced paths from the principal suspect (most evidential facts) to the
     others; a path is kept only when every hop is supported by a report that may be evidence."""
@@ -177,17 +208,38 @@ def _paths(session: Session, facts: pa.Table, info: CaseInfo) -> list[list[dict[
     return out
 
 
+def _write_facts(built: CaseFile, path: Path) -> Path:
+    """Every evidential fact behind the summary (the chronology and element lists show the
+    first few), with its citation; material that may not be evidence is never written."""
+    import pyarrow.compute as pc
+
+    from crosslink.model.safe import write_csv
+
+    facts = built.facts.filter(pc.is_null(built.facts.column("not_evidence")))
+    names = {s["id"]: s["name"] for s in built.info.suspects}
+    facts = facts.append_column(
+        "suspect_name", pa.array([names.get(s, "") for s in facts.column("suspect").to_pylist()], pa.string()))
+    columns = ["suspect", "suspect_name", "kind", "date", "date_end", "side", "counterpart",
+               "counterpart_name", "counterpart_role", "detail", "amount", "currency", "count",
+               "report_id", "title", "originator", "grading", "handling_code", "handling_conditions"]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        write_csv(facts.select(columns), handle)
+    return path
+
+
 def export_case(session: Session, case: str, out: Path, *, with_network: bool = True) -> dict[str, Any]:
-    """Draft the case file and write it to ``out``: MG5 as DOCX, PDF and JSON, MG6C and MG6D
-    as XLSX and CSV. Audited as a disclosure (to the file)."""
+    """Draft the case file and write it to ``out``: MG5 as DOCX, PDF and JSON, its facts as
+    CSV, MG6C and MG6D as XLSX and CSV. Audited as a disclosure (to the file)."""
     built = build_case_file(session, case, with_network=with_network)
     out.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
     stem = out / case
     files = {
         "mg5_docx": to_docx(built.summary, stem.with_name(f"{case}-MG5.docx")),
-        "mg5_pdf": to_pdf(built.summary, stem.with_name(f"{case}-MG5.pdf")),
+        "mg5_pdf": stem.with_name(f"{case}-MG5.pdf"),
     }
+    pdf_pages = to_pdf(built.summary, files["mg5_pdf"])
+    files["facts_csv"] = _write_facts(built, stem.with_name(f"{case}-facts.csv"))
     mg5_json = stem.with_name(f"{case}-MG5.json")
     mg5_json.write_text(json.dumps(built.summary.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     files["mg5_json"] = mg5_json
@@ -205,6 +257,7 @@ def export_case(session: Session, case: str, out: Path, *, with_network: bool = 
         "case": case,
         "files": {k: str(v) for k, v in files.items()},
         "sentences": len(built.summary.sentences()),
+        "pdf_pages": pdf_pages,
         "cited_reports": len(built.summary.cited_reports()),
         "suspects": len(built.info.suspects),
         "schedules": {k: len(v) for k, v in built.schedules.items()},

@@ -23,12 +23,14 @@ scans of ``visible_statements`` whatever the number of suspects.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyarrow as pa
 
 from crosslink.cases.offences import evidence_policy
 from crosslink.store.session import Session
 
-__all__ = ["FACT_COLUMNS", "case_facts", "report_policy"]
+__all__ = ["FACT_COLUMNS", "case_facts", "evidential_names", "report_policy", "witness_roles"]
 
 FACT_COLUMNS = (
     "suspect", "kind", "date", "date_end", "side", "counterpart", "counterpart_name",
@@ -130,14 +132,21 @@ def case_facts(session: Session, case: str) -> pa.Table:
                    max(c.value) FILTER (WHERE c.prop = 'date') AS date
             FROM st c WHERE c.schema = 'Call' GROUP BY ALL
         ),
+        call_legs AS (
+            SELECT p.suspect, c.date, c.report_id, c.entity_id, p.phone,
+                   c.caller = p.phone AS outgoing,
+                   CASE WHEN c.caller = p.phone THEN c.receiver ELSE c.caller END AS other
+            FROM calls c JOIN phones p ON p.phone = c.caller
+            UNION ALL
+            SELECT p.suspect, c.date, c.report_id, c.entity_id, p.phone, FALSE, c.caller
+            FROM calls c JOIN phones p ON p.phone = c.receiver AND c.caller <> p.phone
+        ),
         call_facts AS (
-            SELECT p.suspect, 'call' AS kind, min(c.date) AS date, max(c.date) AS date_end,
-                   CASE WHEN c.caller = p.phone THEN 'caller' ELSE 'receiver' END AS side,
-                   CASE WHEN c.caller = p.phone THEN c.receiver ELSE c.caller END AS other,
-                   p.phone AS detail, count(*) AS count, c.report_id,
-                   min(c.entity_id) AS evidence_id
-            FROM calls c JOIN phones p ON p.phone = c.caller OR p.phone = c.receiver
-            GROUP BY ALL
+            SELECT suspect, 'call' AS kind, min(date) AS date, max(date) AS date_end,
+                   CASE WHEN bool_and(outgoing) THEN 'caller' WHEN NOT bool_or(outgoing) THEN 'receiver'
+                        ELSE 'both' END AS side,
+                   other, phone AS detail, count(*) AS count, report_id, min(entity_id) AS evidence_id
+            FROM call_legs GROUP BY suspect, phone, other, report_id
         ),
         phone_owner AS (
             SELECT s.value AS phone, min(coalesce(k.canonical_id, s.entity_id)) AS owner
@@ -206,3 +215,45 @@ def case_facts(session: Session, case: str) -> pa.Table:
         """  # noqa: S608  (only constant property names are interpolated)
     ).to_arrow_table()
     return facts
+
+
+def evidential_names(session: Session) -> dict[str, str]:
+    """Each suspect's name as the evidential reports spell it (the fullest spelling).
+
+    A name found only in material that may not be evidence (a protected source's
+    report) is not used: the case file then names the suspect by id. Run after
+    :func:`case_facts` (it reads that call's member and report tables).
+    """
+    rows = session.sql(
+        """
+        SELECT m.suspect, arg_max(s.value, length(s.value) * 1000 - ascii(s.value)) AS name
+        FROM _case_members m JOIN visible_statements s ON s.entity_id = m.entity_id
+        JOIN _case_reports r ON r.id = s.report_id AND r.not_evidence IS NULL
+        WHERE s.prop = 'name'
+        GROUP BY 1
+        """
+    ).fetchall()
+    return {str(k): str(v) for k, v in rows}
+
+
+def witness_roles(session: Session, case: str) -> list[dict[str, Any]]:
+    """Per recorded role (migrant, victim, witness): how many of the case's witnesses,
+    and the evidential reports that record the role (best graded first, up to three)."""
+    rows = session.sql(
+        """
+        WITH w AS (
+            SELECT entity_id AS cid, role FROM case_witnesses WHERE case_id = ?
+        ), m AS (
+            SELECT cid, role, cid AS entity_id FROM w
+            UNION SELECT w.cid, w.role, c.entity_id FROM w JOIN canonical c ON c.canonical_id = w.cid
+        )
+        SELECT m.role, count(DISTINCT m.cid) AS people,
+               list(DISTINCT r.id ORDER BY r.id) AS reports
+        FROM m JOIN visible_statements s ON s.entity_id = m.entity_id AND s.prop = 'x:role'
+                                          AND s.value = m.role
+        JOIN _case_reports r ON r.id = s.report_id AND r.not_evidence IS NULL
+        GROUP BY 1 ORDER BY 1
+        """,
+        params=[case],
+    ).fetchall()
+    return [{"role": role, "people": int(n), "reports": list(reports)} for role, n, reports in rows]

@@ -118,9 +118,10 @@ def unicode_font() -> Path | None:
     return None
 
 
-def to_pdf(summary: CaseSummary, path: Path) -> Path:
+def to_pdf(summary: CaseSummary, path: Path) -> int:
     """Write the summary as PDF (fpdf2). Without a Unicode font on the machine, text is
-    written in the core Helvetica font with characters it lacks replaced by '?'."""
+    written in the core Helvetica font with characters it lacks replaced by '?'.
+    Returns the number of pages."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
@@ -209,4 +210,4 @@ def to_pdf(summary: CaseSummary, path: Path) -> Path:
     for c in summary.sources:
         para(f"{c.report_id}  {c.title or ''} - {c.originator or ''} - {c.grading or ''} - {c.handling or ''}", 8)
     pdf.output(str(path))
-    return path
+    return int(pdf.page_no())

@@ -153,7 +153,7 @@ def fact_sentence(row: dict[str, Any], who: str) -> str:
     if kind == "event":
         return f"{on}{who} was recorded in an event: {row.get('detail') or 'details not recorded'}."
     if kind == "link":
-        return f"{who} is linked to {_party(row)}" + (f" ({row['detail']})." if row.get("detail") else ".")
+        return f"{who} is linked to {_party(row)}" + (f": {row['detail']}." if row.get("detail") else ".")
     if kind == "mention":
         text = " ".join(str(row.get("detail") or "").split())
         quoted = text if len(text) <= 300 else text[:297] + "..."
@@ -232,10 +232,10 @@ def _chronology(rows: list[dict[str, Any]], names: dict[str, str]) -> Section:
     sec = Section("chronology", "Chronology")
     dated = sorted((r for r in rows if r.get("date") and r["kind"] != "mention"
                     or r["kind"] == "mention" and r.get("date")), key=lambda r: (r["date"], r["report_id"]))
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[Any, ...]] = set()
     for r in dated:
         text = fact_sentence(r, names.get(r["suspect"], r["suspect"][:8]))
-        key = (text, r["report_id"])
+        key = _pair_key(r) or (text, r["report_id"])
         if key in seen:
             continue
         seen.add(key)
@@ -293,6 +293,26 @@ def _unique(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _pair_key(r: dict[str, Any]) -> tuple[Any, ...] | None:
+    """Calls and payments between two suspects are found from both sides: one key for both."""
+    if r["kind"] not in ("call", "payment") or not r.get("counterpart"):
+        return None
+    pair = tuple(sorted((r["suspect"], r["counterpart"])))
+    return (r["kind"], pair, r["report_id"], r.get("date"), r.get("date_end"), r.get("amount"))
+
+
+def _once_per_pair(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for r in rows:
+        key = _pair_key(r)
+        if key is None or key not in seen:
+            out.append(r)
+        if key is not None:
+            seen.add(key)
+    return out
+
+
 def _key(rows: list[dict[str, Any]], names: dict[str, str]) -> Section:
     sec = Section("key", "Key communications and payments")
     calls = sorted((r for r in rows if r["kind"] == "call"), key=lambda r: (-int(r["count"] or 1), r["report_id"]))
@@ -306,6 +326,9 @@ def _key(rows: list[dict[str, Any]], names: dict[str, str]) -> Section:
             pays.append((value, r))
     pays.sort(key=lambda p: (-p[0], p[1]["report_id"], p[1]["evidence_id"]))
     comms = Section("communications", "Communications")
+    calls = _once_per_pair(calls)
+    kept = {id(r) for r in _once_per_pair([p[1] for p in pays])}
+    pays = [p for p in pays if id(p[1]) in kept]
     for r in _unique(calls)[:KEY_MAX]:
         comms.sentences.append(Sentence(fact_sentence(r, names.get(r["suspect"], "")), (_cite(r),)))
     money = Section("payments", "Payments")
@@ -313,6 +336,14 @@ def _key(rows: list[dict[str, Any]], names: dict[str, str]) -> Section:
         money.sentences.append(Sentence(fact_sentence(r, names.get(r["suspect"], "")), (_cite(r),)))
     sec.subsections = [s for s in (comms, money) if s.sentences]
     return sec
+
+
+#: How a network edge's link kinds read in a sentence.
+_LINK_WORDS = {
+    "Call": "calls", "Payment": "payments", "Associate": "an association", "Family": "family ties",
+    "UnknownLink": "a recorded link", "Membership": "membership", "Ownership": "ownership",
+    "Trip": "travel together", "Selector": "a phone or account in common", "Event": "an event",
+}
 
 
 def _network(paths: list[list[dict[str, Any]]]) -> Section:
@@ -324,14 +355,17 @@ def _network(paths: list[list[dict[str, Any]]]) -> Section:
         sub = Section(f"path-{path[0]['source']}-{path[-1]['target']}",
                       f"{path[0]['source_label']} to {path[-1]['target_label']}")
         for hop in path:
-            kinds = ", ".join(hop.get("kinds") or ["link"])
+            kinds = " and ".join(_LINK_WORDS.get(k, k) for k in hop.get("kinds") or ["UnknownLink"])
             dates = ""
             if hop.get("first_date"):
                 dates = f", {hop['first_date'][:10]}" + (
                     f" to {hop['last_date'][:10]}" if hop.get("last_date") and hop["last_date"][:10] != hop["first_date"][:10] else "")
             n = int(hop.get("count") or 1)
+            # A selector hop joins a person to their phone or account: say so plainly.
+            verb = "is recorded with" if hop.get("kinds") == ["Selector"] else "is linked to"
+            by = "" if verb == "is recorded with" else f" by {kinds}"
             sub.sentences.append(Sentence(
-                f"{hop['source_label']} is linked to {hop['target_label']} by {kinds} "
+                f"{hop['source_label']} {verb} {hop['target_label']}{by} "
                 f"({n} record{'' if n == 1 else 's'}{dates}).", tuple(hop["citations"])))
         sec.subsections.append(sub)
     return sec
