@@ -65,7 +65,7 @@ def ingest_cmd(
         _json([r.__dict__ for r in results])
         return
     for r in results:
-        console.print(f"{r.file}: {r.layout}, {r.series} series: {len(r.new)} new, "
+        console.print(f"{Path(r.file).name}: {r.layout}, {r.series} series: {len(r.new)} new, "
                       f"{len(r.updated)} updated, {r.unchanged} unchanged ({r.points} points written)",
                       highlight=False)
 
@@ -87,12 +87,14 @@ def list_cmd(
     if output != OutputFormat.table:
         _json(rows)
         return
-    out = Table(box=box.SIMPLE)
-    for column in ("series", "freq", "unit", "from", "to", "points", "grading", "report"):
-        out.add_column(column, justify="right" if column == "points" else "left")
+    out = Table(box=box.SIMPLE, padding=(0, 1), pad_edge=False)
+    widest = max((len(r["id"]) for r in rows), default=6)
+    for column in ("series", "unit", "from", "to", "points", "grading", "report"):
+        out.add_column(column, justify="right" if column == "points" else "left", overflow="fold",
+                       min_width={"series": widest, "from": 10, "to": 10}.get(column))
     for r in rows:
-        out.add_row(r["id"], r["freq"], r["unit"], str(r["first_date"]), str(r["last_date"]),
-                    str(r["points"]), f"{r['grading']} {r['handling_code']}", r["report_id"][:12])
+        out.add_row(r["id"], r["unit"], str(r["first_date"]), str(r["last_date"]),
+                    str(r["points"]), f"{r['grading']} {r['handling_code']}", r["report_id"][:8])
     console.print(out)
 
 
