@@ -26,7 +26,6 @@ import duckdb
 import pyarrow as pa
 from followthemoney import model
 
-
 __all__ = ["MARKING_KEYS", "read_origin", "write_ftm"]
 
 MARKING_KEYS = ("report", "scheme", "grading", "handling", "conditions")
