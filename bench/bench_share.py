@@ -256,7 +256,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="records per side for the timing run")
     parser.add_argument("--timing-only", action="store_true", help="only the 100k x 100k timing")
-    parser.add_argument("--people", type=int, default=20_000, help="people in the export benchmark")
+    parser.add_argument("--people", type=int, default=5_000, help="people in the export benchmark")
     args = parser.parse_args()
     if args.timing_only:
         pass

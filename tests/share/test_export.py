@@ -32,6 +32,9 @@ def test_ftm_export_reingests_to_the_same_entities_and_values(workspace, tmp_pat
     out = tmp_path / "out.ftm.json"
     _export(workspace, "ftm", out)
     expected = {(e, p, v) for e, p, v, _ in _released_values(workspace) if not p.startswith("x:")}
+    from crosslink.ingest.readers import is_ftm_stream
+
+    assert is_ftm_stream(out)  # `crosslink ingest` takes it as an FtM stream by its content
     with Workspace.create(tmp_path / "partner.duckdb") as partner:
         s = partner.session("partner", "import")
         ingest_ftm(s, out, ReportOptions(grading="1B", handling="P"))
@@ -134,6 +137,9 @@ def test_an_export_is_one_audited_disclosure(workspace, tmp_path):
     assert user == "ana" and d["recipient"] == "uk-force" and d["justification"].startswith("Op Kestrel")
     assert "p-open" in d["entity_ids"] and d["released"] > 0 and d["withheld"] > 0
     assert "handling code 4: not to leave the originating agency" in d["withheld_by_reason"]
+    from crosslink.store import verify
+
+    assert verify(workspace.con) is None  # the disclosure is on the hash chain
 
 
 def test_export_needs_a_justification_and_leaves_nothing_on_error(workspace, tmp_path):

@@ -30,7 +30,6 @@ from pathlib import Path
 import pyarrow as pa
 
 from crosslink.model.grading import SCHEMES
-from crosslink.model.handling import HANDLING_CODES
 from crosslink.share.items import Item, Link, Marking, assemble
 
 __all__ = ["AnxChart", "AnxItem", "read_anx", "write_anx"]
@@ -251,7 +250,3 @@ def read_anx(path: Path) -> AnxChart:
                                  source_reference=ci.get("SourceReference"), grades=graded(ci), cards=cards,
                                  attributes=attrs, date=ci.get("DateTime")))
     return AnxChart((grades[0], grades[1], grades[2]), entities, links)
-
-
-#: What GradeThree's codes mean, for a legend (kept beside the chart's own labels).
-HANDLING_MEANINGS = {code: meaning for code, (_family, meaning) in HANDLING_CODES.items()}
