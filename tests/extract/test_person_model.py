@@ -94,3 +94,17 @@ def test_other_forms_of_names_no_list_holds(text: str, name: str) -> None:
 @pytest.mark.parametrize("text", ["NCA, Kent and Essex", "DOVER, Kent", "Calais, France", "BORDER FORCE Officers"])
 def test_other_forms_leave_places_and_agencies_alone(text: str) -> None:
     assert people(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Later Kofi Asante Owusu met them.", "Kofi Asante Owusu"),
+        ("Separately Ahmed Karimi Rasuli paid.", "Ahmed Karimi Rasuli"),
+        ("Meanwhile Hemin Qadir Baban left.", "Hemin Qadir Baban"),
+        ("Nguyen Van Hung drove.", "Nguyen Van Hung"),  # the first word is the family name: kept
+        ("Sipho Mandla Dlamini drove.", "Sipho Mandla Dlamini"),
+    ],
+)
+def test_a_word_opening_the_sentence_is_trimmed_from_a_name(text: str, name: str) -> None:
+    assert [v for v, _ in people(text)] == [name]

@@ -252,6 +252,11 @@ def kunya(text: str, places: frozenset[str]) -> list[Candidate]:
     return out
 
 
+def given_set() -> frozenset[str]:
+    """The lower-cased known given names."""
+    return word_lists()[0]
+
+
 def _model_vouches(text: str, start: int, end: int, order: list[str]) -> bool:
     """Whether the learned model (:mod:`.model`) reads the name tokens ``order`` (given
     names first, in sentence case) written at ``text[start:end]`` as a person."""
@@ -303,6 +308,17 @@ def sentence_runs(text: str, kw: keywords.TextIndex) -> list[Candidate]:
             prev, nxt, ss = model.context(text, start, end)
             evidence = model.is_person(text[start:end].split(), prev, nxt, ss)
             form = "model"
+        if evidence and (words := text[start:end].split()) and len(words) >= 3 \
+                and words[0].lower() not in given_set() and model.context(text, start, end)[2]:
+            # "Later Kofi Asante Owusu": the word opening a sentence is dropped when the
+            # model reads the rest as a name and the opener alone lowers the score
+            prev, nxt, _ss = model.context(text, start, end)
+            rest_start = start + len(words[0]) + (len(text[start + len(words[0]) : end])
+                                                  - len(text[start + len(words[0]) : end].lstrip()))
+            if model.score(words[1:], [words[0].lower()], nxt, False) > model.score(words, prev, nxt, True) \
+                    and model.is_person(words[1:], [words[0].lower()], nxt, False):
+                start = rest_start
+                value = nice_name(words[1:])
         if evidence:
             # a name the model vouches for inside quotes is what someone is called, not
             # who they are: "for \"Wedi Abo\", who arranged the lorry"
