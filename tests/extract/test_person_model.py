@@ -108,3 +108,25 @@ def test_other_forms_leave_places_and_agencies_alone(text: str) -> None:
 )
 def test_a_word_opening_the_sentence_is_trimmed_from_a_name(text: str, name: str) -> None:
     assert [v for v, _ in people(text)] == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Full name: SIPHO DLAMINI", "Sipho Dlamini"),
+        ("SIPHO DLAMINI (DOB 12/03/1990) was stopped", "Sipho Dlamini"),
+        ("Subject: MBAYE NDIAYE, aged 30", "Mbaye Ndiaye"),
+        ("suspect KARIMI AHMED", "Ahmed Karimi"),
+    ],
+)
+def test_names_all_in_capitals_with_a_cue(text: str, name: str) -> None:
+    assert [v for v, _ in people(text)] == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["URGENT INTELLIGENCE REPORT", "OFFICIAL SENSITIVE KENT POLICE", "driver BORDER FORCE said",
+     "Surname: DLAMINI Forename: Sipho", "Suspects: Sipho Dlamini, Mbaye Ndiaye"],
+)
+def test_capitals_and_lists_that_are_not_one_name(text: str) -> None:
+    assert all(v in ("Sipho Dlamini", "Mbaye Ndiaye") for v, _ in people(text))

@@ -44,7 +44,7 @@ from crosslink.extract.names.lexicon import (
 
 __all__ = [
     "GIVEN_CAPS_RE", "INVERTED_RE", "KUNYA_RE", "RUN_RE", "SURNAME_GIVEN_RE", "TITLE_RE",
-    "given_surname", "inverted", "kunya", "run_spans", "sentence_runs", "surname_given", "titled",
+    "all_caps", "given_surname", "inverted", "kunya", "run_spans", "sentence_runs", "surname_given", "titled",
 ]
 
 GIVEN_CAPS_RE = re.compile(
@@ -204,8 +204,11 @@ def inverted(text: str, given: frozenset[str], family: frozenset[str], places: f
             continue
         caps = s[0][2].isupper()
         order = [t[2] for t in g] + [t[2] for t in s]
+        # the model vouches for "Dlamini, Sipho" only where it cannot be a list of names
+        # ("Sipho Dlamini, Mbaye Ndiaye"): one given name, no capitalised word before it
         if not caps and not (g[0][2].lower() in given and s[-1][2].lower() in family) \
-                and not _model_vouches(text, m.start(), g[-1][1], order):
+                and not (len(g) == 1 and len(s) == 1 and not _CAP_BEFORE.search(text, max(0, m.start() - 30), m.start())
+                         and _model_vouches(text, m.start(), g[-1][1], order)):
             continue
         if caps and g[0][2].lower() not in given and s[0][2].lower() not in family:
             # "NCA, Kent": an unknown capitalised word after a comma is too weak alone
@@ -260,12 +263,48 @@ def given_set() -> frozenset[str]:
 def _model_vouches(text: str, start: int, end: int, order: list[str]) -> bool:
     """Whether the learned model (:mod:`.model`) reads the name tokens ``order`` (given
     names first, in sentence case) written at ``text[start:end]`` as a person."""
+    if text[end : end + 1] == ":" or text[end : end + 2] == " :":
+        return False  # a label ("Forename:"), not a name
     prev, nxt, ss = model.context(text, start, end)
     return model.is_person([_nice_token_case(t) for t in order], prev, nxt, ss)
 
 
+_CAP_BEFORE = re.compile(rf"[{UP}][{LO}]+[ \t]+$")
+
+
 def _nice_token_case(tok: str) -> str:
     return tok[:1] + tok[1:].lower() if tok.isupper() else tok
+
+
+ALL_CAPS_RE = re.compile(rf"{CAPS0}(?:{SP}{CAPS}){{1,2}}(?![\w-]|['’](?!s(?!\w))|\.\w)")
+#: a field label before a name ("Name:", "Full name:", "Nom :", "Naam:")
+_NAME_LABEL = re.compile(r"(?:\b(?:name|full name|names|nom|naam|nombre|nome|emri|imię i nazwisko)[ \t]*:[ \t]*)$")
+
+
+def all_caps(text: str, given: frozenset[str], family: frozenset[str], places: frozenset[str]) -> list[Candidate]:
+    """A name written all in capitals ("SIPHO DLAMINI (DOB ...)", "Full name: AHMED KARIMI"):
+    only with a cue (a role word or a name label before it, a DOB, age or alias after it)
+    and a name list or the model vouching for its words; given names first."""
+    out: list[Candidate] = []
+    for m in ALL_CAPS_RE.finditer(text):
+        toks = tokens(text, m.start(), m.end())
+        while toks and (toks[-1][2] in CAPS_STOP or toks[-1][2].lower() in places):
+            toks.pop()
+        while toks and (toks[0][2] in CAPS_STOP or toks[0][2].lower() in places):
+            toks.pop(0)
+        if len(toks) < 2 or any(t[2] in CAPS_STOP for t in toks):
+            continue
+        start, end = toks[0][0], toks[-1][1]
+        before = window_before(text, start, 30)
+        if not (ROLE_CUE.search(before) or _NAME_LABEL.search(before) or AFTER_CUE.match(text[end : end + 30])):
+            continue
+        words = [t[2] for t in toks]
+        w0, wl = words[0].lower(), words[-1].lower()
+        if w0 in family and w0 not in given and wl in given:
+            words = words[1:] + words[:1]  # "KARIMI AHMED": the family name first
+        if any(w.lower() in given or w.lower() in family for w in words) or _model_vouches(text, start, end, words):
+            out.append(Candidate(start, end, "person", nice_name(words), {"form": "all-caps"}))
+    return out
 
 
 _OPEN_QUOTES = frozenset("\"'“‘«")
@@ -303,7 +342,7 @@ def sentence_runs(text: str, kw: keywords.TextIndex) -> list[Candidate]:
             before = window_before(text, start, 30)
             evidence = bool(ROLE_CUE.search(before)) or bool(AFTER_CUE.match(text[end : end + 30]))
         form = "sentence"
-        if not evidence and value.split(None, 1)[0] not in _TITLE_SET:
+        if not evidence and value.split(None, 1)[0] not in _TITLE_SET and text[end : end + 1] != ":":
             # (a run opening with a title is the titled form's: "Haji Rahmatullah" is Rahmatullah)
             prev, nxt, ss = model.context(text, start, end)
             evidence = model.is_person(text[start:end].split(), prev, nxt, ss)
