@@ -161,3 +161,12 @@ def test_years_of_birth_and_english_forms(text: str, value: str) -> None:
 @pytest.mark.parametrize("text", ["born in 1990s Iraq", "dob 1990/91 unclear", "DOB 2031"])
 def test_no_year_of_birth_from_other_numbers(text: str) -> None:
     assert found(text, "dob") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("VRM AB12  CDE seen", "AB12CDE"), ("plate AB12 - CDE", "AB12CDE"), ("French plate AB - 123 - CD", "AB123CD"),
+     ("reg A B 1 2 C D E seen", "AB12CDE")],
+)
+def test_plates_with_wide_or_spaced_out_separators(text: str, value: str) -> None:
+    assert [v for v, _ in found(text, "plate")] == [value]
