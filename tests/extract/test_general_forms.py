@@ -170,3 +170,15 @@ def test_no_year_of_birth_from_other_numbers(text: str) -> None:
 )
 def test_plates_with_wide_or_spaced_out_separators(text: str, value: str) -> None:
     assert [v for v, _ in found(text, "plate")] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("date of birth 3rd March 90", "1990-03-03"), ("DOB 12-MAR-90", "1990-03-12"), ("born 3 May 88 in Erbil", "1988-05-03")],
+)
+def test_two_digit_years_after_a_month_word_in_birth_dates(text: str, value: str) -> None:
+    assert [v for v, _ in found(text, "dob")] == [value]
+
+
+def test_a_two_digit_number_after_a_month_word_is_left_alone_without_a_birth_label() -> None:
+    assert [(m.type, m.value) for m in extract("paid on 3 May 50 euros")] == [("money", "50 EUR")]

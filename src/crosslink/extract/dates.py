@@ -78,7 +78,7 @@ NUM_RE = re.compile(
     r"|(?P<my>(?<=\d)\d?/(?P<y5>\d{4})(?![\w/]|[.-]\d))"
     r"|(?P<iso>(?<=\d)\d{3}-(?P<m2>\d{2})-(?P<d2>\d{2})(?![\w/]|[.-]\d))"
     r"|(?P<text>(?P<d3>(?<=\d)\d?)(?:st|nd|rd|th|\.)?(?:[ \t]+(?:(?:of|de)[ \t]+)?(?i:" + _MON + r"),?[ \t]+(?:de[ \t]+)?"
-    r"|-(?i:" + _MON.replace("?P<mon>", "?P<mon2>") + r")-)(?P<y3>\d{4})(?!\w))"
+    r"|-(?i:" + _MON.replace("?P<mon>", "?P<mon2>") + r")-)(?P<y3>\d{4}|\d{2})(?!\w))"
     r"|(?P<_iccid>(?<=8)9(?:[ \t]?\d){16,18}(?!\w))"
     r"|(?P<_ip>\d{0,2}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d))"
     r"|(?P<_crime_ref>\d{0,3}/\d{3,8}/\d{2,4}(?![\w/]))"
@@ -252,7 +252,11 @@ def find(text: str, hint: str | None) -> list[Candidate]:
                 out.append(Candidate(m.start(), m.end(), "dob", str(year)))
             continue
         if kind in ("date", "iso", "text", "my"):
-            out.append(_date_candidate(text, m, today))
+            c = _date_candidate(text, m, today)
+            # "3rd March 90" is a date of birth after a birth label; anything else with a
+            # two-digit year after a month word is left alone ("on 3 May 50 euros were paid")
+            if kind != "text" or c.type == "dob" or len(m.group("y3")) == 4:
+                out.append(c)
         else:
             out.append(Candidate(m.start(), m.end(), kind or "_number", ""))
     # "March 3, 1985": anchored on the month names of the shared keyword scan
