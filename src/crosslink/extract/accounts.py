@@ -40,6 +40,9 @@ _IBAN = (r"([A-Z](?<![A-Za-z0-9].)[A-Z][ \t]?[0-9Ol]{2})"
 IBAN_RE = re.compile(_IBAN)
 #: lower-case IBANs of chat ("gb82 west 1234 ..."), read only where the text says "iban"
 IBAN_RE_I = re.compile(_IBAN.replace("(?![a-z0-9])", "(?![A-Za-z0-9])"), re.IGNORECASE)
+#: words after which a lower-case IBAN is looked for ("iban gb82 west ...", "acc de89 ...")
+_IBAN_WORDS = ("iban", "account", "acct", "acc ", "a/c", "konto", "compte", "cuenta", "conto", "rekening",
+               "ايبان", "آیبان", "حساب")
 _IBAN_SEPS = str.maketrans("", "", " \t\r\n-.")
 # Each pattern starts with one character class, lookbehind after it: re then skips in C.
 # Base58 Bitcoin (1..., 3...), bech32 (bc1...) and TRON (T...) addresses are one scan:
@@ -144,11 +147,12 @@ def _ibans(text: str) -> list[Candidate]:
     out = []
     matches = list(IBAN_RE.finditer(text))
     low = lowered(text)
-    at = low.find("iban")
-    while at >= 0:  # only the 80 characters after each "iban" (str.find runs in C)
-        end = min(len(text), at + 84)
-        matches += [m for m in IBAN_RE_I.finditer(text, at + 4, end) if not m.group().isupper()]
-        at = low.find("iban", end)
+    for word in _IBAN_WORDS:
+        at = low.find(word)
+        while at >= 0:  # only the 80 characters after each account word (str.find runs in C)
+            end = min(len(text), at + len(word) + 80)
+            matches += [m for m in IBAN_RE_I.finditer(text, at + len(word), end) if not m.group().isupper()]
+            at = low.find(word, end)
     for m in matches:
         head = m.group(1).replace(" ", "").replace("\t", "").upper()
         head = head[:2] + head[2:].replace("O", "0").replace("L", "1")

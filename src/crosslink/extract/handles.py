@@ -45,7 +45,10 @@ _DOMAIN = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,24}(?![\w
 _OBF_GATE = re.compile(r"[\[({][ \t]*at[ \t]*[\])}]")
 _PLATFORM_WORDS = (
     "snap|snapchat|sc|insta|instagram|ig|telegram|tg|tiktok|tik tok|facebook|fb|signal|viber|wickr|"
-    "wickr me|threema|twitter|kik|skype|wechat"
+    "wickr me|threema|twitter|kik|skype|wechat|discord|youtube|"
+    # the platforms in Arabic script (Arabic, Kurdish, Farsi chat): Snapchat, Instagram,
+    # Telegram, TikTok, Facebook
+    "سناب|سناب شات|سنابشات|انستا|انستغرام|انستقرام|اینستا|اینستاگرام|تلغرام|تلگرام|تيك توك|تیک تاک|فيسبوك|فیسبوک"
 ).split("|")
 keywords.register("platform", _PLATFORM_WORDS, keywords.not_word)
 LABEL_TAIL = re.compile(
@@ -72,7 +75,11 @@ _PLAT = {
     "ig": "instagram", "telegram": "telegram", "tg": "telegram", "tiktok": "tiktok", "tik tok": "tiktok",
     "facebook": "facebook", "fb": "facebook", "signal": "signal", "viber": "viber", "wickr": "wickr",
     "wickr me": "wickr", "threema": "threema", "twitter": "twitter", "kik": "kik", "skype": "skype",
-    "line": "line", "wechat": "wechat", "imo": "imo",
+    "line": "line", "wechat": "wechat", "imo": "imo", "discord": "discord", "youtube": "youtube",
+    **dict.fromkeys(("سناب", "سناب شات", "سنابشات"), "snapchat"),
+    **dict.fromkeys(("انستا", "انستغرام", "انستقرام", "اینستا", "اینستاگرام"), "instagram"),
+    **dict.fromkeys(("تلغرام", "تلگرام"), "telegram"), **dict.fromkeys(("تيك توك", "تیک تاک"), "tiktok"),
+    **dict.fromkeys(("فيسبوك", "فیسبوک"), "facebook"),
 }
 _PLATFORM_NEAR = re.compile(
     r"(?<![a-z])(snap(?:chat)?|insta(?:gram)?|ig|telegram|tg|tik ?tok|facebook|fb|twitter|signal|kik)(?![a-z])"
