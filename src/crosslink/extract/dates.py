@@ -126,10 +126,13 @@ keywords.register("birth_year_cue", ["dob", "d.o.b", "d.o.b.", "yob", "year of b
                   keywords.not_word, lambda low, end: low[end : end + 1] in ("", " ", ":", "\t", "."), known=False)
 BIRTH_YEAR = re.compile(r"[ \t]*[:.=-]?[ \t]*(?:(?:in|im|en|nel|w)[ \t]+)?(?P<y>(?:19|20)\d{2})(?![\w/:-]|[.,]\d|\.\w)")
 _ROMAN = {r: i for i, r in enumerate("I II III IV V VI VII VIII IX X XI XII".split(), 1)}
+# The scan starts with the numeral's first letter (capital I, V or X are rarer than
+# digits, and re skips ahead to them in C); the day before it is read back.
 ROMAN_DATE_RE = re.compile(
-    r"\d(?<![\w/.:-]\d)(?=\d?[ \t]*[./-]?[ \t]*[IVX])(?P<d>(?<=\d)\d?)[ \t]*[./-]?[ \t]*"
-    r"(?P<r>XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)[ \t]*[./-]?[ \t]*(?P<y>\d{4})(?![\w/]|[.-]\d)"
+    r"[IVX](?<=\d[ \t./-][IVX])(?P<r>(?<=X)(?:II|I)?|(?<=I)(?:X|V|II|I)?|(?<=V)(?:III|II|I)?)(?![A-Za-z])"
+    r"[ \t]*[./-]?[ \t]*(?P<y>\d{4})(?![\w/]|[.-]\d)"
 )
+_DAY_BACK = re.compile(r"(?<![\w/.:-])\d{1,2}[ \t]*[./-]?[ \t]*$")
 #: what _DOB_CUE_INTL's labels end with (a C-speed test before the regex)
 _INTL_ENDS = ("la", "pe", "în", "in", "terii", "lindur", "më", "me", "në", "ne", "ja", "tarihi", "umlu", "t.",
               "bûn", "bun", "enia", "ur.", "الميلاد", "الولادة", "مواليد", "في", "تولد", "متولد", "دایکبوون")
@@ -272,9 +275,11 @@ def find(text: str, hint: str | None) -> list[Candidate]:
             out.append(_date_candidate(text, m, today))
     # "12.III.1990", "3 XI 1988": Roman month numerals (Polish, Romanian, Italian, Albanian
     # documents); the scan starts with a digit class, so re skips ahead in C
-    for m in ROMAN_DATE_RE.finditer(text) if ("I" in text or "V" in text or "X" in text) else ():
-        d = parse_date(int(text_of(m, "d")), _ROMAN[m.group("r")], int(m.group("y")))
-        out.append(_classify(text, m.start(), m.end(), d, today))
+    for m in ROMAN_DATE_RE.finditer(text):
+        day = _DAY_BACK.search(text, max(0, m.start() - 6), m.start())
+        if day is not None:
+            d = parse_date(int(day.group().strip(" \t./-")), _ROMAN[text[m.start() : m.end("r")]], int(m.group("y")))
+            out.append(_classify(text, day.start(), m.end(), d, today))
     for _bs, be, _bw in kw.hits("birth_year_cue"):
         ym = BIRTH_YEAR.match(text, be)
         if ym is not None and 5 <= today.year - int(ym.group("y")) <= 100:
