@@ -207,3 +207,12 @@ def test_platform_words_in_arabic_script(text: str, platform: str) -> None:
 )
 def test_lower_case_ibans_after_an_account_word(text: str, value: str) -> None:
     assert [v for v, _ in found(text, "iban")] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("fb.com/profile.php?id=100012345678", "100012345678"), ("SC: kurd-taxi", "kurd-taxi"),
+     ("Snapchat: kurd-taxi-uk.", "kurd-taxi-uk"), ("Telegram: kurd_taxi-", "kurd_taxi")],
+)
+def test_profile_ids_and_hyphenated_names(text: str, value: str) -> None:
+    assert [v for v, _ in found(text, "handle")] == [value]
