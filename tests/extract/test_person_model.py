@@ -130,3 +130,21 @@ def test_names_all_in_capitals_with_a_cue(text: str, name: str) -> None:
 )
 def test_capitals_and_lists_that_are_not_one_name(text: str) -> None:
     assert all(v in ("Sipho Dlamini", "Mbaye Ndiaye") for v, _ in people(text))
+
+
+def test_training_labels_runs_as_the_extractor_reads_them() -> None:
+    # tools/train_person_model.py labels exactly the runs sentence_runs scores: a run that is a
+    # gold person is positive, one touching none negative, a partial overlap left out
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "tools" / "train_person_model.py"
+    spec = importlib.util.spec_from_file_location("train_person_model", path)
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    text = "Officers met Sipho Dlamini at Sunrise Valley Farm. Mbaye Ndiaye Road was closed."
+    s = text.index("Sipho")
+    gold = [(s, s + len("Sipho Dlamini"), "person"), (text.index("Mbaye"), text.index("Mbaye") + 5, "person")]
+    labels = [label for _ids, label in tool.examples(iter([(text, gold)]))]
+    assert labels == [1, 0]  # "Sipho Dlamini" positive, "Sunrise Valley Farm" negative, "Mbaye Ndiaye" left out
