@@ -161,3 +161,58 @@ def test_years_of_birth_and_english_forms(text: str, value: str) -> None:
 @pytest.mark.parametrize("text", ["born in 1990s Iraq", "dob 1990/91 unclear", "DOB 2031"])
 def test_no_year_of_birth_from_other_numbers(text: str) -> None:
     assert found(text, "dob") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("VRM AB12  CDE seen", "AB12CDE"), ("plate AB12 - CDE", "AB12CDE"), ("French plate AB - 123 - CD", "AB123CD"),
+     ("reg A B 1 2 C D E seen", "AB12CDE")],
+)
+def test_plates_with_wide_or_spaced_out_separators(text: str, value: str) -> None:
+    assert [v for v, _ in found(text, "plate")] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("date of birth 3rd March 90", "1990-03-03"), ("DOB 12-MAR-90", "1990-03-12"), ("born 3 May 88 in Erbil", "1988-05-03")],
+)
+def test_two_digit_years_after_a_month_word_in_birth_dates(text: str, value: str) -> None:
+    assert [v for v, _ in found(text, "dob")] == [value]
+
+
+def test_a_two_digit_number_after_a_month_word_is_left_alone_without_a_birth_label() -> None:
+    assert [(m.type, m.value) for m in extract("paid on 3 May 50 euros")] == [("money", "50 EUR")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("urodzony 12.III.1990", "1990-03-12"), ("DOB 3 XI 1988", "1988-11-03"), ("data urodzenia: 05.VI.1992 r.", "1992-06-05")],
+)
+def test_roman_month_numerals_in_birth_dates(text: str, value: str) -> None:
+    assert [v for v, _ in found(text, "dob")] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "platform"),
+    [("سناب: kurd_taxi", "snapchat"), ("انستا dilan.uk", "instagram"), ("تلگرام @boat_man", "telegram")],
+)
+def test_platform_words_in_arabic_script(text: str, platform: str) -> None:
+    ms = [m for m in extract(text) if m.type == "handle"]
+    assert len(ms) == 1 and ms[0].extra["platform"] == platform
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("acc gb82 west 1234 5698 7654 32 ok", "GB82WEST12345698765432"), ("rekening nl91 abna 0417 1643 00", "NL91ABNA0417164300")],
+)
+def test_lower_case_ibans_after_an_account_word(text: str, value: str) -> None:
+    assert [v for v, _ in found(text, "iban")] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("fb.com/profile.php?id=100012345678", "100012345678"), ("SC: kurd-taxi", "kurd-taxi"),
+     ("Snapchat: kurd-taxi-uk.", "kurd-taxi-uk"), ("Telegram: kurd_taxi-", "kurd_taxi")],
+)
+def test_profile_ids_and_hyphenated_names(text: str, value: str) -> None:
+    assert [v for v, _ in found(text, "handle")] == [value]

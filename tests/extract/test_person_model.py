@@ -94,3 +94,57 @@ def test_other_forms_of_names_no_list_holds(text: str, name: str) -> None:
 @pytest.mark.parametrize("text", ["NCA, Kent and Essex", "DOVER, Kent", "Calais, France", "BORDER FORCE Officers"])
 def test_other_forms_leave_places_and_agencies_alone(text: str) -> None:
     assert people(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Later Kofi Asante Owusu met them.", "Kofi Asante Owusu"),
+        ("Separately Ahmed Karimi Rasuli paid.", "Ahmed Karimi Rasuli"),
+        ("Meanwhile Hemin Qadir Baban left.", "Hemin Qadir Baban"),
+        ("Nguyen Van Hung drove.", "Nguyen Van Hung"),  # the first word is the family name: kept
+        ("Sipho Mandla Dlamini drove.", "Sipho Mandla Dlamini"),
+    ],
+)
+def test_a_word_opening_the_sentence_is_trimmed_from_a_name(text: str, name: str) -> None:
+    assert [v for v, _ in people(text)] == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Full name: SIPHO DLAMINI", "Sipho Dlamini"),
+        ("SIPHO DLAMINI (DOB 12/03/1990) was stopped", "Sipho Dlamini"),
+        ("Subject: MBAYE NDIAYE, aged 30", "Mbaye Ndiaye"),
+        ("suspect KARIMI AHMED", "Ahmed Karimi"),
+    ],
+)
+def test_names_all_in_capitals_with_a_cue(text: str, name: str) -> None:
+    assert [v for v, _ in people(text)] == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["URGENT INTELLIGENCE REPORT", "OFFICIAL SENSITIVE KENT POLICE", "driver BORDER FORCE said",
+     "Surname: DLAMINI Forename: Sipho", "Suspects: Sipho Dlamini, Mbaye Ndiaye"],
+)
+def test_capitals_and_lists_that_are_not_one_name(text: str) -> None:
+    assert all(v in ("Sipho Dlamini", "Mbaye Ndiaye") for v, _ in people(text))
+
+
+def test_training_labels_runs_as_the_extractor_reads_them() -> None:
+    # tools/train_person_model.py labels exactly the runs sentence_runs scores: a run that is a
+    # gold person is positive, one touching none negative, a partial overlap left out
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "tools" / "train_person_model.py"
+    spec = importlib.util.spec_from_file_location("train_person_model", path)
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    text = "Officers met Sipho Dlamini at Sunrise Valley Farm. Mbaye Ndiaye Road was closed."
+    s = text.index("Sipho")
+    gold = [(s, s + len("Sipho Dlamini"), "person"), (text.index("Mbaye"), text.index("Mbaye") + 5, "person")]
+    labels = [label for _ids, label in tool.examples(iter([(text, gold)]))]
+    assert labels == [1, 0]  # "Sipho Dlamini" positive, "Sunrise Valley Farm" negative, "Mbaye Ndiaye" left out

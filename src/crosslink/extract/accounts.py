@@ -25,7 +25,8 @@ from functools import lru_cache
 
 from stdnum import bitcoin, iban, imei, luhn
 
-from crosslink.extract._base import OCR_DIGITS, Candidate, lowered
+from crosslink.extract import keywords
+from crosslink.extract._base import OCR_DIGITS, Candidate
 from crosslink.extract.labels import NOT_AN_ACCOUNT, NUMBER_LABELS
 
 __all__ = ["find", "valid_btc", "valid_tron", "valid_eth"]
@@ -40,6 +41,12 @@ _IBAN = (r"([A-Z](?<![A-Za-z0-9].)[A-Z][ \t]?[0-9Ol]{2})"
 IBAN_RE = re.compile(_IBAN)
 #: lower-case IBANs of chat ("gb82 west 1234 ..."), read only where the text says "iban"
 IBAN_RE_I = re.compile(_IBAN.replace("(?![a-z0-9])", "(?![A-Za-z0-9])"), re.IGNORECASE)
+#: words after which a lower-case IBAN is looked for ("iban gb82 west ...", "acc de89 ...")
+_IBAN_WORDS = ("iban", "account", "acct", "acc", "a/c", "konto", "compte", "cuenta", "conto", "rekening",
+               "ايبان", "آیبان", "حساب")
+keywords.register("iban_word", _IBAN_WORDS, keywords.not_word, lambda low, end: not low[end : end + 1].isalpha(),
+                  known=False)
+_LOWER_HEAD = re.compile(r"[a-z](?<![A-Za-z0-9].)[a-z][ \t]?[0-9]{2}")
 _IBAN_SEPS = str.maketrans("", "", " \t\r\n-.")
 # Each pattern starts with one character class, lookbehind after it: re then skips in C.
 # Base58 Bitcoin (1..., 3...), bech32 (bc1...) and TRON (T...) addresses are one scan:
@@ -143,12 +150,13 @@ def _nth_alnum_end(body: str, n: int) -> int:
 def _ibans(text: str) -> list[Candidate]:
     out = []
     matches = list(IBAN_RE.finditer(text))
-    low = lowered(text)
-    at = low.find("iban")
-    while at >= 0:  # only the 80 characters after each "iban" (str.find runs in C)
-        end = min(len(text), at + 84)
-        matches += [m for m in IBAN_RE_I.finditer(text, at + 4, end) if not m.group().isupper()]
-        at = low.find("iban", end)
+    done = 0
+    for _ws, we, _w in keywords.index(text).hits("iban_word"):
+        # only the 80 characters after each account word, and only with a lower-case "gb82"
+        start, end = max(we, done), min(len(text), we + 80)
+        if start < end and _LOWER_HEAD.search(text, start, end) is not None:
+            matches += [m for m in IBAN_RE_I.finditer(text, start, end) if not m.group().isupper()]
+            done = end
     for m in matches:
         head = m.group(1).replace(" ", "").replace("\t", "").upper()
         head = head[:2] + head[2:].replace("O", "0").replace("L", "1")

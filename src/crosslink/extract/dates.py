@@ -78,7 +78,7 @@ NUM_RE = re.compile(
     r"|(?P<my>(?<=\d)\d?/(?P<y5>\d{4})(?![\w/]|[.-]\d))"
     r"|(?P<iso>(?<=\d)\d{3}-(?P<m2>\d{2})-(?P<d2>\d{2})(?![\w/]|[.-]\d))"
     r"|(?P<text>(?P<d3>(?<=\d)\d?)(?:st|nd|rd|th|\.)?(?:[ \t]+(?:(?:of|de)[ \t]+)?(?i:" + _MON + r"),?[ \t]+(?:de[ \t]+)?"
-    r"|-(?i:" + _MON.replace("?P<mon>", "?P<mon2>") + r")-)(?P<y3>\d{4})(?!\w))"
+    r"|-(?i:" + _MON.replace("?P<mon>", "?P<mon2>") + r")-)(?P<y3>\d{4}|\d{2})(?!\w))"
     r"|(?P<_iccid>(?<=8)9(?:[ \t]?\d){16,18}(?!\w))"
     r"|(?P<_ip>\d{0,2}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d))"
     r"|(?P<_crime_ref>\d{0,3}/\d{3,8}/\d{2,4}(?![\w/]))"
@@ -125,6 +125,14 @@ keywords.register("birth_year_cue", ["dob", "d.o.b", "d.o.b.", "yob", "year of b
                                      "nacida en", "urodzony w", "urodzona w", "rojbûn", "doğumlu"],
                   keywords.not_word, lambda low, end: low[end : end + 1] in ("", " ", ":", "\t", "."), known=False)
 BIRTH_YEAR = re.compile(r"[ \t]*[:.=-]?[ \t]*(?:(?:in|im|en|nel|w)[ \t]+)?(?P<y>(?:19|20)\d{2})(?![\w/:-]|[.,]\d|\.\w)")
+_ROMAN = {r: i for i, r in enumerate("I II III IV V VI VII VIII IX X XI XII".split(), 1)}
+# The scan starts with the numeral's first letter (capital I, V or X are rarer than
+# digits, and re skips ahead to them in C); the day before it is read back.
+ROMAN_DATE_RE = re.compile(
+    r"[IVX](?<=\d[ \t./-][IVX])(?P<r>(?<=X)(?:II|I)?|(?<=I)(?:X|V|II|I)?|(?<=V)(?:III|II|I)?)(?![A-Za-z])"
+    r"[ \t]*[./-]?[ \t]*(?P<y>\d{4})(?![\w/]|[.-]\d)"
+)
+_DAY_BACK = re.compile(r"(?<![\w/.:-])\d{1,2}[ \t]*[./-]?[ \t]*$")
 #: what _DOB_CUE_INTL's labels end with (a C-speed test before the regex)
 _INTL_ENDS = ("la", "pe", "în", "in", "terii", "lindur", "më", "me", "në", "ne", "ja", "tarihi", "umlu", "t.",
               "bûn", "bun", "enia", "ur.", "الميلاد", "الولادة", "مواليد", "في", "تولد", "متولد", "دایکبوون")
@@ -252,7 +260,11 @@ def find(text: str, hint: str | None) -> list[Candidate]:
                 out.append(Candidate(m.start(), m.end(), "dob", str(year)))
             continue
         if kind in ("date", "iso", "text", "my"):
-            out.append(_date_candidate(text, m, today))
+            c = _date_candidate(text, m, today)
+            # "3rd March 90" is a date of birth after a birth label; anything else with a
+            # two-digit year after a month word is left alone ("on 3 May 50 euros were paid")
+            if kind != "text" or c.type == "dob" or len(m.group("y3")) == 4:
+                out.append(c)
         else:
             out.append(Candidate(m.start(), m.end(), kind or "_number", ""))
     # "March 3, 1985": anchored on the month names of the shared keyword scan
@@ -261,6 +273,13 @@ def find(text: str, hint: str | None) -> list[Candidate]:
         m = MONTH_FIRST_RE.match(text, ms)  # type: ignore[assignment]
         if m is not None:
             out.append(_date_candidate(text, m, today))
+    # "12.III.1990", "3 XI 1988": Roman month numerals (Polish, Romanian, Italian, Albanian
+    # documents); the scan starts with a digit class, so re skips ahead in C
+    for m in ROMAN_DATE_RE.finditer(text):
+        day = _DAY_BACK.search(text, max(0, m.start() - 6), m.start())
+        if day is not None:
+            d = parse_date(int(day.group().strip(" \t./-")), _ROMAN[text[m.start() : m.end("r")]], int(m.group("y")))
+            out.append(_classify(text, day.start(), m.end(), d, today))
     for _bs, be, _bw in kw.hits("birth_year_cue"):
         ym = BIRTH_YEAR.match(text, be)
         if ym is not None and 5 <= today.year - int(ym.group("y")) <= 100:

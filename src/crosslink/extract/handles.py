@@ -45,12 +45,16 @@ _DOMAIN = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,24}(?![\w
 _OBF_GATE = re.compile(r"[\[({][ \t]*at[ \t]*[\])}]")
 _PLATFORM_WORDS = (
     "snap|snapchat|sc|insta|instagram|ig|telegram|tg|tiktok|tik tok|facebook|fb|signal|viber|wickr|"
-    "wickr me|threema|twitter|kik|skype|wechat"
+    "wickr me|threema|twitter|kik|skype|wechat|discord|youtube|"
+    # the platforms in Arabic script (Arabic, Kurdish, Farsi chat): Snapchat, Instagram,
+    # Telegram, TikTok, Facebook
+    "سناب|سناب شات|سنابشات|انستا|انستغرام|انستقرام|اینستا|اینستاگرام|تلغرام|تلگرام|تيك توك|تیک تاک|فيسبوك|فیسبوک"
 ).split("|")
 keywords.register("platform", _PLATFORM_WORDS, keywords.not_word)
 LABEL_TAIL = re.compile(
     r"(?:[ \t]+(?:id|name|handle|user(?:name)?|account|acc))?[ \t]*(?:[:=]|-(?!\w))[ \t]*"
-    r"(?P<user>@?[A-Za-z_][A-Za-z0-9_.]{2,31})",
+    # (Snapchat names may hold a hyphen: "SC: kurd-taxi" is one name, not "kurd")
+    r"(?P<user>@?[A-Za-z_](?:[A-Za-z0-9_.]|-(?=[A-Za-z0-9_])){2,31})",
     re.IGNORECASE,
 )
 # "Snapchat kw_travels": without ':' only a token that cannot be an ordinary word
@@ -72,7 +76,11 @@ _PLAT = {
     "ig": "instagram", "telegram": "telegram", "tg": "telegram", "tiktok": "tiktok", "tik tok": "tiktok",
     "facebook": "facebook", "fb": "facebook", "signal": "signal", "viber": "viber", "wickr": "wickr",
     "wickr me": "wickr", "threema": "threema", "twitter": "twitter", "kik": "kik", "skype": "skype",
-    "line": "line", "wechat": "wechat", "imo": "imo",
+    "line": "line", "wechat": "wechat", "imo": "imo", "discord": "discord", "youtube": "youtube",
+    **dict.fromkeys(("سناب", "سناب شات", "سنابشات"), "snapchat"),
+    **dict.fromkeys(("انستا", "انستغرام", "انستقرام", "اینستا", "اینستاگرام"), "instagram"),
+    **dict.fromkeys(("تلغرام", "تلگرام"), "telegram"), **dict.fromkeys(("تيك توك", "تیک تاک"), "tiktok"),
+    **dict.fromkeys(("فيسبوك", "فیسبوک"), "facebook"),
 }
 _PLATFORM_NEAR = re.compile(
     r"(?<![a-z])(snap(?:chat)?|insta(?:gram)?|ig|telegram|tg|tik ?tok|facebook|fb|twitter|signal|kik)(?![a-z])"
@@ -80,6 +88,7 @@ _PLATFORM_NEAR = re.compile(
 _ON_PLATFORM = re.compile(
     r"[ \t]+(?:on|via|from|\()[ \t]*(snap(?:chat)?|insta(?:gram)?|ig|telegram|tg|tik ?tok|facebook|fb|twitter|signal|kik)(?![a-z])"
 )
+_PROFILE_ID = re.compile(r"\?id=(\d{5,20})(?!\w)")
 # URL path words that are pages, not users
 _NOT_USERS = frozenset({"p", "reel", "reels", "groups", "share", "watch", "joinchat", "s", "c", "video", "explore",
                         "pages", "profile.php", "hashtag", "search", "home", "login", "status"})
@@ -124,6 +133,12 @@ def find(text: str, hint: str | None) -> list[Candidate]:
             val = normalise_phone("+" + user, (hint or "GB").upper()) if user.isdigit() else None
             if val is not None:
                 out.append(Candidate(m.start("user"), end, "phone", val, {"via": "wa.me"}, boost=2))
+            continue
+        if user.lower() == "profile.php":
+            # "facebook.com/profile.php?id=100012345678": the account number is the name
+            pid = _PROFILE_ID.match(text, m.end("user"))
+            if pid is not None:
+                out.append(Candidate(start, pid.end(), "handle", pid.group(1), {"platform": plat, "url": True}))
             continue
         if user.lower() in _NOT_USERS:
             continue

@@ -82,7 +82,7 @@ NATION_WORDS = (
 keywords.register("plate_nation", NATION_WORDS, keywords.not_word)
 #: international vehicle codes that may stand before the plate itself ("GB AB12-CDE")
 COUNTRY_CODES = frozenset("GB UK F FR D DE NL B BE PL RO I IT E ES AL TR BG LT".split())
-_TOKENS = re.compile(r"[ \t]*+[:#]?[ \t]*+(?P<t>[A-Z0-9]{1,8})(?P<rest>(?:[ -][A-Z0-9]{1,5}){0,4})(?![\w]|-\w)")
+_TOKENS = re.compile(r"[ \t]*+[:#]?[ \t]*+(?P<t>[A-Z0-9]{1,8})(?P<rest>(?:(?:[ \t]{1,2}|[ \t]?-[ \t]?)[A-Z0-9]{1,5}){0,6})(?![\w]|-\w)")
 _PART = re.compile(r"[A-Z0-9]{1,8}")
 
 

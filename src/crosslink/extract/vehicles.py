@@ -269,13 +269,16 @@ def _plates(text: str) -> list[Candidate]:
     # plates after a nationality word or country code: see plate_forms
     cue_starts = {cs for cs, _ce, _cw in kw.hits("vehicle_cue")}
     spans = sorted((c.start, c.end) for c in out)
+    ends_at = {c.start: c.end for c in out}
     for _cs, ce, _cw in [*kw.hits("vehicle_cue"), *kw.hits("plate_nation")]:
         p = _SKIP.match(text, ce).end()  # type: ignore[union-attr]
         if text[p : p + 1] not in _PLATE_FIRST:
             continue  # most vehicle words are followed by an ordinary word ("van was")
         loose = plate_forms.after(text, p)
-        if loose is not None and loose[0] != p and (p in found or p in strong_starts):
-            # "car FR AB 123 CD": the code and the plate after it, not a German "FR AB 123"
+        longer = loose is not None and p in ends_at and ends_at[p] < loose[1]
+        if loose is not None and (loose[0] != p or longer) and (p in found or p in strong_starts):
+            # "car FR AB 123 CD": the code and the plate after it, not a German "FR AB 123";
+            # "reg A B 1 2 C D E": the whole plate, not its first characters
             out = [c for c in out if c.start != p]
             spans = [sp for sp in spans if sp[0] != p]
             found.discard(p)

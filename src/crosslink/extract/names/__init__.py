@@ -42,6 +42,7 @@ from crosslink.extract.names.capitals import RUN_RE as RUN_RE
 from crosslink.extract.names.capitals import SURNAME_GIVEN_RE as SURNAME_GIVEN_RE
 from crosslink.extract.names.capitals import TITLE_RE as TITLE_RE
 from crosslink.extract.names.capitals import (
+    all_caps,
     given_surname,
     inverted,
     kunya,
@@ -68,6 +69,7 @@ def find(text: str, hint: str | None) -> list[Candidate]:
     out.extend(inverted(text, given, family, places))
     # the forms below read the shared keyword scan (one pass for every extractor's lists)
     kw = keywords.index(text)
+    out.extend(all_caps(text, kw, given, family, places))
     out.extend(titled(text, kw, places))
     out.extend(kunya(text, places))
     out.extend(sentence_runs(text, kw))

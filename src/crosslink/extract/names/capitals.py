@@ -44,7 +44,7 @@ from crosslink.extract.names.lexicon import (
 
 __all__ = [
     "GIVEN_CAPS_RE", "INVERTED_RE", "KUNYA_RE", "RUN_RE", "SURNAME_GIVEN_RE", "TITLE_RE",
-    "given_surname", "inverted", "kunya", "run_spans", "sentence_runs", "surname_given", "titled",
+    "all_caps", "given_surname", "inverted", "kunya", "run_spans", "sentence_runs", "surname_given", "titled",
 ]
 
 GIVEN_CAPS_RE = re.compile(
@@ -204,8 +204,11 @@ def inverted(text: str, given: frozenset[str], family: frozenset[str], places: f
             continue
         caps = s[0][2].isupper()
         order = [t[2] for t in g] + [t[2] for t in s]
+        # the model vouches for "Dlamini, Sipho" only where it cannot be a list of names
+        # ("Sipho Dlamini, Mbaye Ndiaye"): one given name, no capitalised word before it
         if not caps and not (g[0][2].lower() in given and s[-1][2].lower() in family) \
-                and not _model_vouches(text, m.start(), g[-1][1], order):
+                and not (len(g) == 1 and len(s) == 1 and not _CAP_BEFORE.search(text, max(0, m.start() - 30), m.start())
+                         and _model_vouches(text, m.start(), g[-1][1], order)):
             continue
         if caps and g[0][2].lower() not in given and s[0][2].lower() not in family:
             # "NCA, Kent": an unknown capitalised word after a comma is too weak alone
@@ -252,15 +255,72 @@ def kunya(text: str, places: frozenset[str]) -> list[Candidate]:
     return out
 
 
+def given_set() -> frozenset[str]:
+    """The lower-cased known given names."""
+    return word_lists()[0]
+
+
 def _model_vouches(text: str, start: int, end: int, order: list[str]) -> bool:
     """Whether the learned model (:mod:`.model`) reads the name tokens ``order`` (given
     names first, in sentence case) written at ``text[start:end]`` as a person."""
+    if text[end : end + 1] == ":" or text[end : end + 2] == " :":
+        return False  # a label ("Forename:"), not a name
     prev, nxt, ss = model.context(text, start, end)
     return model.is_person([_nice_token_case(t) for t in order], prev, nxt, ss)
 
 
+_CAP_BEFORE = re.compile(rf"[{UP}][{LO}]+[ \t]+$")
+
+
 def _nice_token_case(tok: str) -> str:
     return tok[:1] + tok[1:].lower() if tok.isupper() else tok
+
+
+ALL_CAPS_RE = re.compile(rf"{CAPS0}(?:{SP}{CAPS}){{1,2}}(?![\w-]|['’](?!s(?!\w))|\.\w)")
+#: a name all in capitals right before "(DOB", ", born", "(aged": read back from the label
+_CAPS_BEFORE = re.compile(rf"(?P<n>{CAPS0}(?:{SP}{CAPS}){{1,2}})[ \t]*[(,][ \t]*$")
+_CUE_GAP = re.compile(r"[ \t]*[:,-]?[ \t]*")
+# Role words and field labels a name in capitals follows ("Subject: AHMED KARIMI",
+# "Full name: SIPHO DLAMINI"): a category of the shared keyword scan, so that the
+# capitals are only read where a cue stands (a scan of every capital costs a tenth
+# of the extractor's time)
+keywords.register("caps_name_cue", (
+    "subject suspect nominal name names full name surname and forename nom naam nombre nome emri driver passenger "
+    "male female arrested detained identified as associate named called"
+).split(" "), known=False)
+
+
+def all_caps(text: str, kw: keywords.TextIndex, given: frozenset[str], family: frozenset[str],
+             places: frozenset[str]) -> list[Candidate]:
+    """A name written all in capitals ("SIPHO DLAMINI (DOB ...)", "Full name: AHMED KARIMI"):
+    only after a role word or field label, or before a birth label, and with a name list
+    or the model vouching for its words; given names first."""
+    spans: list[tuple[int, int]] = []
+    for _cs, ce, _cw in kw.hits("caps_name_cue"):
+        m = ALL_CAPS_RE.match(text, _CUE_GAP.match(text, ce).end())  # type: ignore[union-attr]
+        if m is not None:
+            spans.append(m.span())
+    for bs, _be, _bw in kw.hits("birth_year_cue"):
+        b = _CAPS_BEFORE.search(text, max(0, bs - 50), bs)
+        if b is not None:
+            spans.append(b.span("n"))
+    out: list[Candidate] = []
+    for ms, me in sorted(set(spans)):
+        toks = tokens(text, ms, me)
+        while toks and (toks[-1][2] in CAPS_STOP or toks[-1][2].lower() in places):
+            toks.pop()
+        while toks and (toks[0][2] in CAPS_STOP or toks[0][2].lower() in places):
+            toks.pop(0)
+        if len(toks) < 2 or any(t[2] in CAPS_STOP for t in toks):
+            continue
+        start, end = toks[0][0], toks[-1][1]
+        words = [t[2] for t in toks]
+        w0, wl = words[0].lower(), words[-1].lower()
+        if w0 in family and w0 not in given and wl in given:
+            words = words[1:] + words[:1]  # "KARIMI AHMED": the family name first
+        if any(w.lower() in given or w.lower() in family for w in words) or _model_vouches(text, start, end, words):
+            out.append(Candidate(start, end, "person", nice_name(words), {"form": "all-caps"}))
+    return out
 
 
 _OPEN_QUOTES = frozenset("\"'“‘«")
@@ -298,11 +358,22 @@ def sentence_runs(text: str, kw: keywords.TextIndex) -> list[Candidate]:
             before = window_before(text, start, 30)
             evidence = bool(ROLE_CUE.search(before)) or bool(AFTER_CUE.match(text[end : end + 30]))
         form = "sentence"
-        if not evidence and value.split(None, 1)[0] not in _TITLE_SET:
+        if not evidence and value.split(None, 1)[0] not in _TITLE_SET and text[end : end + 1] != ":":
             # (a run opening with a title is the titled form's: "Haji Rahmatullah" is Rahmatullah)
             prev, nxt, ss = model.context(text, start, end)
             evidence = model.is_person(text[start:end].split(), prev, nxt, ss)
             form = "model"
+        if evidence and (words := text[start:end].split()) and len(words) >= 3 \
+                and words[0].lower() not in given_set() and model.context(text, start, end)[2]:
+            # "Later Kofi Asante Owusu": the word opening a sentence is dropped when the
+            # model reads the rest as a name and the opener alone lowers the score
+            prev, nxt, _ss = model.context(text, start, end)
+            rest_start = start + len(words[0]) + (len(text[start + len(words[0]) : end])
+                                                  - len(text[start + len(words[0]) : end].lstrip()))
+            if model.score(words[1:], [words[0].lower()], nxt, False) > model.score(words, prev, nxt, True) \
+                    and model.is_person(words[1:], [words[0].lower()], nxt, False):
+                start = rest_start
+                value = nice_name(words[1:])
         if evidence:
             # a name the model vouches for inside quotes is what someone is called, not
             # who they are: "for \"Wedi Abo\", who arranged the lorry"
