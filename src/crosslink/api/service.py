@@ -28,9 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from crosslink.network.filters import NetworkFilter
 from crosslink.network.graph import Network, from_workspace
@@ -39,7 +36,7 @@ from crosslink.store.session import Clearance, Session
 from crosslink.store.sql import scalar
 from crosslink.store.users import User, ensure_tables, user_for_token
 
-__all__ = ["Service", "ServiceSession", "visible_only"]
+__all__ = ["Service", "ServiceSession"]
 
 SECRET_KEY = "service_secret"
 _NETWORK_CACHE = 16
@@ -135,32 +132,6 @@ class ServiceSession(Session):
     def transaction(self) -> Iterator[None]:
         with self._service.write(self.con), super().transaction():
             yield
-
-
-def visible_only(net: Network) -> Network:
-    """The network without nodes the reader may not see.
-
-    A visible link (a call in an open report) can name an entity whose every own
-    statement is in a compartment the reader is not cleared for; the graph builder
-    keeps it as a bare id with no schema. Need-to-know says such an entity is absent,
-    so it goes, with its edges: the reader sees the call's other end only.
-    """
-    keep = np.asarray(pc.is_valid(net.nodes.column("schema")).to_numpy(zero_copy_only=False),
-                      dtype=bool)
-    if keep.all():
-        return net
-    index = np.cumsum(keep) - 1
-    u, v = net.endpoints()
-    kept_edges = keep[u] & keep[v]
-    edges = net.edges.filter(pa.array(kept_edges))
-    for name, ends in (("u", u), ("v", v)):
-        edges = edges.set_column(edges.column_names.index(name), name, pa.array(
-            index[ends[kept_edges]]).cast(net.edges.schema.field(name).type))
-    arcs = net.arcs
-    if arcs.size:
-        ok = keep[arcs[:, 0]] & keep[arcs[:, 1]]
-        arcs = index[arcs[ok]].astype(arcs.dtype)
-    return Network(net.nodes.filter(pa.array(keep)), edges, arcs, provenance=net.provenance)
 
 
 class Service:
@@ -308,7 +279,7 @@ class Service:
                 return found
         # Built outside the lock (seconds on a big workspace); two users of the same
         # clearance asking at once may both build it, which costs time, not correctness.
-        net = visible_only(from_workspace(session.con, flt))
+        net = from_workspace(session.con, flt)
         with self._network_lock:
             if key[-1] == self.version:
                 self._networks[key] = net

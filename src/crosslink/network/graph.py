@@ -459,7 +459,7 @@ def from_workspace(con: duckdb.DuckDBPyConnection, flt: NetworkFilter | None = N
     by_schema = con.execute(
         "SELECT schema, count(DISTINCT entity_id) FROM visible_statements GROUP BY 1 ORDER BY 2 DESC, 1"
     ).fetchall()
-    return _from_arc_table(
+    return _without_unseen(_from_arc_table(
         con,
         arcs_tbl,
         provenance={
@@ -469,7 +469,35 @@ def from_workspace(con: duckdb.DuckDBPyConnection, flt: NetworkFilter | None = N
             "reports_used": n_ok[0][0],
             "entities_by_schema": {str(k): int(v) for k, v in by_schema},
         },
-    )
+    ))
+
+
+def _without_unseen(net: Network) -> Network:
+    """The network without nodes the reader may not see.
+
+    A visible link (a call in an open report) can name an entity whose every own
+    statement is in a compartment the reader is not cleared for; the graph builder
+    would keep it as a bare id with no schema. Need-to-know says such an entity is
+    absent, so it goes, with its edges: the reader sees the call's other end only. (Found
+    by the service's property test; every path that builds a network from a session,
+    CLI, report, service, case files and exports, gets it here.)
+    """
+    keep = np.asarray(pc.is_valid(net.nodes.column("schema")).to_numpy(zero_copy_only=False),
+                      dtype=bool)
+    if keep.all():
+        return net
+    index = np.cumsum(keep) - 1
+    u, v = net.endpoints()
+    kept_edges = keep[u] & keep[v]
+    edges = net.edges.filter(pa.array(kept_edges))
+    for name, ends in (("u", u), ("v", v)):
+        edges = edges.set_column(edges.column_names.index(name), name, pa.array(
+            index[ends[kept_edges]]).cast(net.edges.schema.field(name).type))
+    arcs = net.arcs
+    if arcs.size:
+        ok = keep[arcs[:, 0]] & keep[arcs[:, 1]]
+        arcs = index[arcs[ok]].astype(arcs.dtype)
+    return Network(net.nodes.filter(pa.array(keep)), edges, arcs, provenance=net.provenance)
 
 
 def empty_network_message(net: Network) -> str:
