@@ -95,3 +95,14 @@ def test_cli_reads_the_password_from_stdin_never_argv(tmp_path):
     assert runner.invoke(app, ["users", "disable", "alice", "-w", str(path)]).exit_code == 0
     with Workspace.open(path) as ws:
         assert authenticate(ws.con, "alice", PASSWORD) is None
+
+
+def test_a_named_account_gets_a_session_with_its_own_clearance(ws):
+    from crosslink.errors import CrosslinkError
+
+    add_user(ws.session("admin", "setup"), "kes", PASSWORD, "analyst", compartments=["OP-KESTREL"])
+    session = ws.user_session("kes", "briefing")
+    assert session.user == "kes" and session.clearance.compartments == frozenset({"OP-KESTREL"})
+    disable_user(ws.session("admin", "vetting"), "kes")
+    with pytest.raises(CrosslinkError, match="no such enabled account"):
+        ws.user_session("kes")

@@ -50,7 +50,13 @@ def test_log_in_search_profile_network_and_audit(served: str, tmp_path: Path):
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,1000"):
         options.add_argument(flag)
+    from selenium.webdriver.support.ui import WebDriverWait
+
     driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    driver.implicitly_wait(20)  # a shared, busy machine: wait for elements, never sleep
+
+    def at(fragment: str) -> None:
+        WebDriverWait(driver, 30).until(lambda d: fragment in d.current_url)
 
     def log_in(user: str) -> None:
         driver.get(served + "/login")
@@ -59,21 +65,24 @@ def test_log_in_search_profile_network_and_audit(served: str, tmp_path: Path):
 
     try:
         driver.get(served + "/entities/e-open")
-        assert "/login" in driver.current_url  # no session: sent to log in
+        at("/login")  # no session: sent to log in
         log_in("ana")
+        at("/search")
         box = driver.find_element(By.NAME, "q")
         box.send_keys("07911 123456\n")  # a phone in national format finds its holder
         driver.find_element(By.LINK_TEXT, "Karwan Aziz").click()
-        assert "/entities/e-open" in driver.current_url
+        at("/entities/e-open")
         body = driver.find_element(By.TAG_NAME, "main").text
         assert "+447911123456" in body and "r-open" in body and "1B" in body
         driver.find_element(By.LINK_TEXT, "network").click()
+        at("/network")
         assert driver.execute_script("return typeof vis") == "object"
         assert driver.find_elements(By.CSS_SELECTOR, "#network canvas")
         assert "Soran Barzani" not in driver.page_source  # OP-KESTREL: not ana's
         driver.find_element(By.CSS_SELECTOR, "header form button").click()  # log out
-        assert "/login" in driver.current_url
+        at("/login")
         log_in("aud")
+        at("/audit")
         driver.get(served + "/audit?user=ana")
         rows = driver.find_elements(By.CSS_SELECTOR, "table tr")
         assert len(rows) > 3 and "e-open" in driver.find_element(By.TAG_NAME, "main").text
