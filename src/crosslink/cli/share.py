@@ -199,8 +199,9 @@ def import_cmd(
                 result = import_ftm(session, package, partner=partner, grading=grading, scheme=scheme,
                                     handling=handling, conditions=conditions, compartment=compartment)
     console.print(
-        f"{result.file}: {result.entities} entities, {result.new_statements} new statements "
-        f"in {result.reports} new reports from {result.partner}", highlight=False,
+        f"{result.file}: {_n(result.entities, 'entity')}, {_n(result.new_statements, 'new statement')} "
+        f"in {_n(result.reports, 'new report')} from {result.partner}".replace("entitys", "entities"),
+        highlight=False,
     )
     for marking, n in sorted(result.markings.items()):
         console.print(f"  {marking}: {n} entities", highlight=False)
