@@ -71,10 +71,15 @@ def _selection(session: Session, entity: list[str] | None, group: int | None,
     return None
 
 
+def _n(count: object, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
 def _print_summary(summary: dict[str, Any]) -> None:
     console.print(
-        f"to {summary['recipient']} ({summary['label']}): {summary['released']} of {summary['statements']} "
-        f"statements released, about {summary['entities']} entities from {summary['reports']} reports",
+        f"to {summary['recipient']} ({summary['label']}): {summary['released']} of "
+        f"{_n(summary['statements'], 'statement')} released: {_n(summary['entities'], 'entity')} "
+        f"from {_n(summary['reports'], 'report')}".replace("entitys", "entities"),
         highlight=False,
     )
     if summary["by_schema"]:
@@ -194,8 +199,9 @@ def import_cmd(
                 result = import_ftm(session, package, partner=partner, grading=grading, scheme=scheme,
                                     handling=handling, conditions=conditions, compartment=compartment)
     console.print(
-        f"{result.file}: {result.entities} entities, {result.new_statements} new statements "
-        f"in {result.reports} new reports from {result.partner}", highlight=False,
+        f"{result.file}: {_n(result.entities, 'entity')}, {_n(result.new_statements, 'new statement')} "
+        f"in {_n(result.reports, 'new report')} from {result.partner}".replace("entitys", "entities"),
+        highlight=False,
     )
     for marking, n in sorted(result.markings.items()):
         console.print(f"  {marking}: {n} entities", highlight=False)
