@@ -253,11 +253,21 @@ def add_evidence(session: Session, case: str, report_id: str, *, kind: str = "ev
 
 def list_cases(session: Session) -> list[dict[str, Any]]:
     ensure_tables(session.con)
-    rows = session.con.execute(
+    # Suspects are counted as the session sees them (a suspect known only from a
+    # compartment the user is not cleared for is not counted), as in get_case.
+    rows = session.sql(
         """
-        SELECT c.id, c.title, c.offences, c.created_by, c.created_at,
-               (SELECT count(*) FROM case_suspects s WHERE s.case_id = c.id) AS suspects
-        FROM cases c ORDER BY c.created_at, c.id
+        WITH members AS (
+            SELECT s.case_id, s.entity_id AS suspect, s.entity_id FROM case_suspects s
+            UNION SELECT s.case_id, s.entity_id, k.entity_id FROM case_suspects s
+            JOIN canonical k ON k.canonical_id = s.entity_id
+        ), seen AS (
+            SELECT m.case_id, count(DISTINCT m.suspect) AS n FROM members m
+            SEMI JOIN visible_statements v ON v.entity_id = m.entity_id
+            GROUP BY 1
+        )
+        SELECT c.id, c.title, c.offences, c.created_by, c.created_at, coalesce(seen.n, 0)
+        FROM cases c LEFT JOIN seen ON seen.case_id = c.id ORDER BY c.created_at, c.id
         """
     ).fetchall()
     return [
