@@ -24,6 +24,7 @@ from crosslink.cases.tables import ensure_tables
 from crosslink.errors import InputError
 from crosslink.model.statement import FACILITATOR_ROLES, NON_SUSPECT_ROLES
 from crosslink.network.targets import kind_of
+from crosslink.store.ids import resolve_id
 from crosslink.store.session import Session
 
 __all__ = [
@@ -144,7 +145,8 @@ def people(session: Session, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
 def add_suspects(session: Session, case: str, ids: Iterable[str], *, via: str = "analyst") -> AddResult:
     """Add canonical people or organisations as suspects; refuse migrants, victims, witnesses."""
     _require_case(session, case)
-    ids = list(ids)
+    # Ids as the CLI prints them: a unique prefix of an entity or canonical id is enough.
+    ids = [resolve_id(session, i) for i in ids]
     found = people(session, ids)
     result = AddResult()
     for asked in ids:
@@ -221,14 +223,16 @@ def add_group(session: Session, case: str, members: Iterable[str], *, label: str
 
 def add_evidence(session: Session, case: str, report_id: str, *, kind: str = "evidence",
                  note: str | None = None) -> bool:
-    """Put a report forward as evidence or an exhibit. False if it already was."""
+    """Put a report (id, unique id prefix or reference) forward as evidence or an exhibit.
+    False if it already was."""
     _require_case(session, case)
     if kind not in ITEM_KINDS:
         raise InputError(f"--kind {kind}: use one of {', '.join(ITEM_KINDS)}")
     row = session.sql(
+        # The report's id, a unique prefix of it, or its reference (title) as the force wrote it.
         "SELECT id, protected_source, handling_code, handling_conditions FROM visible_reports "
-        "WHERE id = ? OR id LIKE ? || '%' LIMIT 2",
-        params=[report_id, report_id],
+        "WHERE id = ? OR id LIKE ? || '%' OR title = ? LIMIT 2",
+        params=[report_id, report_id, report_id],
     ).fetchall()
     if len(row) != 1:
         raise InputError(f"--evidence {report_id}: {'no report you may see has' if not row else 'more than one report has'} this id")
