@@ -1,7 +1,7 @@
 """Case file benchmark: drafting a case of 200 suspects' worth of evidence, against 30 s.
 
-    .venv/bin/python bench/bench_cases.py                      # 6,000 simulated people, 200 suspects
-    .venv/bin/python bench/bench_cases.py --people 3000 --suspects 100
+    .venv/bin/python bench/bench_cases.py                      # 3,000 simulated people, 200 suspects
+    .venv/bin/python bench/bench_cases.py --people 6000 --suspects 400
     .venv/bin/python bench/bench_cases.py --workspace WS.duckdb  # reuse a built workspace
 
 Builds a simulated scenario (simulate, ingest, extract, resolve: the same public
@@ -48,7 +48,7 @@ def build_workspace(path: Path, people: int, seed: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=6000)
+    parser.add_argument("--people", type=int, default=3000)
     parser.add_argument("--suspects", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--workspace", type=Path, help="An existing workspace (built when missing).")

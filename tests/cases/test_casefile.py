@@ -55,6 +55,9 @@ def built(scenario: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) ->
         visible = {r[0]: r for r in ws.con.sql(
             "SELECT id, originator, grading, handling_code, protected_source FROM reports").fetchall()}
         assert verify(ws.con) is None
+        disclosed = ws.con.sql("SELECT detail FROM audit_log WHERE action = 'disclosure' "
+                               "AND object = 'case:OP-1'").fetchall()
+        assert len(disclosed) == 1 and "OP-1-MG5.docx" in disclosed[0][0]
     return {"result": result, "restricted": originals, "reports": visible, "path": path,
             "out": base / "out"}
 

@@ -34,6 +34,21 @@ def test_a_group_becomes_suspects_and_witnesses_never_migrants_as_suspects(ws, s
     assert verify(ws.con) is None
 
 
+def test_suspects_are_counted_as_the_user_sees_them(ws, scenario):
+    from crosslink.cases import list_cases
+    from crosslink.store import Clearance
+
+    session = ws.session("oic", "case file test")
+    new_case(session, "OP-1", ["s25"])
+    number, members = biggest_group_with_suspects(scenario["data"], ws)
+    add_group(session, "OP-1", members, label=f"group {number}")
+    total = len(get_case(session, "OP-1").suspects)
+    assert list_cases(session)[0]["suspects"] == total
+    ws.con.execute("UPDATE reports SET compartment = 'op-secret'")  # everything compartmented
+    outsider = ws.session("analyst", "case file test", clearance=Clearance(compartments=frozenset({"other"})))
+    assert list_cases(outsider)[0]["suspects"] == 0 and get_case(outsider, "OP-1").suspects == []
+
+
 def test_a_migrant_is_refused_as_suspect_and_nothing_is_written(ws):
     session = ws.session("oic", "case file test")
     new_case(session, "OP-1", ["s25"])

@@ -24,6 +24,7 @@ from crosslink.cases.tables import ensure_tables
 from crosslink.errors import InputError
 from crosslink.model.statement import FACILITATOR_ROLES, NON_SUSPECT_ROLES
 from crosslink.network.targets import kind_of
+from crosslink.store.ids import resolve_id
 from crosslink.store.session import Session
 
 __all__ = [
@@ -144,7 +145,8 @@ def people(session: Session, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
 def add_suspects(session: Session, case: str, ids: Iterable[str], *, via: str = "analyst") -> AddResult:
     """Add canonical people or organisations as suspects; refuse migrants, victims, witnesses."""
     _require_case(session, case)
-    ids = list(ids)
+    # Ids as the CLI prints them: a unique prefix of an entity or canonical id is enough.
+    ids = [resolve_id(session, i) for i in ids]
     found = people(session, ids)
     result = AddResult()
     for asked in ids:
@@ -221,14 +223,16 @@ def add_group(session: Session, case: str, members: Iterable[str], *, label: str
 
 def add_evidence(session: Session, case: str, report_id: str, *, kind: str = "evidence",
                  note: str | None = None) -> bool:
-    """Put a report forward as evidence or an exhibit. False if it already was."""
+    """Put a report (id, unique id prefix or reference) forward as evidence or an exhibit.
+    False if it already was."""
     _require_case(session, case)
     if kind not in ITEM_KINDS:
         raise InputError(f"--kind {kind}: use one of {', '.join(ITEM_KINDS)}")
     row = session.sql(
+        # The report's id, a unique prefix of it, or its reference (title) as the force wrote it.
         "SELECT id, protected_source, handling_code, handling_conditions FROM visible_reports "
-        "WHERE id = ? OR id LIKE ? || '%' LIMIT 2",
-        params=[report_id, report_id],
+        "WHERE id = ? OR id LIKE ? || '%' OR title = ? LIMIT 2",
+        params=[report_id, report_id, report_id],
     ).fetchall()
     if len(row) != 1:
         raise InputError(f"--evidence {report_id}: {'no report you may see has' if not row else 'more than one report has'} this id")
@@ -253,11 +257,21 @@ def add_evidence(session: Session, case: str, report_id: str, *, kind: str = "ev
 
 def list_cases(session: Session) -> list[dict[str, Any]]:
     ensure_tables(session.con)
-    rows = session.con.execute(
+    # Suspects are counted as the session sees them (a suspect known only from a
+    # compartment the user is not cleared for is not counted), as in get_case.
+    rows = session.sql(
         """
-        SELECT c.id, c.title, c.offences, c.created_by, c.created_at,
-               (SELECT count(*) FROM case_suspects s WHERE s.case_id = c.id) AS suspects
-        FROM cases c ORDER BY c.created_at, c.id
+        WITH members AS (
+            SELECT s.case_id, s.entity_id AS suspect, s.entity_id FROM case_suspects s
+            UNION SELECT s.case_id, s.entity_id, k.entity_id FROM case_suspects s
+            JOIN canonical k ON k.canonical_id = s.entity_id
+        ), seen AS (
+            SELECT m.case_id, count(DISTINCT m.suspect) AS n FROM members m
+            SEMI JOIN visible_statements v ON v.entity_id = m.entity_id
+            GROUP BY 1
+        )
+        SELECT c.id, c.title, c.offences, c.created_by, c.created_at, coalesce(seen.n, 0)
+        FROM cases c LEFT JOIN seen ON seen.case_id = c.id ORDER BY c.created_at, c.id
         """
     ).fetchall()
     return [

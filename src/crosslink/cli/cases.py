@@ -73,7 +73,7 @@ def add_cmd(
     suspect: Annotated[list[str] | None, typer.Option("--suspect", help="Entity or canonical id of a suspect (repeatable).")] = None,
     group: Annotated[int | None, typer.Option("--group", help="Add a whole group (network community number).")] = None,
     analysis: Annotated[Path | None, typer.Option("--analysis", help="`network analyse` JSON whose group numbering to use.")] = None,
-    evidence: Annotated[list[str] | None, typer.Option("--evidence", help="Report id (or unique prefix) to put forward as evidence (repeatable).")] = None,
+    evidence: Annotated[list[str] | None, typer.Option("--evidence", help="Report id, unique prefix or reference to put forward as evidence (repeatable).")] = None,
     exhibit: Annotated[list[str] | None, typer.Option("--exhibit", help="Report id of an exhibit: seized phone, document (repeatable).")] = None,
     workspace: WorkspaceOption = None,
     user: UserOption = None,
@@ -102,8 +102,16 @@ def add_cmd(
     if output != OutputFormat.table:
         _json(out)
         return
-    for key, value in out.items():
-        console.print(f"{key}: {value if not isinstance(value, list) else len(value)}", highlight=False)
+    if "suspects_added" in out:
+        console.print(f"{len(out['suspects_added'])} suspects added, {len(out['already'])} already in the case",
+                      highlight=False)
+    if "group" in out:
+        g = out["group"]
+        console.print(f"group {group}: {g['members']} members -> {g['suspects_added']} suspects, "
+                      f"{g['witnesses_added']} witnesses and victims, {g['left_out']} left out "
+                      "(no suspect role, or not a person)", highlight=False)
+    if items:
+        console.print(f"{out['items_added']} evidence items added", highlight=False)
 
 
 @case_app.command("list")
