@@ -81,6 +81,9 @@ def create_app(workspace_path: str | Path, *, service: Service | None = None) ->
         return JSONResponse({"detail": str(exc), "needs": "justification"}, status_code=403)
 
     _routes(app, svc)
+    from crosslink.api.cases import add_case_routes
+
+    add_case_routes(app)
     from crosslink.web.pages import add_pages
 
     add_pages(app, svc)

@@ -56,7 +56,7 @@ __all__ = [
 
 ALL_COMPARTMENTS = "*"
 PERMISSIONS = frozenset({
-    "search", "view", "judge", "ingest", "disclose", "audit", "source_unit", "manage_users",
+    "search", "view", "judge", "ingest", "disclose", "audit", "source_unit", "manage_users", "cases",
 })
 MIN_PASSWORD = 10
 TOKEN_TTL = timedelta(hours=8)  # one working shift
