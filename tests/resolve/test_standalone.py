@@ -122,3 +122,38 @@ def test_link_finds_people_in_both_files(tmp_path: Path) -> None:
     true = {(f"L{k}", f"R{k}") for k in range(120)}
     assert len(found & true) >= 100
     assert len(found - true) <= 3
+
+
+def test_link_is_one_to_one_unless_many_to_many(tmp_path: Path) -> None:
+    """Each source lists a person once: a left record keeps only its best match.
+
+    The right file lists every fifth person twice, the second time without the
+    phone. Both copies score as matches; one-to-one keeps the copy with the phone
+    (the better match) and links no record twice; ``--many-to-many`` keeps both.
+    """
+    people = _people(300, 5)
+    left, right = tmp_path / "a.csv", tmp_path / "b.csv"
+    _write(left, ["id", "first_name", "last_name", "date_of_birth", "phone"],
+           [[f"L{k}", p["first"], p["last"], p["dob"], p["phone"]] for k, p in enumerate(people)])
+    rows = []
+    for k, p in enumerate(people):
+        rows.append([f"R{k}", p["first"], p["last"], p["dob"], p["phone"]])
+        if k % 5 == 0:
+            rows.append([f"X{k}", p["first"], p["last"], p["dob"], ""])
+    _write(right, ["id", "first_name", "last_name", "date_of_birth", "phone"], rows)
+
+    def run(*extra: str) -> list[tuple[str, str]]:
+        out = tmp_path / "pairs.csv"
+        result = CliRunner().invoke(app, [
+            "link", str(left), str(right), "--left-id", "id", "--right-id", "id",
+            "--out", str(out), *extra,
+        ])
+        assert result.exit_code == 0, result.output
+        return [(p["left_id"], p["right_id"]) for p in _read(out)]
+
+    one = run()
+    assert len({a for a, _ in one}) == len(one) and len({b for _, b in one}) == len(one)
+    assert sum(b == "R" + a[1:] for a, b in one) >= 295
+    assert not [b for _, b in one if b.startswith("X")]
+    many = set(run("--many-to-many"))
+    assert {(f"L{k}", f"X{k}") for k in range(0, 300, 5)} <= many

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 from splink import DuckDBAPI, Linker
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.splink_dataframe import SplinkDataFrame
 
 from crosslink.resolve.model import LinkType, ResolutionModel
 
@@ -52,6 +53,8 @@ class ScoredModel:
     linker: Linker
     pairs_table: str
     available: set[str]
+    #: the same pairs as Splink's frame, for Splink's clustering functions
+    predictions: SplinkDataFrame | None = None
 
 
 def train_linker(
@@ -211,7 +214,10 @@ def score_pairs(
     step("scoring candidate pairs")
     cut = model.predict_threshold if threshold is None else threshold
     predictions = linker.inference.predict(threshold_match_probability=cut)
-    return ScoredModel(linker=linker, pairs_table=predictions.physical_name, available=available)
+    return ScoredModel(
+        linker=linker, pairs_table=predictions.physical_name, available=available,
+        predictions=predictions,
+    )
 
 
 def model_parameters(linker: Linker) -> dict[str, Any]:
