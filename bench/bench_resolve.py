@@ -368,7 +368,7 @@ def _splink_config(name: str) -> tuple[list[Any], list[Any], list[Any], list[Any
                  block_on("firstName", "postalCode"), block_on("address"), block_on("lastName", "address")]
         det = [block_on("firstName", "lastName", "postalCode"), block_on("lastName", "address")]
         em = [block_on("lastName"), block_on("postalCode"), block_on("firstName")]
-    elif name == "translit":
+    elif name.startswith("translit"):
         comparisons = [cl.NameComparison("lastName")]
         rules = [block_on("substr(lastName, 1, 1)")]
         det = [block_on("lastName")]

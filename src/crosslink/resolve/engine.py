@@ -22,6 +22,7 @@ from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from crosslink.resolve.model import LinkType, ResolutionModel
+from crosslink.resolve.priors import TF_MIN_RECORDS, PriorWeight, apply_priors, starting_values
 
 __all__ = ["Progress", "ScoredModel", "conditional_u", "score_pairs", "train", "train_linker"]
 
@@ -72,11 +73,13 @@ def train_linker(
     _quiet_splink()
     db_api = DuckDBAPI(connection=con)
     sdfs = [db_api.register(t) for t in feature_tables]
-    settings = model.settings(available, link_type)
+    sizes = [int(con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in feature_tables]  # noqa: S608
+    n = sum(sizes)
+    settings = model.settings(available, link_type, term_frequencies=n >= TF_MIN_RECORDS)
     linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings, log_level=None)
-    n = sum(int(con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in feature_tables)  # noqa: S608
     given_u = conditional_u(con, feature_tables[0], model, available)
-    train(linker, model, available, records=n, seed=seed, progress=step, given_u=given_u)
+    train(linker, model, available, records=n, seed=seed, progress=step, given_u=given_u,
+          link_sizes=(sizes[0], sizes[1]) if len(sizes) == 2 else None)
     return linker
 
 
@@ -148,9 +151,11 @@ def train(
     seed: int = 42,
     progress: Progress | None = None,
     given_u: dict[str, float] | None = None,
-) -> None:
+    link_sizes: tuple[int, int] | None = None,
+) -> PriorWeight:
     """Estimate the prior, u (random pairs, or ``given_u`` from
-    :func:`conditional_u`) and m (EM) on any Splink backend.
+    :func:`conditional_u`) and m (EM) on any Splink backend, then weigh in the
+    model file's priors as far as the data is thin (returns how far).
 
     The same sequence for DuckDB and Spark, so both engines train one model.
     """
@@ -169,6 +174,7 @@ def train(
         # The deterministic rules found no (or only) matches: assume each record
         # has about one match among all others. Splink offers no public setter.
         linker._settings_obj._probability_two_random_records_match = min(0.5, 1.0 / max(records, 2))
+    start = starting_values(linker)
     step("estimating u probabilities (random pairs)")
     # One chunk: Splink's early-stopping probe re-runs the sample per comparison
     # until rare levels (an exact passport match) are seen 100 times, which they
@@ -187,9 +193,15 @@ def train(
             )
         except Exception as exc:  # noqa: BLE001 - e.g. a rule that blocks every comparison
             logger.info("EM session skipped: %s", exc)
+    # the shipped priors weigh in as far as the data is thin (crosslink.resolve.priors)
+    weight = apply_priors(linker, model, available, records=records,
+                          max_u_pairs=model.max_u_pairs, link_records=link_sizes, start=start)
+    if weight.undertrained:
+        logger.info("model undertrained: about %.0f matching pairs to learn from", weight.m_matches)
     if given_u:
         # last: every training session re-derives u from its random-pair sample
         _apply_conditional_u(linker, given_u)
+    return weight
 
 
 def score_pairs(
