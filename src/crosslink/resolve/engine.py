@@ -169,11 +169,12 @@ def train(
             )
         except Exception as exc:  # noqa: BLE001 - Splink raises bare errors on empty matches
             logger.info("prior estimation skipped: %s", exc)
-    prior = linker._settings_obj._probability_two_random_records_match
+    prior = float(linker._settings_obj._probability_two_random_records_match)
     if not 0 < prior < 1:
         # The deterministic rules found no (or only) matches: assume each record
         # has about one match among all others. Splink offers no public setter.
-        linker._settings_obj._probability_two_random_records_match = min(0.5, 1.0 / max(records, 2))
+        prior = min(0.5, 1.0 / max(records, 2))
+        linker._settings_obj._probability_two_random_records_match = prior
     start = starting_values(linker)
     step("estimating u probabilities (random pairs)")
     # One chunk: Splink's early-stopping probe re-runs the sample per comparison
@@ -193,6 +194,11 @@ def train(
             )
         except Exception as exc:  # noqa: BLE001 - e.g. a rule that blocks every comparison
             logger.info("EM session skipped: %s", exc)
+        # Splink 5 copies the session's settings back whole, so the global prior
+        # becomes the session's blocking-adjusted one (0.99 in a session blocked on
+        # dates of birth, where a rare date makes almost every pair a match):
+        # the prior stays the one estimated above, as Splink documents.
+        linker._settings_obj._probability_two_random_records_match = prior
     # the shipped priors weigh in as far as the data is thin (crosslink.resolve.priors)
     weight = apply_priors(linker, model, available, records=records,
                           max_u_pairs=model.max_u_pairs, link_records=link_sizes, start=start)

@@ -171,6 +171,8 @@ def _posterior(
         raw = getattr(level, "_" + attr, None)
         began = start.get(id(level), (None, None))[which]
         data.append(raw if isinstance(raw, float) and raw != began else None)
+    if key == "m" and not _plausible(levels, data):
+        data = [None] * len(levels)
     trained = any(d is not None for d in data)
     out: list[float | None] = []
     for level, spec, estimate in zip(levels, specs, data, strict=True):
@@ -183,3 +185,20 @@ def _posterior(
         else:
             out.append(float(spec[key]))
     return out
+
+
+def _plausible(levels: list[Any], m: list[float | None]) -> bool:
+    """Did EM learn matches? Its m must make the comparison's best level evidence
+    for a match (m > u) and its last level, "everything else", evidence against.
+
+    EM converges on whatever structure its training block holds most of: in a
+    block of pairs sharing a date of birth where the data's duplicates carry
+    near-miss dates, that is namesakes, and it concludes that a name disagreeing
+    is evidence *for* a match. Such estimates are dropped for the priors.
+    """
+    first, last = m[0], m[-1]
+    u_first = getattr(levels[0], "u_probability", None)
+    u_last = getattr(levels[-1], "u_probability", None)
+    if first is not None and isinstance(u_first, float) and first < u_first:
+        return False
+    return not (last is not None and isinstance(u_last, float) and last > u_last)
