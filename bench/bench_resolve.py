@@ -422,6 +422,16 @@ def run_splink(task: dict[str, Any], name: str) -> dict[str, Any]:
         return out
 
     comparisons, rules, det, em = _splink_config(name)
+    if name.startswith("translit"):
+        # names in other scripts: a Splink user would transliterate first, as
+        # Splink's docs advise standardising names; the same rigour call crosslink uses
+        from rigour.text import ascii_text
+
+        def latin(t: pa.Table) -> pa.Table:
+            names = [ascii_text(v).lower() for v in t.column("lastName").to_pylist()]
+            return t.set_column(t.column_names.index("lastName"), "lastName", pa.array(names))
+
+        task = {**task, "left": latin(task["left"]), "right": latin(task["right"])}
     db = DuckDBAPI(connection=con)
     link = task["kind"] == "link"
     if link:
