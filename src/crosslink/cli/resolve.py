@@ -120,6 +120,14 @@ def link(
     ignore: IgnoreOption = None,
     threshold: ThresholdOption = None,
     model: ModelOption = None,
+    many_to_many: Annotated[
+        bool,
+        typer.Option(
+            "--many-to-many",
+            help="Allow a record to link to several records of the other file (a file may "
+            "list a person more than once). Default: one-to-one, each record's best match.",
+        ),
+    ] = False,
 ) -> None:
     """Find the people who appear in both spreadsheets."""
     with user_errors():
@@ -128,6 +136,7 @@ def link(
             result = link_files(
                 left, right, left_id, right_id, out, overrides=overrides,
                 ignore=ignore or [], threshold=threshold, model_path=model, progress=step,
+                one_to_one=not many_to_many,
             )
         _describe(result.mapping_left, "left ")
         _describe(result.mapping_right, "right ")

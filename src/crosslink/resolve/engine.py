@@ -19,8 +19,10 @@ from typing import Any
 import duckdb
 from splink import DuckDBAPI, Linker
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.splink_dataframe import SplinkDataFrame
 
 from crosslink.resolve.model import LinkType, ResolutionModel
+from crosslink.resolve.priors import TF_MIN_RECORDS, PriorWeight, apply_priors, starting_values
 
 __all__ = ["Progress", "ScoredModel", "conditional_u", "score_pairs", "train", "train_linker"]
 
@@ -52,6 +54,8 @@ class ScoredModel:
     linker: Linker
     pairs_table: str
     available: set[str]
+    #: the same pairs as Splink's frame, for Splink's clustering functions
+    predictions: SplinkDataFrame | None = None
 
 
 def train_linker(
@@ -69,11 +73,13 @@ def train_linker(
     _quiet_splink()
     db_api = DuckDBAPI(connection=con)
     sdfs = [db_api.register(t) for t in feature_tables]
-    settings = model.settings(available, link_type)
+    sizes = [int(con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in feature_tables]  # noqa: S608
+    n = sum(sizes)
+    settings = model.settings(available, link_type, term_frequencies=n >= TF_MIN_RECORDS)
     linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings, log_level=None)
-    n = sum(int(con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in feature_tables)  # noqa: S608
     given_u = conditional_u(con, feature_tables[0], model, available)
-    train(linker, model, available, records=n, seed=seed, progress=step, given_u=given_u)
+    train(linker, model, available, records=n, seed=seed, progress=step, given_u=given_u,
+          link_sizes=(sizes[0], sizes[1]) if len(sizes) == 2 else None)
     return linker
 
 
@@ -145,9 +151,11 @@ def train(
     seed: int = 42,
     progress: Progress | None = None,
     given_u: dict[str, float] | None = None,
-) -> None:
+    link_sizes: tuple[int, int] | None = None,
+) -> PriorWeight:
     """Estimate the prior, u (random pairs, or ``given_u`` from
-    :func:`conditional_u`) and m (EM) on any Splink backend.
+    :func:`conditional_u`) and m (EM) on any Splink backend, then weigh in the
+    model file's priors as far as the data is thin (returns how far).
 
     The same sequence for DuckDB and Spark, so both engines train one model.
     """
@@ -161,11 +169,13 @@ def train(
             )
         except Exception as exc:  # noqa: BLE001 - Splink raises bare errors on empty matches
             logger.info("prior estimation skipped: %s", exc)
-    prior = linker._settings_obj._probability_two_random_records_match
+    prior = float(linker._settings_obj._probability_two_random_records_match)
     if not 0 < prior < 1:
         # The deterministic rules found no (or only) matches: assume each record
         # has about one match among all others. Splink offers no public setter.
-        linker._settings_obj._probability_two_random_records_match = min(0.5, 1.0 / max(records, 2))
+        prior = min(0.5, 1.0 / max(records, 2))
+        linker._settings_obj._probability_two_random_records_match = prior
+    start = starting_values(linker)
     step("estimating u probabilities (random pairs)")
     # One chunk: Splink's early-stopping probe re-runs the sample per comparison
     # until rare levels (an exact passport match) are seen 100 times, which they
@@ -184,9 +194,20 @@ def train(
             )
         except Exception as exc:  # noqa: BLE001 - e.g. a rule that blocks every comparison
             logger.info("EM session skipped: %s", exc)
+        # Splink 5 copies the session's settings back whole, so the global prior
+        # becomes the session's blocking-adjusted one (0.99 in a session blocked on
+        # dates of birth, where a rare date makes almost every pair a match):
+        # the prior stays the one estimated above, as Splink documents.
+        linker._settings_obj._probability_two_random_records_match = prior
+    # the shipped priors weigh in as far as the data is thin (crosslink.resolve.priors)
+    weight = apply_priors(linker, model, available, records=records,
+                          max_u_pairs=model.max_u_pairs, link_records=link_sizes, start=start)
+    if weight.undertrained:
+        logger.info("model undertrained: about %.0f matching pairs to learn from", weight.m_matches)
     if given_u:
         # last: every training session re-derives u from its random-pair sample
         _apply_conditional_u(linker, given_u)
+    return weight
 
 
 def score_pairs(
@@ -211,7 +232,10 @@ def score_pairs(
     step("scoring candidate pairs")
     cut = model.predict_threshold if threshold is None else threshold
     predictions = linker.inference.predict(threshold_match_probability=cut)
-    return ScoredModel(linker=linker, pairs_table=predictions.physical_name, available=available)
+    return ScoredModel(
+        linker=linker, pairs_table=predictions.physical_name, available=available,
+        predictions=predictions,
+    )
 
 
 def model_parameters(linker: Linker) -> dict[str, Any]:

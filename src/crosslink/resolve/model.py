@@ -23,7 +23,7 @@ from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 from crosslink.errors import InputError
 
-__all__ = ["LinkType", "ResolutionModel", "load_model"]
+__all__ = ["LinkType", "ResolutionModel", "kept_levels", "load_model"]
 
 LinkType = Literal["link_only", "link_and_dedupe", "dedupe_only"]
 
@@ -56,11 +56,16 @@ class ResolutionModel:
         return [r for r in rules if set(r) <= available]
 
     def settings(
-        self, available: set[str], link_type: LinkType
+        self, available: set[str], link_type: LinkType, *, term_frequencies: bool = True
     ) -> SettingsCreator:
-        """Splink settings for an input whose non-empty feature columns are ``available``."""
+        """Splink settings for an input whose non-empty feature columns are ``available``.
+
+        ``term_frequencies=False`` drops every term-frequency adjustment (small
+        inputs, where a value's frequency says nothing: see crosslink.resolve.priors).
+        """
         comparisons: list[ComparisonCreator | dict[str, Any]] = [
-            _comparison(c, available) for c in self.usable_comparisons(available)
+            _comparison(c, available, term_frequencies)
+            for c in self.usable_comparisons(available)
         ]
         if not comparisons:
             raise InputError("no comparable columns: the input has no names or other details")
@@ -108,7 +113,9 @@ class ResolutionModel:
         return [block_on(*r) for r in self._usable_rules(self.deterministic_rules, available)]
 
 
-def _level(spec: dict[str, Any], available: set[str]) -> ComparisonLevelCreator:
+def _level(
+    spec: dict[str, Any], available: set[str], term_frequencies: bool = True
+) -> ComparisonLevelCreator:
     level: ComparisonLevelCreator
     if "missing" in spec:
         cols = spec["missing"] if isinstance(spec["missing"], list) else [spec["missing"]]
@@ -128,7 +135,7 @@ def _level(spec: dict[str, Any], available: set[str]) -> ComparisonLevelCreator:
     elif "sql" in spec:
         level = cll.CustomLevel(" ".join(str(spec["sql"]).split()), base_dialect_str="duckdb")
     elif "all" in spec:
-        level = cll.And(*[_level(s, available) for s in spec["all"]])
+        level = cll.And(*[_level(s, available, term_frequencies) for s in spec["all"]])
     elif "else" in spec:
         level = cll.ElseLevel()
     else:
@@ -136,7 +143,7 @@ def _level(spec: dict[str, Any], available: set[str]) -> ComparisonLevelCreator:
     options: dict[str, Any] = {}
     if "label" in spec:
         options["label_for_charts"] = spec["label"]
-    if spec.get("tf") and spec["tf"] in available:
+    if term_frequencies and spec.get("tf") and spec["tf"] in available:
         options["tf_adjustment_column"] = spec["tf"]
         options["tf_minimum_u_value"] = float(spec.get("tf_min", 0.0))
     if "m" in spec:
@@ -148,14 +155,22 @@ def _level(spec: dict[str, Any], available: set[str]) -> ComparisonLevelCreator:
     return level.configure(**options) if options else level
 
 
-def _comparison(spec: dict[str, Any], available: set[str]) -> cl.CustomComparison:
-    levels: list[ComparisonLevelCreator | dict[str, Any]] = []
-    for level_spec in spec["levels"]:
-        # A level whose columns are absent can never fire: drop it.
-        cols = _level_columns(level_spec)
-        if cols and not cols <= available and "missing" not in level_spec:
-            continue
-        levels.append(_level(level_spec, available))
+def kept_levels(spec: dict[str, Any], available: set[str]) -> list[dict[str, Any]]:
+    """The levels of comparison ``spec`` that can fire on ``available`` columns,
+    in order: a level whose columns are absent is dropped (null levels stay)."""
+    return [
+        level for level in spec["levels"]
+        if "missing" in level or not (cols := _level_columns(level)) or cols <= available
+    ]
+
+
+def _comparison(
+    spec: dict[str, Any], available: set[str], term_frequencies: bool = True
+) -> cl.CustomComparison:
+    levels: list[ComparisonLevelCreator | dict[str, Any]] = [
+        _level(level_spec, available, term_frequencies)
+        for level_spec in kept_levels(spec, available)
+    ]
     return cl.CustomComparison(
         comparison_levels=levels,
         output_column_name=spec["name"],

@@ -189,11 +189,21 @@ def link_records(
     threshold: float | None = None,
     progress: Progress | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
+    one_to_one: bool = True,
 ) -> pa.Table:
     """Pairs of (left, right) records predicted to be one person.
 
     Returns ``left_id, right_id, match_probability`` at or above ``threshold``
     (default: the model's cluster threshold), best first.
+
+    ``one_to_one`` (the default): each source lists a person once, so a record
+    links to at most one record of the other source, its best match that is
+    also best for that record (Splink's ``cluster_using_single_best_links``:
+    a pair is kept when each side is the other's best remaining candidate, ties
+    to the lower id). Two voter rolls or two passenger lists need this: without
+    it, every namesake pair above the threshold is a predicted match. Off
+    (``one_to_one=False``, ``--many-to-many``) when a source may list a person
+    several times.
     """
     step = progress or (lambda _msg: None)
     model = model or load_model("Person")
@@ -207,13 +217,23 @@ def link_records(
         progress=progress,
     )
     cut = model.cluster_threshold if threshold is None else threshold
-    return con.sql(
-        f"""SELECT CASE WHEN source_dataset_l = 'left' THEN unique_id_l ELSE unique_id_r END AS left_id,
+    pairs = f"""SELECT CASE WHEN source_dataset_l = 'left' THEN unique_id_l ELSE unique_id_r END AS left_id,
                    CASE WHEN source_dataset_l = 'left' THEN unique_id_r ELSE unique_id_l END AS right_id,
                    round(match_probability, 6) AS match_probability
             FROM {scored.pairs_table}
-            WHERE match_probability >= ?
-            ORDER BY match_probability DESC, left_id, right_id""",  # noqa: S608
+            WHERE match_probability >= ?"""  # noqa: S608 - internal table name
+    if one_to_one and scored.predictions is not None:
+        step("keeping each record's best match (one-to-one)")
+        clusters = scored.linker.clustering.cluster_using_single_best_links(
+            scored.predictions, duplicate_free_datasets=["left", "right"],
+            threshold_match_probability=cut,
+        ).physical_name
+        pairs = f"""SELECT p.* FROM ({pairs}) p
+            JOIN {clusters} a ON a.unique_id = p.left_id AND a.source_dataset = 'left'
+            JOIN {clusters} b ON b.unique_id = p.right_id AND b.source_dataset = 'right'
+            WHERE a.cluster_id = b.cluster_id"""  # noqa: S608 - internal table names
+    return con.sql(
+        f"SELECT * FROM ({pairs}) ORDER BY match_probability DESC, left_id, right_id",  # noqa: S608
         params=[cut],
     ).to_arrow_table()
 
@@ -266,8 +286,10 @@ def link_files(
     threshold: float | None = None,
     model_path: Path | None = None,
     progress: Progress | None = None,
+    one_to_one: bool = True,
 ) -> LinkResult:
-    """Link two CSVs: write ``left_id,right_id,match_probability`` for predicted matches.
+    """Link two CSVs: write ``left_id,right_id,match_probability`` for predicted matches
+    (one-to-one unless ``one_to_one=False``; see :func:`link_records`).
 
     ``--map``/``--ignore`` apply to whichever file has the header.
     """
@@ -291,7 +313,7 @@ def link_files(
     )
     pairs = link_records(
         table_l, table_r, model=load_model(path=model_path) if model_path else None,
-        threshold=threshold, progress=progress, con=con,
+        threshold=threshold, progress=progress, con=con, one_to_one=one_to_one,
     )
     _write_csv(pairs, out)
     return LinkResult(table_l.num_rows, table_r.num_rows, pairs.num_rows, map_l, map_r, pairs)
