@@ -254,6 +254,14 @@ def main() -> int:
     m_rate = throughput(mixed[:target])
     print(f"\nthroughput (CPU time, one core): selector-dense {d_rate:.2f} MB/s, "
           f"narrative mix {m_rate:.2f} MB/s (target >= 2 MB/s)")
+    # what the learned person model costs: the same dense text with the model switched off
+    saved = person_model.is_person
+    person_model.is_person = lambda *a: False  # type: ignore[assignment]
+    try:
+        off = throughput(dense[:target] + " ")
+    finally:
+        person_model.is_person = saved
+    print(f"selector-dense without the person model: {off:.2f} MB/s (with it: {d_rate / off:.2f}x)")
     if sim_text:
         # every value different (no repetition for the per-value caches to exploit)
         s_rate = throughput(sim_text)

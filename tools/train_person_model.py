@@ -325,8 +325,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--translit", type=Path, default=TRANSLIT)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--synthetic", type=int, default=60000)
-    ap.add_argument("--people", type=int, default=3000)
+    ap.add_argument("--synthetic", type=int, default=80000)
+    ap.add_argument("--people", type=int, default=2000)
     args = ap.parse_args()
     rng = random.Random(args.seed)
     translit = translit_tokens(args.translit)
@@ -351,7 +351,7 @@ def main() -> int:
     x = sp.csr_matrix((np.ones(len(cols), np.float32), (rows, cols)), shape=(len(data), 1 << BITS))
     y = np.array([lab for _, lab in data])
     cut = len(data) * 4 // 5
-    clf = LogisticRegression(C=1.0, max_iter=400, solver="liblinear", fit_intercept=False)
+    clf = LogisticRegression(C=1.0, max_iter=400, solver="liblinear", fit_intercept=False, random_state=0)
     clf.fit(x[:cut], y[:cut])
     margin = x[cut:] @ clf.coef_[0]
     yt = y[cut:]

@@ -88,7 +88,6 @@ _PLATFORM_NEAR = re.compile(
 _ON_PLATFORM = re.compile(
     r"[ \t]+(?:on|via|from|\()[ \t]*(snap(?:chat)?|insta(?:gram)?|ig|telegram|tg|tik ?tok|facebook|fb|twitter|signal|kik)(?![a-z])"
 )
-_PROFILE_ID = re.compile(r"\?id=(\d{5,20})(?!\w)")
 # URL path words that are pages, not users
 _NOT_USERS = frozenset({"p", "reel", "reels", "groups", "share", "watch", "joinchat", "s", "c", "video", "explore",
                         "pages", "profile.php", "hashtag", "search", "home", "login", "status"})
@@ -133,12 +132,6 @@ def find(text: str, hint: str | None) -> list[Candidate]:
             val = normalise_phone("+" + user, (hint or "GB").upper()) if user.isdigit() else None
             if val is not None:
                 out.append(Candidate(m.start("user"), end, "phone", val, {"via": "wa.me"}, boost=2))
-            continue
-        if user.lower() == "profile.php":
-            # "facebook.com/profile.php?id=100012345678": the account number is the name
-            pid = _PROFILE_ID.match(text, m.end("user"))
-            if pid is not None:
-                out.append(Candidate(start, pid.end(), "handle", pid.group(1), {"platform": plat, "url": True}))
             continue
         if user.lower() in _NOT_USERS:
             continue

@@ -285,9 +285,9 @@ _CUE_GAP = re.compile(r"[ \t]*[:,-]?[ \t]*")
 # capitals are only read where a cue stands (a scan of every capital costs a tenth
 # of the extractor's time)
 keywords.register("caps_name_cue", (
-    "subject suspect nominal name names full name surname and forename nom naam nombre nome emri driver passenger "
-    "male female arrested detained identified as associate named called"
-).split(" "), known=False)
+    "subject|suspect|nominal|name|names|full name|surname and forename|nom|naam|nombre|nome|emri|driver|passenger|"
+    "male|female|arrested|detained|identified as|associate|named|called"
+).split("|"), known=False)
 
 
 def all_caps(text: str, kw: keywords.TextIndex, given: frozenset[str], family: frozenset[str],

@@ -159,5 +159,11 @@ def score(toks: list[str], prev: list[str], nxt: str, sentence_start: bool) -> f
 
 def is_person(toks: list[str], prev: list[str], nxt: str, sentence_start: bool) -> bool:
     """Whether the margin clears the threshold chosen in training for precision."""
+    return _is_person(tuple(toks), tuple(prev), nxt, sentence_start)
+
+
+@lru_cache(maxsize=65536)
+def _is_person(toks: tuple[str, ...], prev: tuple[str, ...], nxt: str, sentence_start: bool) -> bool:
+    # cached: a name is usually written many times in the same words
     wt = _weights()
-    return wt is not None and score(toks, prev, nxt, sentence_start) > wt[1]
+    return wt is not None and score(list(toks), list(prev), nxt, sentence_start) > wt[1]
