@@ -17,7 +17,7 @@ from pathlib import Path
 CORPUS = Path(__file__).with_name("corpus.txt")
 #: written before the extractor was run on them; see their headers
 HELDOUT = Path(__file__).with_name("heldout.txt")
-HELDOUT_SETS = (HELDOUT, Path(__file__).with_name("heldout2.txt"), Path(__file__).with_name("heldout3.txt"))
+HELDOUT_SETS = (HELDOUT, *(Path(__file__).with_name(f"heldout{n}.txt") for n in (2, 3, 4)))
 _MARK = re.compile(r"\[\[(!?)([^|\]]+)\|(.*?)\]\]", re.DOTALL)
 
 
