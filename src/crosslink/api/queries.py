@@ -234,14 +234,28 @@ def entity_profile(session: Session, entity_id: str, *, justification: str | Non
                            "report_id", "grading_scheme", "grading", "handling_code")}
         for r in rows
     ]
-    timeline = sorted(
-        (r for r in reports.values() if r["reported_at"]), key=lambda r: str(r["reported_at"])
-    )
+    timeline = [{"date": r["reported_at"], "report_id": r["report_id"],
+                 "title": r["report_title"], "grading": r["grading"]}
+                for r in reports.values() if r["reported_at"]]
+    # dates the entity's reports mention in their text (extraction's x:eventDate)
+    timeline += [{"date": day, "report_id": rid, "title": f"{reports[rid]['report_title'] or rid} "
+                  f"mentions {written}", "grading": reports[rid]["grading"]}
+                 for day, rid, written in event_dates(session, list(reports))]
+    timeline.sort(key=lambda e: str(e["date"]))
     return {"id": entity_id, "schema": schema, "caption": caption, "members": ids,
-            "values": values, "reports": list(reports.values()),
-            "timeline": [{"date": r["reported_at"], "report_id": r["report_id"],
-                          "title": r["report_title"], "grading": r["grading"]}
-                         for r in timeline]}
+            "values": values, "reports": list(reports.values()), "timeline": timeline}
+
+
+def event_dates(session: Session, report_ids: list[str]) -> list[tuple[Any, str, str]]:
+    """(date, report id, as written) for every event date the reports' text mentions."""
+    if not report_ids:
+        return []
+    return [tuple(r) for r in session.sql(
+        "SELECT DISTINCT TRY_CAST(value AS DATE) AS day, report_id, coalesce(original_value, value) "
+        "FROM visible_statements WHERE prop = 'x:eventDate' AND report_id IN (SELECT unnest(?)) "
+        "AND TRY_CAST(value AS DATE) IS NOT NULL ORDER BY 1, 2",
+        params=[report_ids],
+    ).fetchall()]
 
 
 def _mode(values: list[Any]) -> str:

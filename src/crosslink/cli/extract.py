@@ -53,14 +53,15 @@ def extract_command(
     """Selectors, names, dates, money, places and handles in text, with exact offsets.
 
     Prints every phone, e-mail, IBAN, wallet, IMEI, plate, vessel, person, alias,
-    date of birth, amount, place and handle, one JSON object per mention.
+    date of birth, other dates (events), amount, place and handle, one JSON object per
+    mention.
     """
     with user_errors():
         if country_hint is not None and (len(country_hint) != 2 or not country_hint.isalpha()):
             raise InputError(f"--country-hint must be a two-letter ISO code, not {country_hint!r}")
         for path in files:
             text = _read(path)
-            mentions = extract_text(text, country_hint.upper() if country_hint else None)
+            mentions = extract_text(text, country_hint.upper() if country_hint else None, events=True)
             if fmt is ExtractFormat.jsonl:
                 out = sys.stdout
                 for m in mentions:

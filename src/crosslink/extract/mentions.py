@@ -83,6 +83,9 @@ MENTION_PROPERTIES: dict[str, tuple[str, str]] = {
     "person": ("Person", "name"),
     "alias": ("Person", "alias"),
     "dob": ("Person", "birthDate"),
+    # any other date ("met on 3 March 2024", "paid on 12/03/2024"): only when asked
+    # for (``extract(..., events=True)``), on the report's note, for the timeline
+    "date": ("Note", "x:eventDate"),
     "money": ("Note", "x:moneyMentioned"),
     "location": ("Note", "locationMentioned"),
     "handle": ("UserAccount", "username"),

@@ -38,8 +38,8 @@ WORKERS = 2
 _Cols = tuple[list[int], list[str], list[str], list[int], list[int], list[str]]
 
 
-def _run(args: tuple[list[str | None], int, str | None]) -> _Cols:
-    texts, offset, hint = args
+def _run(args: tuple[list[str | None], int, str | None, bool]) -> _Cols:
+    texts, offset, hint, events = args
     ks: list[int] = []
     types: list[str] = []
     spans: list[str] = []
@@ -49,7 +49,7 @@ def _run(args: tuple[list[str | None], int, str | None]) -> _Cols:
     for i, t in enumerate(texts):
         if not t:
             continue
-        for m in extract(t, hint):
+        for m in extract(t, hint, events=events):
             ks.append(offset + i)
             types.append(m.type)
             spans.append(m.text)
@@ -64,8 +64,11 @@ def extract_table(
     text_column: str = "text",
     id_column: str = "id",
     country_hint: str | None = None,
+    *,
+    events: bool = False,
 ) -> pa.Table:
     """Mentions of every row's text: columns id, type, text, start, end, value.
+    ``events`` adds event dates (see :func:`crosslink.extract.extract`).
 
     Rows come out in input order, mentions by start offset within a row.
     """
@@ -79,12 +82,12 @@ def extract_table(
     workers = min(WORKERS, os.cpu_count() or 1)
     if total >= PARALLEL_MIN_CHARS and workers > 1 and len(dictionary) > 1:
         step = (len(dictionary) + workers * 4 - 1) // (workers * 4)
-        jobs = [(dictionary[i : i + step], i, country_hint) for i in range(0, len(dictionary), step)]
+        jobs = [(dictionary[i : i + step], i, country_hint, events) for i in range(0, len(dictionary), step)]
         parts: list[_Cols] = [([], [], [], [], [], [])] * len(jobs)
         for index, part in parallel.run_jobs(_run, jobs, workers=workers):
             parts[index] = part
     else:
-        parts = [_run((dictionary, 0, country_hint))]
+        parts = [_run((dictionary, 0, country_hint, events))]
     cols: _Cols = ([], [], [], [], [], [])
     for part in parts:
         for acc, new in zip(cols, part, strict=True):

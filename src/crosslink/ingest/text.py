@@ -56,7 +56,7 @@ def mention_targets() -> pa.Table:
         if schema is None or (prop is None and prop_name not in EXTENSION_PROPS and not prop_name.startswith("x:")):
             schema_name, prop_name, type_name = "Note", f"x:{mention_type}", "string"
         else:
-            type_name = property_type(prop) if prop is not None else "string"
+            type_name = property_type(prop) if prop is not None else EXTENSION_PROPS.get(prop_name, "string")
         scope = "note" if schema_name == "Note" else "shared" if mention_type in SHARED_SELECTORS else "mention"
         rows.append((mention_type, schema_name, prop_name, type_name, scope))
     names = ["type", "schema", "prop", "prop_type", "scope"]
@@ -83,7 +83,8 @@ def extract_report_mentions(
     texts = reports.select(["id", "text"]).filter(pc.is_valid(reports.column("text")))
     if texts.num_rows == 0:
         return 0
-    mentions = extract_table(texts, text_column="text", id_column="id", country_hint=country_hint)
+    mentions = extract_table(texts, text_column="text", id_column="id", country_hint=country_hint,
+                             events=True)
     if mentions.num_rows == 0:
         return 0
     con = session.con

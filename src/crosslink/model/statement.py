@@ -81,4 +81,5 @@ EXTENSION_PROPS: dict[str, str] = {
     "x:platePartial": "string",
     "x:moneyMentioned": "string",
     "x:dobMentioned": "date",
+    "x:eventDate": "date",
 }

@@ -395,6 +395,19 @@ def _group_detail(
             GROUP BY ALL ORDER BY r.reported_at DESC LIMIT 25
             """
         ).fetchall()
+        # Dates the reports' text mentions ("met on 3 March"), each on the report's
+        # note (extraction's x:eventDate), placed on the group's timeline too.
+        mentioned = con.sql(
+            """
+            SELECT TRY_CAST(v.value AS DATE) AS day, r.title, r.id, list(DISTINCT m.cid) AS who,
+                   any_value(v.original_value) AS written
+            FROM visible_statements v
+            JOIN (SELECT DISTINCT cid, report_id FROM _member_statements) m ON v.report_id = m.report_id
+            JOIN visible_reports r ON r.id = v.report_id
+            WHERE v.prop = 'x:eventDate' AND TRY_CAST(v.value AS DATE) IS NOT NULL
+            GROUP BY ALL ORDER BY day DESC LIMIT 25
+            """
+        ).fetchall()
     finally:
         con.unregister("_members")
         con.execute("DROP TABLE IF EXISTS _member_statements")
@@ -421,6 +434,11 @@ def _group_detail(
         cited.add(report)
         names = ", ".join(dict.fromkeys(name.get(w, w[:12]) for w in who[:4]))
         events.append({"date": date, "what": f"{names} in {title}", "reports": [report]})
+    for day, title, report, who, written in mentioned:
+        cited.add(report)
+        names = ", ".join(dict.fromkeys(name.get(w, w[:12]) for w in who[:4]))
+        events.append({"date": day, "reports": [report],
+                       "what": f"{title} mentions {written or day} ({names})"})
     for row in money_rows:
         if row["date"]:
             events.append({"date": row["date"], "reports": row["reports"],
