@@ -94,3 +94,15 @@ def test_series_in_a_compartment_is_invisible_without_clearance(workspace: Works
         load_series(outsider, "uk-small-boats/migrants/W")
     cleared = workspace.session("a", "m", clearance=Clearance(compartments=frozenset({"op-kestrel"})))
     assert list_series(cleared).num_rows == 2
+
+
+def test_erasing_the_report_erases_its_series_points(workspace: Workspace, tmp_path: Path) -> None:
+    from crosslink.store.erasure import erase
+
+    admin = workspace.session("admin", "setup")
+    ingest_file(admin, _weekly(tmp_path / "w.csv", ["2025,1,100,2,100", "2025,2,50,1,150"]))
+    reports = {r[0] for r in workspace.con.execute("SELECT report_id FROM flow_series").fetchall()}
+    assert len(reports) == 1
+    erase(admin, "report", sorted(reports), "MoPI review: no policing purpose")
+    assert workspace.con.execute("SELECT count(*) FROM flow_points").fetchone() == (0,)
+    assert list_series(admin).num_rows == 0

@@ -114,6 +114,12 @@ def erase(session: Session, kind: Kind, ids: list[str], reason: str) -> ErasureR
             con.execute("DELETE FROM referral_events WHERE referral_id IN "
                         "(SELECT id FROM referrals WHERE report_id IN (SELECT id FROM _xl_erase_ids))")
             con.execute("DELETE FROM referrals WHERE report_id IN (SELECT id FROM _xl_erase_ids)")
+            # a published series read from the report's file (flows/ creates its tables
+            # on first use, so they may not exist): its points go with the report
+            if scalar(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'flow_series'")):
+                con.execute("DELETE FROM flow_points WHERE series_id IN (SELECT id FROM flow_series "
+                            "WHERE report_id IN (SELECT id FROM _xl_erase_ids))")
+                con.execute("DELETE FROM flow_series WHERE report_id IN (SELECT id FROM _xl_erase_ids)")
         else:
             con.execute(
                 """DELETE FROM statements
