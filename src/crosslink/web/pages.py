@@ -230,6 +230,18 @@ def add_pages(app: FastAPI, svc: Service) -> None:  # noqa: C901  (one route tab
 
         return _page(request, who, "key_players.html", {"plan": key_player_plan(svc, who, k)})
 
+    @app.get("/referrals.json", include_in_schema=False)
+    @app.get("/referrals", include_in_schema=False)
+    def referrals_page(request: Request, who: PageView,
+                       status_: Annotated[str | None, Query(alias="status", max_length=20)] = None,
+                       platform: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+        """The online referral queue (crosslink.online.queue), as the caller may see it."""
+        from crosslink.online.queue import STATUSES, list_referrals
+
+        found = list_referrals(who.session, status=status_ or None, platform=platform or None, limit=200)
+        return _page(request, who, "referrals.html", {"referrals": [r.as_dict() for r in found]},
+                     statuses=STATUSES, params={"status": status_, "platform": platform})
+
     @app.get("/audit.json", include_in_schema=False)
     @app.get("/audit", include_in_schema=False)
     def audit(request: Request, who: PageAudit,
