@@ -32,6 +32,7 @@ from crosslink.resolve.judgements import (
     review_clusters,
     review_pairs,
 )
+from crosslink.resolve.scoring import training_note
 from crosslink.resolve.workspace import ENGINES, SCHEMAS, resolve_all
 from crosslink.store import Workspace
 from crosslink.store.ids import resolve_id, short_id
@@ -160,10 +161,13 @@ def review(
     with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
         session = ws.session(current_user(user), purpose or "resolution review")
         name = _schema_name(schema) or "Person"
+        note = training_note(session.con, name)
         if clusters:
             found = review_clusters(session, limit=limit, schema=name)
         else:
             pairs = review_pairs(session, limit=limit, schema=name)
+    if output == OutputFormat.table and note:
+        console.print(f"[yellow]Note:[/] {note}.", highlight=False)
     if clusters:
         _print_clusters(found, output)
     else:

@@ -24,7 +24,15 @@ from splink.internals.splink_dataframe import SplinkDataFrame
 from crosslink.resolve.model import LinkType, ResolutionModel
 from crosslink.resolve.priors import TF_MIN_RECORDS, PriorWeight, apply_priors, starting_values
 
-__all__ = ["Progress", "ScoredModel", "conditional_u", "score_pairs", "train", "train_linker"]
+__all__ = [
+    "Progress",
+    "ScoredModel",
+    "conditional_u",
+    "score_pairs",
+    "train",
+    "train_linker",
+    "train_linker_weighed",
+]
 
 #: Called with a short description of the step that is starting.
 Progress = Callable[[str], None]
@@ -69,6 +77,23 @@ def train_linker(
     seed: int = 42,
 ) -> Linker:
     """Build and train a linker over ``feature_tables`` (one for dedupe, two for link)."""
+    return train_linker_weighed(
+        con, feature_tables, model, available, link_type=link_type, progress=progress, seed=seed
+    )[0]
+
+
+def train_linker_weighed(
+    con: duckdb.DuckDBPyConnection,
+    feature_tables: list[str],
+    model: ResolutionModel,
+    available: set[str],
+    *,
+    link_type: LinkType = "dedupe_only",
+    progress: Progress | None = None,
+    seed: int = 42,
+) -> tuple[Linker, PriorWeight]:
+    """As :func:`train_linker`, with how much data the estimates rest on (saved
+    with the model so ``crosslink review`` can say when the priors decide)."""
     step = progress or (lambda _msg: None)
     _quiet_splink()
     db_api = DuckDBAPI(connection=con)
@@ -78,9 +103,9 @@ def train_linker(
     settings = model.settings(available, link_type, term_frequencies=n >= TF_MIN_RECORDS)
     linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings, log_level=None)
     given_u = conditional_u(con, feature_tables[0], model, available)
-    train(linker, model, available, records=n, seed=seed, progress=step, given_u=given_u,
-          link_sizes=(sizes[0], sizes[1]) if len(sizes) == 2 else None)
-    return linker
+    weight = train(linker, model, available, records=n, seed=seed, progress=step, given_u=given_u,
+                   link_sizes=(sizes[0], sizes[1]) if len(sizes) == 2 else None)
+    return linker, weight
 
 
 #: Records sampled, and at most this many per key, for a conditional u.

@@ -30,27 +30,39 @@ adjustments (see :meth:`ResolutionModel.settings`).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from statistics import median
 from typing import Any
 
+from scipy.stats import beta
 from splink import Linker
 
 from crosslink.resolve.model import ResolutionModel, kept_levels
 
 __all__ = [
+    "IMPLAUSIBLE_QUANTILE",
     "M_PSEUDO_MATCHES",
     "TF_MIN_RECORDS",
     "U_PSEUDO_PAIRS",
     "PriorWeight",
     "apply_priors",
+    "refuse_implausible_sessions",
     "starting_values",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: The u prior weighs as much as this many random pairs: well below the
 #: 300,000 pairs sampled at scale, well above the 45 pairs of ten records.
 U_PSEUDO_PAIRS = 5_000
 #: The m prior weighs as much as this many matching pairs seen by EM.
 M_PSEUDO_MATCHES = 10
+#: An EM session's m for a comparison's last level ("everything else": the
+#: records disagree outright) above this quantile of that level's prior (a Beta
+#: distribution worth M_PSEUDO_MATCHES matches) is refused: see
+#: refuse_implausible_sessions. With the name prior m = 0.02 the ceiling is 0.35.
+IMPLAUSIBLE_QUANTILE = 0.999
 #: Below this many records (an analyst's first spreadsheet), no term-frequency
 #: adjustments. Above it they are kept even though still noisy: name-only
 #: records are matched on the name's rarity alone (scoring.score_name_only).
@@ -126,15 +138,9 @@ def apply_priors(
         u_pairs=min(float(max_u_pairs), total_pairs),
         m_matches=float(settings._probability_two_random_records_match) * total_pairs,
     )
-    specs = {str(c["name"]): c for c in model.usable_comparisons(available)}
-    for comparison in settings.comparisons:
-        spec = specs.get(comparison.output_column_name)
-        if spec is None:
-            continue
-        levels = [lvl for lvl in comparison.comparison_levels if not lvl.is_null_level]
-        spec_levels = [s for s in kept_levels(spec, available) if "missing" not in s]
-        if len(levels) != len(spec_levels):  # a model edited out of step: leave it
-            continue
+    for name, session in refuse_implausible_sessions(linker, model, available, start=start):
+        logger.info("%s: m from %s refused (implausible against the prior)", name, session)
+    for comparison, levels, spec_levels in _paired(linker, model, available):
         began = {
             id(level): (start or {}).get((comparison.output_column_name, i), (None, None))
             for i, level in enumerate(comparison.comparison_levels)
@@ -151,6 +157,72 @@ def apply_priors(
                 if value is not None and not fixed:
                     setattr(level, attr, max(value / total, 1e-9))
     return weight
+
+
+def _paired(
+    linker: Linker, model: ResolutionModel, available: set[str]
+) -> list[tuple[Any, list[Any], list[dict[str, Any]]]]:
+    """Each trained comparison with its non-null levels and their model-file specs."""
+    specs = {str(c["name"]): c for c in model.usable_comparisons(available)}
+    out = []
+    for comparison in linker._settings_obj.comparisons:
+        spec = specs.get(comparison.output_column_name)
+        if spec is None:
+            continue
+        levels = [lvl for lvl in comparison.comparison_levels if not lvl.is_null_level]
+        spec_levels = [s for s in kept_levels(spec, available) if "missing" not in s]
+        if len(levels) == len(spec_levels):  # a model edited out of step: leave it
+            out.append((comparison, levels, spec_levels))
+    return out
+
+
+def refuse_implausible_sessions(
+    linker: Linker, model: ResolutionModel, available: set[str], *, start: Start | None = None
+) -> list[tuple[str, str]]:
+    """Drop each EM session's estimate of a comparison whose "everything else"
+    level it puts far above the prior (in place); returns (comparison, session).
+
+    Splink trains a comparison in every session not blocked on its columns, as
+    its documentation recommends, and takes the median over sessions. That
+    assumes the block holds matches and random non-matches. A block on an
+    address or postal code holds households and neighbours: pairs that agree on
+    every location comparison and differ only in name. EM then has one
+    comparison left to separate matches from non-matches, cannot, and puts the
+    name's "completely different" level at m = 0.5 (found on the NC voter set),
+    so two neighbours score 0.98. Such an estimate is one the prior gives less
+    than one chance in a thousand (:data:`IMPLAUSIBLE_QUANTILE`): that session's
+    estimate of that comparison is dropped, the other sessions' stand, and a
+    comparison no session estimated plausibly keeps its priors.
+    """
+    begun = start or {}
+    refused: list[tuple[str, str]] = []
+    for comparison, levels, spec_levels in _paired(linker, model, available):
+        last = spec_levels[-1]
+        if "m" not in last or last.get("fixed_m"):
+            continue
+        prior = min(max(float(last["m"]), 1e-6), 1 - 1e-6)
+        ceiling = float(beta.ppf(IMPLAUSIBLE_QUANTILE, prior * M_PSEUDO_MATCHES,
+                                 (1 - prior) * M_PSEUDO_MATCHES))
+        bad = {
+            str(r["description"]) for r in levels[-1]._trained_m_probabilities
+            if isinstance(r["probability"], int | float) and r["probability"] > ceiling
+        }
+        if not bad:
+            continue
+        name = comparison.output_column_name
+        refused += [(name, session) for session in sorted(bad)]
+        index = {id(level): i for i, level in enumerate(comparison.comparison_levels)}
+        for level in levels:
+            level._trained_m_probabilities = [
+                r for r in level._trained_m_probabilities if str(r["description"]) not in bad
+            ]
+            kept = [r["probability"] for r in level._trained_m_probabilities
+                    if isinstance(r["probability"], int | float)]
+            # no estimate left: back to the starting value, which apply_priors reads as untrained
+            level._m_probability = (
+                float(median(kept)) if kept else begun.get((name, index[id(level)]), (None, None))[0]
+            )
+    return refused
 
 
 def _posterior(

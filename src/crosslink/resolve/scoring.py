@@ -20,8 +20,9 @@ from typing import Any
 import duckdb
 from splink import DuckDBAPI, Linker, block_on
 
-from crosslink.resolve.engine import train_linker
+from crosslink.resolve.engine import train_linker_weighed
 from crosslink.resolve.model import ResolutionModel
+from crosslink.resolve.priors import PriorWeight
 from crosslink.store.sql import scalar
 
 SCHEMA = "Person"
@@ -84,6 +85,30 @@ def save_meta(
         )
 
 
+def training_meta(weight: PriorWeight | None) -> str:
+    """What the saved model learnt from, as JSON for ``meta`` (None: not measured,
+    e.g. trained on Spark)."""
+    if weight is None:
+        return json.dumps(None)
+    return json.dumps({
+        "matching_pairs": round(weight.m_matches, 1),
+        "undertrained": weight.undertrained,
+        "prior_share": round(weight.m_share, 3),
+    })
+
+
+def training_note(con: duckdb.DuckDBPyConnection, schema: str = SCHEMA) -> str | None:
+    """One line for the reviewer when the saved model learnt from too few matches
+    for its weights to be the data's own (``PriorWeight.undertrained``), else None."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [meta_key("training", schema)]).fetchone()
+    info = json.loads(row[0]) if row and row[0] else None
+    if not isinstance(info, dict) or not info.get("undertrained"):
+        return None
+    pairs = float(info.get("matching_pairs", 0.0))
+    return (f"the model learnt from about {pairs:.0f} matching pair{'' if round(pairs) == 1 else 's'}; "
+            "its weights lean on the shipped priors")
+
+
 def explaining_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """Settings that keep each comparison's level and weight in predictions."""
     return {
@@ -138,9 +163,10 @@ def score_full(
     model: ResolutionModel,
     available: set[str],
     step: Callable[[str], None],
-) -> tuple[dict[str, Any], int]:
-    """Train on all records and score every blocked pair into ``xl_pairs``."""
-    linker = train_linker(mem, ["xl_features"], model, available, progress=step)
+) -> tuple[dict[str, Any], int, PriorWeight]:
+    """Train on all records and score every blocked pair into ``xl_pairs``;
+    returns the trained settings, the pairs scored and the data's weight."""
+    linker, weight = train_linker_weighed(mem, ["xl_features"], model, available, progress=step)
     settings = dict(linker.misc.save_model_to_json(out_path=None))
     step("scoring candidate pairs")
     scorer = Linker(DuckDBAPI(connection=mem).register("xl_features"), explaining_settings(settings))
@@ -148,7 +174,7 @@ def score_full(
         threshold_match_probability=model.predict_threshold, warning_mode="never"
     )
     mem.execute(f"CREATE OR REPLACE TEMP TABLE xl_pairs AS {pairs_sql(predicted.physical_name, settings)}")  # noqa: S608
-    return settings, int(scalar(mem.execute("SELECT count(*) FROM xl_pairs")))
+    return settings, int(scalar(mem.execute("SELECT count(*) FROM xl_pairs"))), weight
 
 
 def score_full_spark(

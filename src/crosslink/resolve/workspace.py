@@ -105,6 +105,7 @@ from crosslink.resolve.incremental import (
 )
 from crosslink.resolve.judgements import effective_judgements
 from crosslink.resolve.model import ResolutionModel, load_model
+from crosslink.resolve.priors import PriorWeight
 from crosslink.resolve.records import (
     RESOLVED_PROPERTIES,
     SCHEMA,
@@ -134,6 +135,7 @@ from crosslink.resolve.scoring import (
     score_new,
     split_thin,
     tf_columns,
+    training_meta,
 )
 from crosslink.store.session import Session
 from crosslink.store.sql import scalar
@@ -230,6 +232,7 @@ def resolve_workspace(
             and saved.signature == signature
             and len(new_ids) <= INCREMENTAL_MAX_SHARE * records.num_rows
         )
+        weight: PriorWeight | None = None  # how much data a full run trained on
         if incremental and not new_ids:
             step("nothing new to resolve")
             return _finish(session, model, records.num_rows, "incremental", 0, 0, 0, None, started)
@@ -259,9 +262,9 @@ def resolve_workspace(
                 )
         else:
             if engine == "spark":
-                settings, scored = score_full_spark(mem, model, available, step)
+                settings, scored = score_full_spark(mem, model, available, step)  # weight not measured
             else:
-                settings, scored = score_full(mem, model, available, step)
+                settings, scored, weight = score_full(mem, model, available, step)
             if person:
                 step("matching name-only records")
                 split_thin(mem, "xl_features")
@@ -327,11 +330,14 @@ def resolve_workspace(
                 "WHERE schema IN (SELECT unnest(?::VARCHAR[])))",
                 [schema, list(schema_family(schema))],
             )
-        save_meta(con, {
+        fresh = {
             "model": json.dumps(settings),
             "signature": signature,
             "watermark": newest.isoformat() if newest else "",
-        }, schema)
+        }
+        if not incremental:  # an incremental run keeps the model, and what it learnt from
+            fresh["training"] = training_meta(weight)
+        save_meta(con, fresh, schema)
     return _finish(
         session, model, records.num_rows, "incremental" if incremental else "full",
         len(new_ids) if incremental else records.num_rows, scored, ambiguous, update, started,
