@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import regex
 
+from crosslink.api.search_index import Hit, Snapshot
 from crosslink.errors import InputError
 from crosslink.network.graph import Network
 from crosslink.network.paths import edge_records
@@ -72,15 +73,59 @@ def visible_ids(session: Session, ids: list[str]) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-def search(session: Session, q: str, *, limit: int = 20) -> dict[str, Any]:
+def search(session: Session, q: str, *, limit: int = 20,
+           index: Snapshot | None = None) -> dict[str, Any]:
     """Entities whose name is like ``q`` (substring or fuzzy) or that hold ``q`` as a
     selector in any of its written forms. Resolved entities are answered once, by
-    canonical id. ``total`` counts only what the session may see. Audited."""
+    canonical id. ``total`` counts only what the session may see. Audited.
+
+    With ``index`` (the service's current :class:`~crosslink.api.search_index.Snapshot`)
+    the candidates come from it, checked against the session's visible reports;
+    without it (or for a query matching too much to index) every visible statement is
+    scanned. Both give the same answer."""
     q = q.strip()
     if not q:
         raise InputError("q: give a name or a selector to search for")
     forms = selector_forms(q)
-    rows = session.con.execute(
+    hits = index.hits(session, q, forms, FUZZY) if index is not None else None
+    rows = _scan(session, q, forms, limit) if hits is None else _keyed(session, hits, limit)
+    total = int(rows[0][4]) if rows else 0
+    names = quick_captions(session, [str(r[0]) for r in rows])
+    results = [
+        {"id": str(i), "schema": str(schema), "caption": names.get(str(i), str(i)),
+         "score": round(float(score), 3), "match": "selector" if sel else "name"}
+        for i, schema, score, sel, _ in rows
+    ]
+    session.audit("consultation", "search", q=q, results=len(results), total=total)
+    return {"q": q, "total": total, "results": results}
+
+
+def _keyed(session: Session, hits: list[Hit], limit: int) -> list[tuple[Any, ...]]:
+    """The index's hits keyed by canonical id, as :func:`_scan` answers them."""
+    if not hits:
+        return []
+    return session.con.execute(
+        """
+        WITH h AS (SELECT unnest($e) AS entity_id, unnest($s) AS schema,
+                          unnest($score) AS score, unnest($sel) AS by_selector),
+        keyed AS (
+          SELECT coalesce(c.canonical_id, h.entity_id) AS id, any_value(h.schema) AS schema,
+                 max(h.score) AS score, bool_or(h.by_selector) AS by_selector
+          FROM h LEFT JOIN canonical c ON c.entity_id = h.entity_id
+          GROUP BY 1
+        )
+        SELECT id, schema, score, by_selector, count(*) OVER () AS total FROM keyed
+        ORDER BY score DESC, id LIMIT $limit
+        """,
+        {"e": [h.entity_id for h in hits], "s": [h.schema for h in hits],
+         "score": [h.score for h in hits], "sel": [h.by_selector for h in hits],
+         "limit": limit},
+    ).fetchall()
+
+
+def _scan(session: Session, q: str, forms: list[str], limit: int) -> list[tuple[Any, ...]]:
+    """Every visible statement compared with ``q``: O(statements) per request."""
+    return session.con.execute(
         """
         WITH hits AS (
           SELECT s.entity_id, any_value(s.schema) AS schema,
@@ -106,15 +151,6 @@ def search(session: Session, q: str, *, limit: int = 20) -> dict[str, Any]:
         {"forms": forms, "like": f"%{_like_escape(q)}%", "q": q, "fuzzy": FUZZY,
          "limit": limit},
     ).fetchall()
-    total = int(rows[0][4]) if rows else 0
-    names = quick_captions(session, [str(r[0]) for r in rows])
-    results = [
-        {"id": str(i), "schema": str(schema), "caption": names.get(str(i), str(i)),
-         "score": round(float(score), 3), "match": "selector" if sel else "name"}
-        for i, schema, score, sel, _ in rows
-    ]
-    session.audit("consultation", "search", q=q, results=len(results), total=total)
-    return {"q": q, "total": total, "results": results}
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,267 @@
+"""The workbench's search index: candidates for ``/api/search`` without a scan of
+every statement on every request.
+
+Built once from the whole ``statements`` table (at service start, then again in a
+background thread after each write the service reports through ``Service.changed``):
+
+- every distinct name value, lower-cased, as one list for rapidfuzz's Jaro-Winkler
+  (``process.cdist`` over the list, C++ with SIMD) and joined into one string for
+  substring search (``str.find`` is a C memchr-style scan: a few ms over a million
+  names, where a Python loop or a DuckDB ``ILIKE`` over the statements costs tens);
+- one row per (value, entity, report) as numpy arrays sorted by DuckDB's
+  ``hash(value)``, so the entities holding a value (a selector form or a matched name)
+  are a ``searchsorted`` away. Entity, report and schema are dictionary codes
+  (pyarrow ``dictionary_encode``): about 18 bytes a statement.
+
+The index covers every statement whatever the caller's clearance: it only proposes.
+A candidate row counts only when its report is in the caller's ``visible_reports``
+(a boolean mask over the report codes, read from the caller's own view once per
+clearance and index version), so an entity the user may not see contributes to no
+result and no count. Scores follow the scanning query of
+:func:`crosslink.api.queries.search` exactly: a selector form 1.0, a name containing
+the query 0.99, else a name's Jaro-Winkler similarity when at least the threshold.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
+
+from crosslink.store.session import Clearance, Session
+
+__all__ = ["Hit", "SearchIndex", "Snapshot"]
+
+#: Above this many candidate rows the caller scans instead (a one-letter query).
+MAX_CANDIDATE_ROWS = 200_000
+_SEP = "\x00"  # joins the lower-cased names; a query holding it is never indexed
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One entity a query matched, before canonical ids: its best score and schema."""
+
+    entity_id: str
+    schema: str
+    score: float
+    by_selector: bool
+
+
+@dataclass
+class Snapshot:
+    """The index as of one service version (immutable once built)."""
+
+    version: int
+    lowered: list[str]
+    name_hash: np.ndarray  # uint64, DuckDB hash() of each distinct name value
+    joined: str
+    starts: np.ndarray  # int64 offset of each lowered name in ``joined``
+    lower_groups: list[np.ndarray]  # lowered name i -> indices into name_hash
+    value_hash: np.ndarray  # uint64, sorted
+    entity: np.ndarray  # int32 codes into entity_ids
+    report: np.ndarray  # int32 codes into report_ids
+    schema: np.ndarray  # int32 codes into schemas
+    is_name: np.ndarray  # bool
+    entity_ids: pa.Array
+    report_ids: pa.Array
+    schemas: list[str]
+    _masks: dict[object, np.ndarray] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def visible_mask(self, session: Session) -> np.ndarray:
+        """Which report codes the session's ``visible_reports`` holds (cached)."""
+        key = _clearance_key(session.clearance)
+        with self._lock:
+            found = self._masks.get(key)
+        if found is not None:
+            return found
+        ids = session.con.sql("SELECT id FROM visible_reports").to_arrow_table().column(0)
+        mask = np.asarray(pc.is_in(self.report_ids, value_set=ids.combine_chunks()
+                                   .cast(pa.string())).to_numpy(zero_copy_only=False),
+                          dtype=bool)
+        with self._lock:
+            self._masks[key] = mask
+        return mask
+
+    def name_candidates(self, q: str, fuzzy: float) -> tuple[np.ndarray, np.ndarray] | None:
+        """(value hashes, scores) of the name values ``q`` matches; None: too many."""
+        ql = q.lower()
+        if _SEP in ql or not self.lowered:
+            return None
+        scores: dict[int, float] = {}
+        # substring: every distinct lowered name that contains the query
+        at = self.joined.find(ql)
+        while at >= 0:
+            i = int(np.searchsorted(self.starts, at, side="right")) - 1
+            scores[i] = 0.99
+            if len(scores) > MAX_CANDIDATE_ROWS:
+                return None
+            nxt = int(self.starts[i + 1]) if i + 1 < len(self.starts) else len(self.joined)
+            at = self.joined.find(ql, nxt)
+        # fuzzy: a slightly lower cut-off for the float32 pass, then the exact score
+        sims = process.cdist([ql], self.lowered, scorer=JaroWinkler.similarity,
+                             score_cutoff=fuzzy - 0.01, dtype=np.float32, workers=1)[0]
+        for i in np.flatnonzero(sims).tolist():
+            if i not in scores:
+                s = JaroWinkler.similarity(self.lowered[i], ql)
+                if s >= fuzzy:
+                    scores[i] = s
+        if not scores:
+            return np.zeros(0, dtype=np.uint64), np.zeros(0)
+        idx = list(scores)
+        groups = [self.lower_groups[i] for i in idx]
+        hashes = self.name_hash[np.concatenate(groups)]
+        score = np.concatenate([np.full(g.size, scores[i]) for i, g in zip(idx, groups,
+                                                                          strict=True)])
+        return hashes, score
+
+    def rows_for(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row indices, which of ``hashes`` each row is for) of rows with those values."""
+        lo = np.searchsorted(self.value_hash, hashes, side="left")
+        hi = np.searchsorted(self.value_hash, hashes, side="right")
+        counts = hi - lo
+        if counts.sum() == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        which = np.repeat(np.arange(hashes.size), counts)
+        offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        return np.repeat(lo, counts) + offsets, which
+
+    def hits(self, session: Session, q: str, forms: list[str], fuzzy: float,
+             ) -> list[Hit] | None:
+        """The entities ``q`` matches that the session may see; None: scan instead."""
+        named = self.name_candidates(q, fuzzy)
+        if named is None:
+            return None
+        form_hash = np.asarray([r[0] for r in session.con.execute(
+            "SELECT hash(f) FROM (SELECT unnest(?::VARCHAR[]) AS f)", [forms]).fetchall()],
+            dtype=np.uint64)
+        sel_rows, _ = self.rows_for(form_hash)
+        name_rows, which = self.rows_for(named[0])
+        keep = self.is_name[name_rows]
+        name_rows, name_score = name_rows[keep], named[1][which[keep]]
+        if sel_rows.size + name_rows.size > MAX_CANDIDATE_ROWS:
+            return None
+        rows = np.concatenate([sel_rows, name_rows])
+        score = np.concatenate([np.ones(sel_rows.size), name_score])
+        sel = np.concatenate([np.ones(sel_rows.size, bool), np.zeros(name_rows.size, bool)])
+        seen = self.visible_mask(session)[self.report[rows]]
+        rows, score, sel = rows[seen], score[seen], sel[seen]
+        if rows.size == 0:
+            return []
+        ent = self.entity[rows]
+        order = np.lexsort((-score, ent))  # per entity, best score first
+        ent, score, sel, rows = ent[order], score[order], sel[order], rows[order]
+        first = np.flatnonzero(np.r_[True, ent[1:] != ent[:-1]])
+        any_sel = np.logical_or.reduceat(sel, first)
+        ids = self.entity_ids.take(pa.array(ent[first])).to_pylist()
+        return [Hit(str(i), self.schemas[int(self.schema[r])], float(s), bool(b))
+                for i, r, s, b in zip(ids, rows[first].tolist(), score[first].tolist(),
+                                      any_sel.tolist(), strict=True)]
+
+
+def build(con: duckdb.DuckDBPyConnection, version: int) -> Snapshot:
+    """Read every statement's value, entity, report and schema into a snapshot."""
+    t = con.sql(
+        "SELECT hash(value) AS vh, entity_id, report_id, schema, "
+        "coalesce(prop_type = 'name', FALSE) AS is_name FROM statements"
+    ).to_arrow_table()
+    vh = t.column("vh").to_numpy()
+    order = np.argsort(vh, kind="stable")
+
+    def codes(name: str) -> tuple[np.ndarray, pa.Array]:
+        enc = t.column(name).combine_chunks().dictionary_encode()
+        return enc.indices.to_numpy().astype(np.int32)[order], enc.dictionary
+
+    entity, entity_ids = codes("entity_id")
+    report, report_ids = codes("report_id")
+    schema, schemas = codes("schema")
+    names = con.sql(
+        "SELECT DISTINCT value, hash(value) FROM statements WHERE prop_type = 'name'"
+    ).to_arrow_table()
+    values = [str(v) for v in names.column(0).to_pylist()]
+    name_hash = names.column(1).to_numpy().astype(np.uint64)
+    groups: dict[str, list[int]] = {}
+    for i, v in enumerate(values):
+        groups.setdefault(v.lower(), []).append(i)
+    lowered = list(groups)
+    lengths = np.fromiter((len(s) + 1 for s in lowered), dtype=np.int64, count=len(lowered))
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    return Snapshot(
+        version=version, lowered=lowered, name_hash=name_hash,
+        joined=_SEP.join(lowered), starts=starts,
+        lower_groups=[np.asarray(g, dtype=np.int64) for g in groups.values()],
+        value_hash=vh[order].astype(np.uint64), entity=entity, report=report,
+        schema=schema, is_name=t.column("is_name").to_numpy(zero_copy_only=False)[order],
+        entity_ids=entity_ids, report_ids=report_ids,
+        schemas=[str(s) for s in schemas.to_pylist()],
+    )
+
+
+def _clearance_key(c: Clearance) -> object:
+    return (None if c.compartments is None else tuple(sorted(c.compartments)), c.source_unit)
+
+
+class SearchIndex:
+    """The current snapshot of a served workspace, rebuilt in a thread after writes.
+
+    :meth:`current` answers the snapshot only when it was built at the service's
+    present version; otherwise the caller scans (correct, slower) while a rebuild runs,
+    so a search never misses what a write just added.
+    """
+
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor  # () -> a new DuckDB cursor on the workspace
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._wanted = -1
+
+    def build_now(self, version: int) -> Snapshot:
+        con = self._cursor()
+        try:
+            snap = build(con, version)
+        finally:
+            con.close()
+        with self._lock:
+            if self._snapshot is None or snap.version >= self._snapshot.version:
+                self._snapshot = snap
+        return snap
+
+    def current(self, version: int) -> Snapshot | None:
+        with self._lock:
+            snap = self._snapshot
+            if snap is not None and snap.version == version:
+                return snap
+            self._wanted = max(self._wanted, version)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._rebuild, daemon=True,
+                                                name="crosslink-search-index")
+                self._thread.start()
+        return None
+
+    def _rebuild(self) -> None:
+        while True:
+            with self._lock:
+                wanted = self._wanted
+                if self._snapshot is not None and self._snapshot.version >= wanted:
+                    self._thread = None
+                    return
+            try:
+                self.build_now(wanted)
+            except duckdb.Error:  # the workspace closed under us: nothing to serve
+                with self._lock:
+                    self._thread = None
+                return
+
+    def close(self) -> None:
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout=60)
