@@ -113,6 +113,8 @@ def test_an_entity_outside_the_clearance_is_neither_shown_nor_counted(
         workspace_path: Path) -> None:
     with served(workspace_path) as svc:
         for user in ("ana", "kes", "sup"):
+            for q in ("e-open", "e-kes", "+447911123456"):  # calls: "Call in Report r-open"
+                _same(*both(svc, user, q))
             for e, (name, _) in PEOPLE.items():
                 indexed, scanned = both(svc, user, name)
                 _same(indexed, scanned)

@@ -25,6 +25,7 @@ from crosslink.store.session import Session
 
 __all__ = [
     "NeedsJustification",
+    "choose_caption",
     "entity_graph",
     "entity_profile",
     "members",
@@ -90,7 +91,8 @@ def search(session: Session, q: str, *, limit: int = 20,
     hits = index.hits(session, q, forms, FUZZY) if index is not None else None
     rows = _scan(session, q, forms, limit) if hits is None else _keyed(session, hits, limit)
     total = int(rows[0][4]) if rows else 0
-    names = quick_captions(session, [str(r[0]) for r in rows])
+    keys = [str(r[0]) for r in rows]
+    names = index.captions(session, keys) if index is not None else quick_captions(session, keys)
     results = [
         {"id": str(i), "schema": str(schema), "caption": names.get(str(i), str(i)),
          "score": round(float(score), 3), "match": "selector" if sel else "name"}
@@ -195,10 +197,10 @@ def quick_captions(session: Session, keys: list[str]) -> dict[str, str]:
     for entity, schema, prop, value, title in rows:
         for key in member_keys.get(str(entity), ()):
             by_key.setdefault(key, []).append((str(schema), str(prop), str(value), title))
-    return {key: _choose_caption(found) for key, found in by_key.items()}
+    return {key: choose_caption(found) for key, found in by_key.items()}
 
 
-def _choose_caption(found: list[tuple[str, str, str, str | None]]) -> str:
+def choose_caption(found: list[tuple[str, str, str, str | None]]) -> str:
     """The caption from (schema, prop, value, report title) rows of one entity."""
     schema = _mode([f[0] for f in found])
     label, props, interval = _caption_order().get(schema, (schema, [], False))
@@ -256,7 +258,7 @@ def entity_profile(session: Session, entity_id: str, *, justification: str | Non
                   sensitive_reports=sorted(set(sensitive)) or None,
                   justification=justification)
     schema = _mode([r["schema"] for r in rows])
-    caption = _choose_caption([(r["schema"], r["prop"], r["value"], r["report_title"])
+    caption = choose_caption([(r["schema"], r["prop"], r["value"], r["report_title"])
                                for r in rows])
     reports: dict[str, dict[str, Any]] = {}
     for r in rows:

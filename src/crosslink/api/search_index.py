@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
+from crosslink.store.captions import caption_props
 from crosslink.store.session import Clearance, Session
 
 __all__ = ["Hit", "SearchIndex", "Snapshot"]
@@ -69,9 +70,17 @@ class Snapshot:
     report: np.ndarray  # int32 codes into report_ids
     schema: np.ndarray  # int32 codes into schemas
     is_name: np.ndarray  # bool
-    entity_ids: pa.Array
+    entity_ids: pa.Array  # entity code -> id; codes are ranks of entity_hashes
     report_ids: pa.Array
     schemas: list[str]
+    entity_hashes: np.ndarray  # uint64, sorted: DuckDB hash(entity_id) per code
+    by_entity: np.ndarray  # row indices grouped by entity code
+    entity_start: np.ndarray  # entity code -> first position in by_entity (+1 sentinel)
+    prop: np.ndarray  # int32 codes into props
+    props: list[str]
+    cap_value: np.ndarray  # int32 code into cap_values; -1: not a caption property
+    cap_values: list[str]
+    report_titles: list[str | None]  # report code -> title (titles are never sanitised)
     _masks: dict[object, np.ndarray] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -165,23 +174,94 @@ class Snapshot:
                 for i, r, s, b in zip(ids, rows[first].tolist(), score[first].tolist(),
                                       any_sel.tolist(), strict=True)]
 
+    def captions(self, session: Session, keys: list[str]) -> dict[str, str]:
+        """Captions of ``keys`` (entity or canonical ids) exactly as
+        :func:`crosslink.api.queries.quick_captions` gives them from the caller's
+        views, but from the snapshot's rows of the members (no scan of the
+        statements): the same rows, deduplicated by (entity, schema, prop, value)
+        with the least report title, go to the same chooser."""
+        from crosslink.api.queries import choose_caption  # the one rule for captions
+
+        if not keys:
+            return {}
+        pairs = session.con.execute(
+            """WITH k AS (SELECT unnest(?::VARCHAR[]) AS key),
+               m AS (SELECT k.key, coalesce(c.entity_id, k.key) AS member FROM k
+                     LEFT JOIN canonical c ON c.canonical_id = k.key
+                     UNION SELECT key, key FROM k)
+               SELECT key, member, hash(member) FROM m""",
+            [sorted(set(keys))],
+        ).fetchall()
+        mask = self.visible_mask(session)
+        by_key: dict[str, dict[tuple[str, int, int, int], str | None]] = {}
+        for key, member, h in pairs:
+            code = int(np.searchsorted(self.entity_hashes, np.uint64(h)))
+            if code >= self.entity_hashes.size or int(self.entity_hashes[code]) != int(h) \
+                    or self.entity_ids[code].as_py() != member:
+                continue
+            rows = self.by_entity[self.entity_start[code]:self.entity_start[code + 1]]
+            rows = rows[mask[self.report[rows]]]
+            groups = by_key.setdefault(str(key), {})
+            for r in rows.tolist():
+                g = (str(member), int(self.schema[r]), int(self.prop[r]),
+                     int(self.cap_value[r]) if self.cap_value[r] >= 0
+                     else -2 - (int(self.value_hash[r]) & 0x7FFFFFFFFFFF))
+                title = self.report_titles[int(self.report[r])]
+                if g not in groups:
+                    groups[g] = title
+                elif title is not None:
+                    old = groups[g]
+                    groups[g] = title if old is None or title < old else old
+        return {key: choose_caption([
+            (self.schemas[sc], self.props[pr],
+             self.cap_values[v] if v >= 0 else "", title)
+            for (_, sc, pr, v), title in groups.items()]) for key, groups in by_key.items()
+            if groups}
+
 
 def build(con: duckdb.DuckDBPyConnection, version: int) -> Snapshot:
-    """Read every statement's value, entity, report and schema into a snapshot."""
+    """Read every statement's value, entity, report, schema and prop into a snapshot.
+
+    Strings cross into Python once per distinct entity, report, schema and prop (and
+    caption value); each statement comes as integers (DuckDB's ``hash``), coded by
+    binary search, so a 10-million-statement workspace needs no 10-million-row
+    string column in memory."""
+    # a value of any schema's caption property: the chooser reads the entity's rows of
+    # the most frequent schema's caption properties whatever schema each row has
+    caps = sorted({str(r["prop"]) for r in caption_props().to_pylist() if r["prop"]})
     t = con.sql(
-        "SELECT hash(value) AS vh, entity_id, report_id, schema, "
-        "coalesce(prop_type = 'name', FALSE) AS is_name FROM statements"
+        "SELECT hash(value) AS vh, coalesce(entity_hash, hash(entity_id)) AS eh, "
+        "hash(report_id) AS rh, hash(schema) AS sh, hash(prop) AS ph, "
+        "coalesce(prop_type = 'name', FALSE) AS is_name, "
+        "CASE WHEN list_contains($caps, prop) THEN value END AS cap "
+        "FROM statements", params={"caps": caps},
     ).to_arrow_table()
     vh = t.column("vh").to_numpy()
     order = np.argsort(vh, kind="stable")
 
-    def codes(name: str) -> tuple[np.ndarray, pa.Array]:
-        enc = t.column(name).combine_chunks().dictionary_encode()
-        return enc.indices.to_numpy().astype(np.int32)[order], enc.dictionary
+    def dictionary(sql: str) -> tuple[np.ndarray, list[Any]]:
+        rows = con.sql(sql).fetchall()  # (hash, value), ordered by hash
+        return np.asarray([r[0] for r in rows], dtype=np.uint64), [r[1] for r in rows]
 
-    entity, entity_ids = codes("entity_id")
-    report, report_ids = codes("report_id")
-    schema, schemas = codes("schema")
+    def codes(column: str, keys: np.ndarray) -> np.ndarray:
+        h = t.column(column).to_numpy()[order]
+        return np.searchsorted(keys, h).astype(np.int32)
+
+    ent_h, ent_ids = dictionary("SELECT DISTINCT coalesce(entity_hash, hash(entity_id)), "
+                                "entity_id FROM statements ORDER BY 1, 2")
+    if np.unique(ent_h).size != ent_h.size:  # two ids with one 64-bit hash: vanishingly rare
+        raise RuntimeError("search index: entity id hash collision")
+    rep_h, rep_ids = dictionary("SELECT DISTINCT hash(report_id), report_id FROM statements "
+                                "ORDER BY 1")
+    sch_h, schemas = dictionary("SELECT DISTINCT hash(schema), schema FROM statements ORDER BY 1")
+    prop_h, props = dictionary("SELECT DISTINCT hash(prop), prop FROM statements ORDER BY 1")
+    titles = dict(con.execute("SELECT id, title FROM reports").fetchall())
+    entity = codes("eh", ent_h)
+    cap = t.column("cap").combine_chunks().take(pa.array(order)).dictionary_encode()
+    cap_codes = cap.indices.fill_null(-1).to_numpy().astype(np.int32)
+    by_entity = np.argsort(entity, kind="stable").astype(np.int64)
+    entity_start = np.searchsorted(entity[by_entity], np.arange(len(ent_ids) + 1))
+
     names = con.sql(
         "SELECT DISTINCT value, hash(value) FROM statements WHERE prop_type = 'name'"
     ).to_arrow_table()
@@ -197,10 +277,14 @@ def build(con: duckdb.DuckDBPyConnection, version: int) -> Snapshot:
         version=version, lowered=lowered, name_hash=name_hash,
         joined=_SEP.join(lowered), starts=starts,
         lower_groups=[np.asarray(g, dtype=np.int64) for g in groups.values()],
-        value_hash=vh[order].astype(np.uint64), entity=entity, report=report,
-        schema=schema, is_name=t.column("is_name").to_numpy(zero_copy_only=False)[order],
-        entity_ids=entity_ids, report_ids=report_ids,
-        schemas=[str(s) for s in schemas.to_pylist()],
+        value_hash=vh[order].astype(np.uint64), entity=entity,
+        report=codes("rh", rep_h), schema=codes("sh", sch_h),
+        is_name=t.column("is_name").to_numpy(zero_copy_only=False)[order],
+        entity_ids=pa.array(ent_ids, pa.string()), report_ids=pa.array(rep_ids, pa.string()),
+        schemas=[str(x) for x in schemas], entity_hashes=ent_h, by_entity=by_entity,
+        entity_start=entity_start, prop=codes("ph", prop_h), props=[str(x) for x in props],
+        cap_value=cap_codes, cap_values=[str(x) for x in cap.dictionary.to_pylist()],
+        report_titles=[titles.get(r) for r in rep_ids],
     )
 
 
