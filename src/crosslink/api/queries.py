@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import regex
 
-from crosslink.api.search_index import Hit, Snapshot
+from crosslink.api.search_index import Snapshot
 from crosslink.errors import InputError
 from crosslink.network.graph import Network
 from crosslink.network.paths import edge_records
@@ -88,11 +88,13 @@ def search(session: Session, q: str, *, limit: int = 20,
     if not q:
         raise InputError("q: give a name or a selector to search for")
     forms = selector_forms(q)
-    hits = index.hits(session, q, forms, FUZZY) if index is not None else None
-    rows = _scan(session, q, forms, limit) if hits is None else _keyed(session, hits, limit)
+    found = index.search(session, q, forms, FUZZY, limit) if index is not None else None
+    if found is None:
+        rows: list[tuple[Any, ...]] = _scan(session, q, forms, limit)
+        names = quick_captions(session, [str(r[0]) for r in rows])
+    else:
+        rows, names = found
     total = int(rows[0][4]) if rows else 0
-    keys = [str(r[0]) for r in rows]
-    names = index.captions(session, keys) if index is not None else quick_captions(session, keys)
     results = [
         {"id": str(i), "schema": str(schema), "caption": names.get(str(i), str(i)),
          "score": round(float(score), 3), "match": "selector" if sel else "name"}
@@ -100,29 +102,6 @@ def search(session: Session, q: str, *, limit: int = 20,
     ]
     session.audit("consultation", "search", q=q, results=len(results), total=total)
     return {"q": q, "total": total, "results": results}
-
-
-def _keyed(session: Session, hits: list[Hit], limit: int) -> list[tuple[Any, ...]]:
-    """The index's hits keyed by canonical id, as :func:`_scan` answers them."""
-    if not hits:
-        return []
-    return session.con.execute(
-        """
-        WITH h AS (SELECT unnest($e) AS entity_id, unnest($s) AS schema,
-                          unnest($score) AS score, unnest($sel) AS by_selector),
-        keyed AS (
-          SELECT coalesce(c.canonical_id, h.entity_id) AS id, any_value(h.schema) AS schema,
-                 max(h.score) AS score, bool_or(h.by_selector) AS by_selector
-          FROM h LEFT JOIN canonical c ON c.entity_id = h.entity_id
-          GROUP BY 1
-        )
-        SELECT id, schema, score, by_selector, count(*) OVER () AS total FROM keyed
-        ORDER BY score DESC, id LIMIT $limit
-        """,
-        {"e": [h.entity_id for h in hits], "s": [h.schema for h in hits],
-         "score": [h.score for h in hits], "sel": [h.by_selector for h in hits],
-         "limit": limit},
-    ).fetchall()
 
 
 def _scan(session: Session, q: str, forms: list[str], limit: int) -> list[tuple[Any, ...]]:

@@ -38,21 +38,11 @@ from rapidfuzz.distance import JaroWinkler
 from crosslink.store.captions import caption_props
 from crosslink.store.session import Clearance, Session
 
-__all__ = ["Hit", "SearchIndex", "Snapshot"]
+__all__ = ["SearchIndex", "Snapshot"]
 
 #: Above this many candidate rows the caller scans instead (a one-letter query).
 MAX_CANDIDATE_ROWS = 200_000
 _SEP = "\x00"  # joins the lower-cased names; a query holding it is never indexed
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One entity a query matched, before canonical ids: its best score and schema."""
-
-    entity_id: str
-    schema: str
-    score: float
-    by_selector: bool
 
 
 @dataclass
@@ -81,6 +71,9 @@ class Snapshot:
     cap_value: np.ndarray  # int32 code into cap_values; -1: not a caption property
     cap_values: list[str]
     report_titles: list[str | None]  # report code -> title (titles are never sanitised)
+    canon_of: np.ndarray  # int32 entity code -> index into canon_ids; -1: unresolved
+    canon_ids: list[str]
+    canon_members: dict[str, np.ndarray]  # canonical id -> entity codes it stands for
     _masks: dict[object, np.ndarray] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -142,9 +135,40 @@ class Snapshot:
         offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
         return np.repeat(lo, counts) + offsets, which
 
-    def hits(self, session: Session, q: str, forms: list[str], fuzzy: float,
-             ) -> list[Hit] | None:
-        """The entities ``q`` matches that the session may see; None: scan instead."""
+    def search(self, session: Session, q: str, forms: list[str], fuzzy: float, limit: int,
+               ) -> tuple[list[tuple[str, str, float, bool, int]], dict[str, str]] | None:
+        """(rows, captions) as :func:`crosslink.api.queries.search` answers them from
+        its scan: rows (id, schema, score, by selector, total) keyed by canonical id,
+        best first, at most ``limit``; None: the query matches too much, scan instead."""
+        found = self._entities(session, q, forms, fuzzy)
+        if found is None:
+            return None
+        ent, sch, score, sel = found
+        ids = self.entity_ids.take(pa.array(ent)).to_pylist()
+        keyed: dict[str, list[Any]] = {}
+        own: dict[str, int] = {}
+        for e, i, sc, s, b in zip(ent.tolist(), ids, sch.tolist(), score.tolist(), sel.tolist(),
+                                  strict=True):
+            c = int(self.canon_of[e])
+            key = self.canon_ids[c] if c >= 0 else str(i)
+            if c < 0:
+                own[key] = e
+            cur = keyed.get(key)
+            if cur is None:
+                keyed[key] = [self.schemas[sc], s, b]
+            else:
+                cur[1], cur[2] = max(cur[1], s), cur[2] or b
+        total = len(keyed)
+        best = sorted(keyed.items(), key=lambda kv: (-kv[1][1], kv[0]))[:limit]
+        rows = [(k, str(v[0]), float(v[1]), bool(v[2]), total) for k, v in best]
+        members = {k: self.canon_members[k] if k in self.canon_members
+                   else np.asarray([own[k]], dtype=np.int64) for k, *_ in rows}
+        return rows, self.captions(session, members)
+
+    def _entities(self, session: Session, q: str, forms: list[str], fuzzy: float,
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """(entity code, schema code, best score, any selector) of every entity ``q``
+        matches through a statement the session may see; None: too many candidates."""
         named = self.name_candidates(q, fuzzy)
         if named is None:
             return None
@@ -162,61 +186,42 @@ class Snapshot:
         sel = np.concatenate([np.ones(sel_rows.size, bool), np.zeros(name_rows.size, bool)])
         seen = self.visible_mask(session)[self.report[rows]]
         rows, score, sel = rows[seen], score[seen], sel[seen]
-        if rows.size == 0:
-            return []
         ent = self.entity[rows]
         order = np.lexsort((-score, ent))  # per entity, best score first
         ent, score, sel, rows = ent[order], score[order], sel[order], rows[order]
+        if ent.size == 0:
+            return ent, ent, score, sel
         first = np.flatnonzero(np.r_[True, ent[1:] != ent[:-1]])
         any_sel = np.logical_or.reduceat(sel, first)
-        ids = self.entity_ids.take(pa.array(ent[first])).to_pylist()
-        return [Hit(str(i), self.schemas[int(self.schema[r])], float(s), bool(b))
-                for i, r, s, b in zip(ids, rows[first].tolist(), score[first].tolist(),
-                                      any_sel.tolist(), strict=True)]
+        return ent[first], self.schema[rows[first]], score[first], any_sel
 
-    def captions(self, session: Session, keys: list[str]) -> dict[str, str]:
-        """Captions of ``keys`` (entity or canonical ids) exactly as
-        :func:`crosslink.api.queries.quick_captions` gives them from the caller's
-        views, but from the snapshot's rows of the members (no scan of the
-        statements): the same rows, deduplicated by (entity, schema, prop, value)
-        with the least report title, go to the same chooser."""
+    def captions(self, session: Session, members: dict[str, np.ndarray]) -> dict[str, str]:
+        """Captions of result keys (entity or canonical ids, each with its members'
+        entity codes) exactly as :func:`crosslink.api.queries.quick_captions` gives
+        them from the caller's views, but from the snapshot's rows of the members (no
+        scan of the statements): the same rows, deduplicated by (entity, schema, prop,
+        value) with the least report title, go to the same chooser."""
         from crosslink.api.queries import choose_caption  # the one rule for captions
 
-        if not keys:
-            return {}
-        pairs = session.con.execute(
-            """WITH k AS (SELECT unnest(?::VARCHAR[]) AS key),
-               m AS (SELECT k.key, coalesce(c.entity_id, k.key) AS member FROM k
-                     LEFT JOIN canonical c ON c.canonical_id = k.key
-                     UNION SELECT key, key FROM k)
-               SELECT key, member, hash(member) FROM m""",
-            [sorted(set(keys))],
-        ).fetchall()
         mask = self.visible_mask(session)
-        by_key: dict[str, dict[tuple[str, int, int, int], str | None]] = {}
-        for key, member, h in pairs:
-            code = int(np.searchsorted(self.entity_hashes, np.uint64(h)))
-            if code >= self.entity_hashes.size or int(self.entity_hashes[code]) != int(h) \
-                    or self.entity_ids[code].as_py() != member:
-                continue
-            rows = self.by_entity[self.entity_start[code]:self.entity_start[code + 1]]
-            rows = rows[mask[self.report[rows]]]
-            groups = by_key.setdefault(str(key), {})
-            for r in rows.tolist():
-                g = (str(member), int(self.schema[r]), int(self.prop[r]),
-                     int(self.cap_value[r]) if self.cap_value[r] >= 0
-                     else -2 - (int(self.value_hash[r]) & 0x7FFFFFFFFFFF))
-                title = self.report_titles[int(self.report[r])]
-                if g not in groups:
-                    groups[g] = title
-                elif title is not None:
-                    old = groups[g]
-                    groups[g] = title if old is None or title < old else old
-        return {key: choose_caption([
-            (self.schemas[sc], self.props[pr],
-             self.cap_values[v] if v >= 0 else "", title)
-            for (_, sc, pr, v), title in groups.items()]) for key, groups in by_key.items()
-            if groups}
+        out: dict[str, str] = {}
+        for key, codes in members.items():
+            groups: dict[tuple[int, int, int, int], str | None] = {}
+            for code in codes.tolist():
+                rows = self.by_entity[self.entity_start[code]:self.entity_start[code + 1]]
+                for r in rows[mask[self.report[rows]]].tolist():
+                    v = int(self.cap_value[r])
+                    g = (code, int(self.schema[r]), int(self.prop[r]),
+                         v if v >= 0 else -2 - (int(self.value_hash[r]) & 0x7FFFFFFFFFFF))
+                    title = self.report_titles[int(self.report[r])]
+                    old = groups.get(g, title)
+                    groups[g] = title if old is None or (title is not None and title < old) \
+                        else old
+            if groups:
+                out[key] = choose_caption([
+                    (self.schemas[sc], self.props[pr], self.cap_values[v] if v >= 0 else "",
+                     title) for (_, sc, pr, v), title in groups.items()])
+        return out
 
 
 def build(con: duckdb.DuckDBPyConnection, version: int) -> Snapshot:
@@ -262,6 +267,27 @@ def build(con: duckdb.DuckDBPyConnection, version: int) -> Snapshot:
     by_entity = np.argsort(entity, kind="stable").astype(np.int64)
     entity_start = np.searchsorted(entity[by_entity], np.arange(len(ent_ids) + 1))
 
+    # Resolved clusters: judgements change them, and each judgement is a write that
+    # bumps the service's version, so the snapshot is rebuilt with them.
+    def code_of(h: int, entity_id: str) -> int:
+        c = int(np.searchsorted(ent_h, np.uint64(h)))
+        return c if c < ent_h.size and int(ent_h[c]) == int(h) and ent_ids[c] == entity_id \
+            else -1
+
+    canon_of = np.full(len(ent_ids), -1, dtype=np.int32)
+    canon_ids: list[str] = []
+    canon_members: dict[str, list[int]] = {}
+    for cid, ch, eid, eh in con.execute(
+            "SELECT canonical_id, hash(canonical_id), entity_id, hash(entity_id) "
+            "FROM canonical ORDER BY 1, 3").fetchall():
+        if cid not in canon_members:
+            canon_members[cid] = [c for c in [code_of(ch, cid)] if c >= 0]
+            canon_ids.append(cid)
+        c = code_of(eh, eid)
+        if c >= 0:
+            canon_of[c] = len(canon_ids) - 1
+            canon_members[cid].append(c)
+
     names = con.sql(
         "SELECT DISTINCT value, hash(value) FROM statements WHERE prop_type = 'name'"
     ).to_arrow_table()
@@ -284,7 +310,10 @@ def build(con: duckdb.DuckDBPyConnection, version: int) -> Snapshot:
         schemas=[str(x) for x in schemas], entity_hashes=ent_h, by_entity=by_entity,
         entity_start=entity_start, prop=codes("ph", prop_h), props=[str(x) for x in props],
         cap_value=cap_codes, cap_values=[str(x) for x in cap.dictionary.to_pylist()],
-        report_titles=[titles.get(r) for r in rep_ids],
+        report_titles=[titles.get(r) for r in rep_ids], canon_of=canon_of,
+        canon_ids=canon_ids,
+        canon_members={k: np.asarray(sorted(set(v)), dtype=np.int64)
+                       for k, v in canon_members.items()},
     )
 
 
