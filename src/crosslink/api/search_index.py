@@ -1,8 +1,9 @@
 """The workbench's search index: candidates for ``/api/search`` without a scan of
 every statement on every request.
 
-Built once from the whole ``statements`` table (at service start, then again in a
-background thread after each write the service reports through ``Service.changed``):
+Built once from the whole ``statements`` table at service start, and again in a
+background thread when a search finds the service's version moved on (every write
+the service makes, ingest or judgement, calls ``Service.changed``):
 
 - every distinct name value, lower-cased, as one list for rapidfuzz's Jaro-Winkler
   (``process.cdist`` over the list, C++ with SIMD) and joined into one string for
@@ -11,7 +12,10 @@ background thread after each write the service reports through ``Service.changed
 - one row per (value, entity, report) as numpy arrays sorted by DuckDB's
   ``hash(value)``, so the entities holding a value (a selector form or a matched name)
   are a ``searchsorted`` away. Entity, report and schema are dictionary codes
-  (pyarrow ``dictionary_encode``): about 18 bytes a statement.
+  (ranks of their DuckDB hashes): about 30 bytes a statement in all, with a second
+  order by entity for the captions of the results;
+- the resolved clusters (``canonical``), so results are keyed and captioned without
+  a query.
 
 The index covers every statement whatever the caller's clearance: it only proposes.
 A candidate row counts only when its report is in the caller's ``visible_reports``
@@ -58,15 +62,15 @@ class Snapshot:
     value_hash: np.ndarray  # uint64, sorted
     entity: np.ndarray  # int32 codes into entity_ids
     report: np.ndarray  # int32 codes into report_ids
-    schema: np.ndarray  # int32 codes into schemas
+    schema: np.ndarray  # int16 codes into schemas
     is_name: np.ndarray  # bool
     entity_ids: pa.Array  # entity code -> id; codes are ranks of entity_hashes
     report_ids: pa.Array
     schemas: list[str]
     entity_hashes: np.ndarray  # uint64, sorted: DuckDB hash(entity_id) per code
-    by_entity: np.ndarray  # row indices grouped by entity code
+    by_entity: np.ndarray  # int32 row indices grouped by entity code
     entity_start: np.ndarray  # entity code -> first position in by_entity (+1 sentinel)
-    prop: np.ndarray  # int32 codes into props
+    prop: np.ndarray  # int16 codes into props
     props: list[str]
     cap_value: np.ndarray  # int32 code into cap_values; -1: not a caption property
     cap_values: list[str]
@@ -264,7 +268,7 @@ def build(con: duckdb.DuckDBPyConnection, version: int) -> Snapshot:
     entity = codes("eh", ent_h)
     cap = t.column("cap").combine_chunks().take(pa.array(order)).dictionary_encode()
     cap_codes = cap.indices.fill_null(-1).to_numpy().astype(np.int32)
-    by_entity = np.argsort(entity, kind="stable").astype(np.int64)
+    by_entity = np.argsort(entity, kind="stable").astype(np.int32)
     entity_start = np.searchsorted(entity[by_entity], np.arange(len(ent_ids) + 1))
 
     # Resolved clusters: judgements change them, and each judgement is a write that
@@ -304,11 +308,11 @@ def build(con: duckdb.DuckDBPyConnection, version: int) -> Snapshot:
         joined=_SEP.join(lowered), starts=starts,
         lower_groups=[np.asarray(g, dtype=np.int64) for g in groups.values()],
         value_hash=vh[order].astype(np.uint64), entity=entity,
-        report=codes("rh", rep_h), schema=codes("sh", sch_h),
+        report=codes("rh", rep_h), schema=codes("sh", sch_h).astype(np.int16),
         is_name=t.column("is_name").to_numpy(zero_copy_only=False)[order],
         entity_ids=pa.array(ent_ids, pa.string()), report_ids=pa.array(rep_ids, pa.string()),
         schemas=[str(x) for x in schemas], entity_hashes=ent_h, by_entity=by_entity,
-        entity_start=entity_start, prop=codes("ph", prop_h), props=[str(x) for x in props],
+        entity_start=entity_start, prop=codes("ph", prop_h).astype(np.int16), props=[str(x) for x in props],
         cap_value=cap_codes, cap_values=[str(x) for x in cap.dictionary.to_pylist()],
         report_titles=[titles.get(r) for r in rep_ids], canon_of=canon_of,
         canon_ids=canon_ids,
