@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_serve.py                       # ~200k statements, ~1-2 min
     .venv/bin/python bench/bench_serve.py --statements 10000000 --keep /data/ws10m.duckdb
     .venv/bin/python bench/bench_serve.py --workspace /data/ws10m.duckdb   # reuse it
+    .venv/bin/python bench/bench_serve.py --index-scale 10000000   # search path alone
 
 Builds a workspace with the simulator (about 32 statements per simulated person,
 ingested through the ordinary pipeline; at 10 million statements that takes a long
@@ -14,6 +15,13 @@ a time cap. Prints p50/p95/p99 and requests/s for the entity page, search and th
 2-hop graph (limit 500) next to the issue's targets, as ratios (target / measured
 p95: above 1 is within the target). The machine may be shared: the load average is
 printed before and after.
+
+``--index-scale N`` measures the search path alone at N statements without the
+simulator (which takes hours at 10 million): a synthetic workspace made in SQL
+(a person every 32 statements, two spellings of a name, a phone, filler values; a
+quarter of the reports in a compartment the reader lacks), then server CPU per
+query of the index (``api/search_index.py``) side by side with the scan it replaces,
+the index's build time and size.
 """
 
 from __future__ import annotations
@@ -89,6 +97,88 @@ def prepare(path: Path, seed: int) -> dict[str, list[str]]:
             "total": [str(total)]}
 
 
+FIRST = ["Karwan", "Soran", "Rebin", "Dilan", "Aram", "Hemin", "Shvan", "Baran", "Zana",
+         "Ahmad", "Ali", "Omar", "Yusuf", "Hassan", "Reza", "Darya", "Nasrin", "Leyla",
+         "Elena", "Ion", "Mihai", "Ana", "Petr", "Tomas", "Arben", "Blerim", "Driton"]
+LAST = ["Aziz", "Barzani", "Qadir", "Rashid", "Jaff", "Salih", "Omar", "Kaya", "Hawrami",
+        "Karimi", "Ahmadi", "Hosseini", "Popescu", "Ionescu", "Novak", "Krasniqi", "Berisha",
+        "Gashi", "Hoxha", "Shehu", "Demir", "Yilmaz", "Celik", "Sahin", "Mahmoud", "Nouri"]
+
+
+def index_scale(statements: int, seed: int) -> None:
+    """CPU per search query: the index against the scan, on a synthetic workspace."""
+    from crosslink.api import queries
+    from crosslink.api.search_index import build
+    from crosslink.store import Workspace
+    from crosslink.store.lookup import selector_forms
+    from crosslink.store.session import Clearance, Session
+
+    with tempfile.TemporaryDirectory() as tmp, Workspace.create(Path(tmp) / "s.duckdb") as ws:
+        t = time.perf_counter()
+        con = ws.con
+        con.execute("INSERT INTO reports (id, title, compartment, grading, handling_code) "
+                    "SELECT 'r' || i, 'Report ' || i, CASE WHEN i % 4 = 0 THEN 'OP-X' END, "
+                    "'1B', 'P' FROM range(?) t(i)", [max(statements // 40, 1)])
+        # name = first + middle initial + last: about 18k spellings per 1M persons
+        con.execute(
+            """INSERT INTO statements (id, entity_id, schema, prop, prop_type, value,
+                                       report_id, entity_hash)
+               SELECT 's' || i, 'e' || (i // 32), 'Person',
+                      CASE WHEN i % 32 < 2 THEN 'name' WHEN i % 32 = 2 THEN 'phone'
+                           ELSE 'notes' END,
+                      CASE WHEN i % 32 < 2 THEN 'name' WHEN i % 32 = 2 THEN 'phone' END,
+                      CASE WHEN i % 32 < 2 THEN
+                             $f[1 + (hash(i // 32, $seed) % len($f))::INT] || ' ' ||
+                             chr(65 + (hash(i // 32, 1) % 26)::INT) || '. ' ||
+                             $l[1 + (hash(i // 32, 2) % len($l))::INT] ||
+                             CASE WHEN i % 32 = 1 THEN 'i' ELSE '' END
+                           WHEN i % 32 = 2 THEN '+4479' || lpad((i // 32)::VARCHAR, 8, '0')
+                           ELSE 'note ' || (i % 5000) END,
+                      'r' || ((i // 32) % $reports), hash('e' || (i // 32))
+               FROM range($n) t(i)""",
+            {"f": FIRST, "l": LAST, "seed": seed, "n": statements,
+             "reports": max(statements // 40, 1)})
+        print(f"synthetic workspace: {statements:,} statements in {time.perf_counter() - t:.0f} s")
+        t = time.perf_counter()
+        snap = build(con, 0)
+        nbytes = sum(v.nbytes for v in vars(snap).values() if isinstance(v, np.ndarray))
+        print(f"index built in {time.perf_counter() - t:.1f} s: {len(snap.lowered):,} distinct "
+              f"names, {nbytes / 2**20:.0f} MiB of arrays ({nbytes / statements:.0f} B a statement)")
+        session = Session(con, user="bench", purpose="benchmark",
+                          clearance=Clearance(compartments=frozenset()))
+        rng = random.Random(seed)
+        names = [f"{rng.choice(FIRST)} {chr(rng.randrange(65, 91))}. {rng.choice(LAST)}"
+                 for _ in range(40)]
+        qs = [n if k % 2 else n[:-1] + "x" for k, n in enumerate(names)]
+        qs += [f"079{rng.randrange(statements // 32):08d}" for _ in range(10)]  # national phones
+
+        def cpu(f: Any) -> tuple[float, float]:
+            t0, w0 = time.process_time(), time.perf_counter()
+            for q in qs:
+                f(q)
+            return ((time.process_time() - t0) * 1000 / len(qs),
+                    (time.perf_counter() - w0) * 1000 / len(qs))
+
+        def by_index(q: str) -> object:
+            return snap.search(session, q, selector_forms(q), queries.FUZZY, 20)
+
+        def by_scan(q: str) -> object:
+            rows = queries._scan(session, q, selector_forms(q), 20)
+            return queries.quick_captions(session, [str(r[0]) for r in rows])
+
+        by_index(qs[0])  # the clearance's report mask, once per index version
+        scan_q = qs[::5]
+        ic, iw = cpu(by_index)
+        qs, full = scan_q, qs
+        sc, sw = cpu(by_scan)
+        qs = full
+        print(f"\nsearch path per query ({statements:,} statements; no HTTP, no audit)")
+        print(f"{'':<10}{'CPU ms':>9}{'wall ms':>9}")
+        print(f"{'index':<10}{ic:>9.1f}{iw:>9.1f}")
+        print(f"{'scan':<10}{sc:>9.1f}{sw:>9.1f}")
+        print(f"scan / index CPU: {sc / ic:.1f}x")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -152,8 +242,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400, help="per endpoint")
     parser.add_argument("--time-cap", type=float, default=30.0, help="seconds per endpoint")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--index-scale", type=int, metavar="N",
+                        help="only the search path, on N synthetic statements")
     args = parser.parse_args()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    if args.index_scale:
+        index_scale(args.index_scale, args.seed)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = args.workspace or args.keep or Path(tmp) / "bench.duckdb"
         if args.workspace is None:

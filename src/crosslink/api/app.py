@@ -135,7 +135,8 @@ def _routes(app: FastAPI, svc: Service) -> None:  # noqa: C901  (one route table
     def search(who: Search, q: Annotated[str, Query(min_length=1, max_length=200)],
                limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict[str, Any]:
         """Entities by name (substring or fuzzy) or selector in any written form."""
-        return queries.search(who.session, q, limit=limit)
+        return queries.search(who.session, q, limit=limit,
+                              index=svc.search_index.current(svc.version))
 
     @app.get("/api/entities/{entity_id}", tags=["entities"])
     def entity(who: View, entity_id: Annotated[str, PathParam(max_length=200)],

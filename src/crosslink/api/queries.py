@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import regex
 
+from crosslink.api.search_index import Snapshot
 from crosslink.errors import InputError
 from crosslink.network.graph import Network
 from crosslink.network.paths import edge_records
@@ -24,6 +25,7 @@ from crosslink.store.session import Session
 
 __all__ = [
     "NeedsJustification",
+    "choose_caption",
     "entity_graph",
     "entity_profile",
     "members",
@@ -72,15 +74,39 @@ def visible_ids(session: Session, ids: list[str]) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-def search(session: Session, q: str, *, limit: int = 20) -> dict[str, Any]:
+def search(session: Session, q: str, *, limit: int = 20,
+           index: Snapshot | None = None) -> dict[str, Any]:
     """Entities whose name is like ``q`` (substring or fuzzy) or that hold ``q`` as a
     selector in any of its written forms. Resolved entities are answered once, by
-    canonical id. ``total`` counts only what the session may see. Audited."""
+    canonical id. ``total`` counts only what the session may see. Audited.
+
+    With ``index`` (the service's current :class:`~crosslink.api.search_index.Snapshot`)
+    the candidates come from it, checked against the session's visible reports;
+    without it (or for a query matching too much to index) every visible statement is
+    scanned. Both give the same answer."""
     q = q.strip()
     if not q:
         raise InputError("q: give a name or a selector to search for")
     forms = selector_forms(q)
-    rows = session.con.execute(
+    found = index.search(session, q, forms, FUZZY, limit) if index is not None else None
+    if found is None:
+        rows: list[tuple[Any, ...]] = _scan(session, q, forms, limit)
+        names = quick_captions(session, [str(r[0]) for r in rows])
+    else:
+        rows, names = found
+    total = int(rows[0][4]) if rows else 0
+    results = [
+        {"id": str(i), "schema": str(schema), "caption": names.get(str(i), str(i)),
+         "score": round(float(score), 3), "match": "selector" if sel else "name"}
+        for i, schema, score, sel, _ in rows
+    ]
+    session.audit("consultation", "search", q=q, results=len(results), total=total)
+    return {"q": q, "total": total, "results": results}
+
+
+def _scan(session: Session, q: str, forms: list[str], limit: int) -> list[tuple[Any, ...]]:
+    """Every visible statement compared with ``q``: O(statements) per request."""
+    return session.con.execute(
         """
         WITH hits AS (
           SELECT s.entity_id, any_value(s.schema) AS schema,
@@ -106,15 +132,6 @@ def search(session: Session, q: str, *, limit: int = 20) -> dict[str, Any]:
         {"forms": forms, "like": f"%{_like_escape(q)}%", "q": q, "fuzzy": FUZZY,
          "limit": limit},
     ).fetchall()
-    total = int(rows[0][4]) if rows else 0
-    names = quick_captions(session, [str(r[0]) for r in rows])
-    results = [
-        {"id": str(i), "schema": str(schema), "caption": names.get(str(i), str(i)),
-         "score": round(float(score), 3), "match": "selector" if sel else "name"}
-        for i, schema, score, sel, _ in rows
-    ]
-    session.audit("consultation", "search", q=q, results=len(results), total=total)
-    return {"q": q, "total": total, "results": results}
 
 
 @lru_cache(maxsize=1)
@@ -159,10 +176,10 @@ def quick_captions(session: Session, keys: list[str]) -> dict[str, str]:
     for entity, schema, prop, value, title in rows:
         for key in member_keys.get(str(entity), ()):
             by_key.setdefault(key, []).append((str(schema), str(prop), str(value), title))
-    return {key: _choose_caption(found) for key, found in by_key.items()}
+    return {key: choose_caption(found) for key, found in by_key.items()}
 
 
-def _choose_caption(found: list[tuple[str, str, str, str | None]]) -> str:
+def choose_caption(found: list[tuple[str, str, str, str | None]]) -> str:
     """The caption from (schema, prop, value, report title) rows of one entity."""
     schema = _mode([f[0] for f in found])
     label, props, interval = _caption_order().get(schema, (schema, [], False))
@@ -220,7 +237,7 @@ def entity_profile(session: Session, entity_id: str, *, justification: str | Non
                   sensitive_reports=sorted(set(sensitive)) or None,
                   justification=justification)
     schema = _mode([r["schema"] for r in rows])
-    caption = _choose_caption([(r["schema"], r["prop"], r["value"], r["report_title"])
+    caption = choose_caption([(r["schema"], r["prop"], r["value"], r["report_title"])
                                for r in rows])
     reports: dict[str, dict[str, Any]] = {}
     for r in rows:

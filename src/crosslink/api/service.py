@@ -29,6 +29,7 @@ from typing import Any
 
 import duckdb
 
+from crosslink.api.search_index import SearchIndex
 from crosslink.network.filters import NetworkFilter
 from crosslink.network.graph import Network, from_workspace
 from crosslink.store import Workspace, audit
@@ -156,6 +157,9 @@ class Service:
         self._pool: dict[object, list[duckdb.DuckDBPyConnection]] = {}
         self._pool_lock = threading.Lock()
         self._closed = False
+        # Names and selector forms of every statement, for /api/search (search_index.py)
+        self.search_index = SearchIndex(self.cursor)
+        self.search_index.build_now(self.version)
 
     @classmethod
     def open(cls, path: str | Path) -> Service:
@@ -294,5 +298,6 @@ class Service:
                 for con in idle:
                     con.close()
             self._pool.clear()
+        self.search_index.close()
         self.auditor.close()
         self.workspace.close()

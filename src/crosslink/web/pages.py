@@ -150,7 +150,9 @@ def add_pages(app: FastAPI, svc: Service) -> None:  # noqa: C901  (one route tab
     @app.get("/search", include_in_schema=False)
     def search(request: Request, who: PageSearch,
                q: Annotated[str | None, Query(max_length=200)] = None) -> Response:
-        found = queries.search(who.session, q) if q and q.strip() else None
+        found = queries.search(
+            who.session, q, index=svc.search_index.current(svc.version),
+        ) if q and q.strip() else None
         return _page(request, who, "search.html", {"q": q, "found": found})
 
     @app.get("/entities/{entity_id}/network.json", include_in_schema=False)
