@@ -125,3 +125,13 @@ def test_the_posters_own_words_are_found_around_a_quote_and_never_in_an_advert()
     for advert in (f"Contact: {body}", f"Price: {body}", f"Attention all brothers and sisters: {body}",
                    f"Boat to UK 100% guaranteed: {body}"):
         assert quote_frame(advert) is None, advert
+
+
+def test_written_posts_are_stored_once_and_count_as_often_as_they_say():
+    from crosslink.online.model import read_training_posts
+
+    lines = [{"id": "t1", "text": "a", "label": "benign"},
+             {"id": "w1", "text": "b", "label": "benign", "repeat": 2, "written": "set1"},
+             {"id": "w2", "text": "c", "label": "benign", "repeat": 2, "written": "set1"}]
+    raw = "\n".join(json.dumps(x) for x in lines).encode()
+    assert [p["id"] for p in read_training_posts(raw)] == ["t1", "w1~0", "w2~0", "w1~1", "w2~1"]

@@ -296,8 +296,9 @@ def main() -> None:
         dev += generate(bank, "dev", 1)
     for path in sorted(WRITTEN.glob("*.jsonl")):
         written = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-        for r in range(WRITTEN_REPEAT):
-            train += [{**post, "id": f"{path.stem}-{r}-{post['id']}"} for post in written]
+        # stored once; crosslink.online.model.read_training_posts repeats them
+        train += [{**post, "id": f"{path.stem}-{post['id']}", "repeat": WRITTEN_REPEAT,
+                   "written": path.stem} for post in written]
     for target, rows in ((TRAIN, train), (DEV, dev)):
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("w", encoding="utf-8") as out:

@@ -217,9 +217,22 @@ def _data_bytes(name: str) -> bytes:
 
 
 def read_training_posts(data: bytes | None = None) -> list[dict[str, Any]]:
-    """The labelled posts the shipped model learns from (``data/train.jsonl``)."""
+    """The labelled posts the shipped model learns from (``data/train.jsonl``).
+
+    A post with ``"repeat": K`` (the freely written ones, see
+    ``tools/online_trainset/generate.py``) is stored once and counts K times: each
+    written set (``"written"``) follows the templated posts in K passes, as ``{id}~{r}``."""
     raw = _data_bytes("train.jsonl") if data is None else data
-    return [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
+    posts = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
+    out = [p for p in posts if "repeat" not in p]
+    sets: dict[str, list[dict[str, Any]]] = {}
+    for p in posts:
+        if "repeat" in p:
+            sets.setdefault(str(p.get("written", "")), []).append(p)
+    for written in sets.values():
+        for r in range(max(int(p["repeat"]) for p in written)):
+            out += [{**p, "id": f"{p['id']}~{r}"} for p in written if r < int(p["repeat"])]
+    return out
 
 
 def _fingerprint(train: bytes) -> str:
