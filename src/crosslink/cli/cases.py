@@ -6,7 +6,6 @@ workspace session, print.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,12 +15,14 @@ from rich.table import Table
 
 from crosslink.cli.app import app
 from crosslink.cli.common import (
+    FormatOption,
     OutputFormat,
     PurposeOption,
     UserOption,
     WorkspaceOption,
     console,
     current_user,
+    print_json,
     user_errors,
     workspace_path,
 )
@@ -34,12 +35,7 @@ case_app = typer.Typer(
 )
 app.add_typer(case_app, name="case", rich_help_panel="4. Network analysis")
 
-FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table (for people) or json (for scripts).")]
 CaseArg = Annotated[str, typer.Argument(help="The case name, e.g. KESTREL-1.")]
-
-
-def _json(value: Any) -> None:
-    print(json.dumps(value, default=str, ensure_ascii=False, indent=1))
 
 
 def _purpose(purpose: str | None, case: str) -> str:
@@ -62,7 +58,7 @@ def new_cmd(
     with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
         info = new_case(ws.session(current_user(user), _purpose(purpose, name)), name, offence, title=title)
     if output != OutputFormat.table:
-        _json(info.to_dict())
+        print_json(info.to_dict())
         return
     console.print(f"case {info.id} opened: {', '.join(info.offences)}", highlight=False)
 
@@ -100,7 +96,7 @@ def add_cmd(
         items = [(e, "evidence") for e in evidence or ()] + [(e, "exhibit") for e in exhibit or ()]
         out["items_added"] = sum(add_evidence(session, case, rid, kind=kind) for rid, kind in items)
     if output != OutputFormat.table:
-        _json(out)
+        print_json(out)
         return
     if "suspects_added" in out:
         console.print(f"{len(out['suspects_added'])} suspects added, {len(out['already'])} already in the case",
@@ -123,7 +119,7 @@ def list_cmd(workspace: WorkspaceOption = None, user: UserOption = None, purpose
     with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
         cases = list_cases(ws.session(current_user(user), purpose))
     if output != OutputFormat.table:
-        _json(cases)
+        print_json(cases)
         return
     table = Table(box=box.SIMPLE)
     for col in ("case", "offences", "suspects", "created by", "created"):
@@ -144,7 +140,7 @@ def show_cmd(case: CaseArg, workspace: WorkspaceOption = None, user: UserOption 
         info = get_case(session, case)
         schedules = {s: schedule_rows(session, case, s) for s in ("MG6C", "MG6D")}
     if output != OutputFormat.table:
-        _json({**info.to_dict(), "schedules": schedules})
+        print_json({**info.to_dict(), "schedules": schedules})
         return
     console.print(f"[bold]case {info.id}[/] {info.title or ''}", highlight=False)
     for key in info.offences:
@@ -194,7 +190,7 @@ def export_cmd(
         result = export_case(ws.session(current_user(user), _purpose(purpose, case)), case, out,
                              with_network=network)
     if output != OutputFormat.table:
-        _json(result)
+        print_json(result)
         return
     console.print(f"case {case}: {result['suspects']} suspects, {result['sentences']} cited sentences "
                   f"from {result['cited_reports']} reports; MG6C {result['schedules']['MG6C']} items, "
@@ -222,6 +218,6 @@ def decide_cmd(
     with user_errors(), Workspace.open(workspace_path(workspace)) as ws:
         result = decide(ws.session(current_user(user), _purpose(purpose, case)), case, item, decision, reason=reason)
     if output != OutputFormat.table:
-        _json(result)
+        print_json(result)
         return
     console.print(f"{case} {result['item']}: {result['decision']} (revision {result['revision']})", highlight=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +46,15 @@ class OutputFormat(StrEnum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
+
+
+#: ``--format`` for commands that print a table for people or JSON for scripts.
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table (for people) or json (for scripts).")]
+
+
+def print_json(value: object) -> None:
+    """``value`` as indented JSON on stdout (dates and other values as their text)."""
+    print(json.dumps(value, default=str, ensure_ascii=False, indent=1))
 
 
 def workspace_path(option: Path | None) -> Path:

@@ -5,7 +5,6 @@ Thin: parse options, call :mod:`crosslink.flows`, print.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,12 +15,14 @@ from rich.table import Table
 
 from crosslink.cli.app import app
 from crosslink.cli.common import (
+    FormatOption,
     OutputFormat,
     PurposeOption,
     UserOption,
     WorkspaceOption,
     console,
     current_user,
+    print_json,
     user_errors,
     workspace_path,
 )
@@ -34,11 +35,6 @@ flows_app = typer.Typer(
 )
 app.add_typer(flows_app, name="flows", rich_help_panel="4. Network analysis")
 
-FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table (for people) or json (for scripts).")]
-
-
-def _json(value: Any) -> None:
-    print(json.dumps(value, default=str, ensure_ascii=False, indent=1))
 
 
 @flows_app.command("ingest")
@@ -62,7 +58,7 @@ def ingest_cmd(
             results.append(ingest_file(session, path, grading=grading, handling=handling,
                                        compartment=compartment))
     if output != OutputFormat.table:
-        _json([r.__dict__ for r in results])
+        print_json([r.__dict__ for r in results])
         return
     for r in results:
         console.print(f"{Path(r.file).name}: {r.layout}, {r.series} series: {len(r.new)} new, "
@@ -85,7 +81,7 @@ def list_cmd(
         table = list_series(ws.session(current_user(user), purpose), like=like)
     rows = table.to_pylist()
     if output != OutputFormat.table:
-        _json(rows)
+        print_json(rows)
         return
     out = Table(box=box.SIMPLE, padding=(0, 1), pad_edge=False)
     widest = max((len(r["id"]) for r in rows), default=6)
@@ -169,7 +165,7 @@ def forecast_cmd(
                "backtest_mase_ratio": [round(float(v), 3) for v in bt.ratio("crosslink")],
                "first": next_dates(s.dates, s.freq, 1)[0].isoformat()}
     if output != OutputFormat.table:
-        _json(figures)
+        print_json(figures)
         return
     console.print(f"{s.name}: {n} {s.freq} periods from {figures['first']} -> {out} (method {result.method})",
                   highlight=False)
@@ -226,7 +222,7 @@ def backtest_cmd(
     methods = {m: float(np.nanmean(bt.mase(m, scored)) / np.nanmean(bt.mase("seasonal_naive", scored)))
                for m in bt.errors}
     if output != OutputFormat.table:
-        _json({"series": s.name, "origins": int(scored.sum()), "per_horizon": rows, "mase_ratio_by_method": methods,
+        print_json({"series": s.name, "origins": int(scored.sum()), "per_horizon": rows, "mase_ratio_by_method": methods,
                "provenance": s.provenance})
         return
     console.print(f"{s.name}: {int(scored.sum())} origins, refitted every {step}; method now: {bt.chosen}",
@@ -278,7 +274,7 @@ def alerts_cmd(
              "hi95": round(a.hi95, 1), "direction": a.direction, "method": a.method,
              **{k: s.provenance.get(k) for k in ("report_id", "grading", "handling_code")}} for a in found]
     if output != OutputFormat.table:
-        _json(rows)
+        print_json(rows)
         return
     console.print(f"{s.name}: {len(found)} of the last {periods} periods outside their 95% interval",
                   highlight=False)

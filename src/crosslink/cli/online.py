@@ -6,7 +6,6 @@ Thin: read the posts, call :mod:`crosslink.online` (triage) or
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,12 +16,14 @@ from rich.table import Table
 
 from crosslink.cli.app import app
 from crosslink.cli.common import (
+    FormatOption,
     OutputFormat,
     PurposeOption,
     UserOption,
     WorkspaceOption,
     console,
     current_user,
+    print_json,
     user_errors,
     workspace_path,
 )
@@ -42,14 +43,9 @@ queue_app = typer.Typer(
 online_app.add_typer(queue_app, name="queue")
 app.add_typer(online_app, name="online", rich_help_panel="4. Network analysis")
 
-FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table (for people) or json (for scripts).")]
 CountryOption = Annotated[
     str | None, typer.Option("--country", help="Country for phone numbers written without a code (default GB).")
 ]
-
-
-def _json(value: Any) -> None:
-    print(json.dumps(value, default=str, ensure_ascii=False, indent=1))
 
 
 def _short(rid: str) -> str:
@@ -73,7 +69,7 @@ def triage_cmd(
     labels = Counter(s.label for s in scored)
     campaigns = {s.campaign for s in scored if s.campaign}
     if output != OutputFormat.table:
-        _json({"posts": n, "out": str(out), "labels": dict(labels), "campaigns": len(campaigns)})
+        print_json({"posts": n, "out": str(out), "labels": dict(labels), "campaigns": len(campaigns)})
         return
     console.print(f"{n} posts triaged -> {out}", highlight=False)
     table = Table(box=box.SIMPLE)
@@ -112,7 +108,7 @@ def evaluate_cmd(
         bare: list[dict[str, Any]] = [{k: g[k] for k in POST_FIELDS if k in g} for g in gold]
         figures = evaluate(gold, triage(bare, country_hint=country))
     if output != OutputFormat.table:
-        _json(figures)
+        print_json(figures)
         return
     ref = figures["referral"]
     console.print(f"{figures['posts']} posts: referral P {ref['precision']:.3f} R {ref['recall']:.3f} "
@@ -149,7 +145,7 @@ def add_cmd(
             result = enqueue(session, scored, min_score=min_score, grading=grading, handling=handling,
                              compartment=compartment, source=posts.name)
     if output != OutputFormat.table:
-        _json(result.__dict__)
+        print_json(result.__dict__)
         return
     erased = f", {result.erased} erased before (not queued again)" if result.erased else ""
     console.print(f"queued {result.added} new, {result.already} already queued, "
@@ -176,7 +172,7 @@ def list_cmd(
         refs = list_referrals(session, status=status, platform=platform, label=label, campaign=campaign,
                               limit=limit)
     if output != OutputFormat.table:
-        _json([r.as_dict() for r in refs])
+        print_json([r.as_dict() for r in refs])
         return
     table = Table(box=box.SIMPLE, padding=(0, 1, 0, 0), show_edge=False)
     for name in ("id", "platform", "post", "status", "label", "score", "selectors"):
@@ -202,7 +198,7 @@ def show_cmd(
         ref = get_referral(session, referral)
         intact = verify_snapshot(session, ref.id)
     if output != OutputFormat.table:
-        _json({**ref.as_dict(), "snapshot_intact": intact})
+        print_json({**ref.as_dict(), "snapshot_intact": intact})
         return
     console.print(f"[bold]{_short(ref.id)}[/] {ref.platform} post {ref.post_id}: {ref.status} "
                   f"({ref.label} {ref.score:.2f})", highlight=False)
@@ -280,7 +276,7 @@ def stats_cmd(
         session = ws.session(current_user(user), purpose or "online referral")
         rows = outcome_stats(session)
     if output != OutputFormat.table:
-        _json(rows)
+        print_json(rows)
         return
     table = Table(box=box.SIMPLE, padding=(0, 1, 0, 0), show_edge=False)
     cols = ("platform", "posts", "new", "referred", "removed", "rejected", "no_action", "not_referred")
@@ -312,7 +308,7 @@ def leads_cmd(
         session = ws.session(current_user(user), purpose or "online referral")
         rows = leads(session, referral)
     if output != OutputFormat.table:
-        _json(rows)
+        print_json(rows)
         return
     if not rows:
         console.print("no leads: no selector of a referred post is in another report")
